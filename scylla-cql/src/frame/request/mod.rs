@@ -1,0 +1,1 @@
+//! Request messages (client to server). (Filled in by the frame work.)

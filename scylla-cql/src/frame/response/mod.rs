@@ -1,0 +1,4 @@
+//! Response messages (server to client).
+
+pub mod column_type;
+pub mod result;

@@ -1,0 +1,34 @@
+//! The CQL binary protocol v4 with ScyllaDB's extensions.
+//!
+//! - [`frame`]: the frame header, reading frames, compression, every request and
+//!   response message (encode and decode), ScyllaDB protocol features.
+//! - [`value`]: Rust types for CQL values ([`value::CqlValue`] and friends).
+//! - [`serialize`]: Rust values into request buffers, type-checked.
+//! - [`deserialize`]: response bytes into Rust values, zero-copy where possible.
+//!
+//! This crate is shared by the `scylla` driver, the `scylla-sim` embedded cluster and
+//! the `scylla-proxy` test proxy. Nothing here panics on malformed input: every parser
+//! returns an error that says what it was reading.
+
+#![deny(missing_docs)]
+
+pub mod deserialize;
+pub mod frame;
+pub mod serialize;
+pub mod utils;
+pub mod value;
+
+pub use frame::types::Consistency;
+pub use scylla_macros::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
+
+#[doc(hidden)]
+pub mod _macro_internal {
+    pub use crate::deserialize::row::{ColumnIterator, DeserializeRow, RawColumn};
+    pub use crate::deserialize::value::DeserializeValue;
+    pub use crate::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
+    pub use crate::frame::response::result::{ColumnSpec, ColumnType, NativeType};
+    pub use crate::serialize::row::{RowSerializationContext, SerializeRow};
+    pub use crate::serialize::value::SerializeValue;
+    pub use crate::serialize::writers::{CellWriter, RowWriter, WrittenCellProof};
+    pub use crate::serialize::{CellValueBuilder, SerializationError};
+}

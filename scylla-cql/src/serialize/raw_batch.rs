@@ -1,0 +1,2 @@
+//! Batch values already matched with their statements. (Filled in by the
+//! serialization work.)

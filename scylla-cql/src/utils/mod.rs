@@ -1,0 +1,3 @@
+//! Small helpers shared by parsers.
+
+pub mod parse;

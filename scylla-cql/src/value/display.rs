@@ -1,0 +1,2 @@
+//! `Display` for [`CqlValue`](super::CqlValue) in CQL literal form. (Filled in by the
+//! serialization work.)

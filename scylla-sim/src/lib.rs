@@ -1,0 +1,6 @@
+//! An embedded, in-memory, multi-node CQL cluster that speaks protocol v4 to any
+//! client.
+//!
+//! Being built; see the project issues.
+
+#![deny(missing_docs)]
