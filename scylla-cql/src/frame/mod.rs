@@ -2,6 +2,7 @@
 //! from a socket, compression and the request/response messages.
 
 pub mod frame_errors;
+pub mod protocol_features;
 pub mod request;
 pub mod response;
 pub mod types;

@@ -615,7 +615,7 @@ pub fn write_unsigned_vint(v: u64, buf: &mut impl BufMut) {
         return;
     }
     let extra = extra.min(8);
-    let prefix: u8 = !(0xffu8 >> extra);
+    let prefix: u8 = !0xffu8.checked_shr(extra as u32).unwrap_or(0);
     let first_value = if extra >= 8 {
         0
     } else {

@@ -205,7 +205,9 @@ mod tests {
         CellWriter::new(&mut buf).set_value(&[7, 8]).unwrap();
         assert_eq!(
             buf,
-            [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 2, 7, 8]
+            [
+                0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 2, 7, 8
+            ]
         );
     }
 

@@ -768,6 +768,9 @@ mod tests {
             Some(Duration::from_millis(5))
         );
         assert_eq!(t.checked_duration_since(CqlTimestamp(1005)), None);
-        assert_eq!(CqlTimestamp::MAX + Duration::from_secs(1), CqlTimestamp::MAX);
+        assert_eq!(
+            CqlTimestamp::MAX + Duration::from_secs(1),
+            CqlTimestamp::MAX
+        );
     }
 }

@@ -325,7 +325,11 @@ impl<'frame> ColumnType<'frame> {
         match self {
             ColumnType::Native(n) => !matches!(
                 n,
-                NativeType::Counter | NativeType::Duration | NativeType::Ascii | NativeType::Blob | NativeType::Text
+                NativeType::Counter
+                    | NativeType::Duration
+                    | NativeType::Ascii
+                    | NativeType::Blob
+                    | NativeType::Text
             ),
             _ => false,
         }
