@@ -4,3 +4,7 @@
 //! Being built; see the project issues.
 
 #![deny(missing_docs)]
+
+pub mod cql;
+pub mod ring;
+pub mod store;

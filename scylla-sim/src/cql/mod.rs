@@ -1,0 +1,1 @@
+//! The CQL language: lexer, parser and syntax tree.

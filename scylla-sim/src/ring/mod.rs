@@ -1,0 +1,1 @@
+//! The token ring: Murmur3 partitioner, vnodes, replication strategies and shards.

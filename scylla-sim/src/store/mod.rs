@@ -1,0 +1,1 @@
+//! The in-memory data store: schema, partitions, rows, cells and tombstones.
