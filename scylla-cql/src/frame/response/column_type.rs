@@ -79,20 +79,27 @@ impl NativeType {
         NativeType::Duration,
     ];
 
-    /// The serialized size of a value of this type inside a `vector`, if the type has a
-    /// fixed size; `None` for variable-size types.
+    /// The serialized size of a value of this type inside a `vector`, if the type is
+    /// fixed-size there; `None` for types whose elements carry an `[unsigned vint]`
+    /// length.
+    ///
+    /// This follows Cassandra 5.0's `valueLengthIfFixed` (which the Python driver
+    /// mirrors): `tinyint`, `smallint`, `date` and `time` are variable-size in vectors
+    /// even though their encodings have a fixed width elsewhere.
     pub fn type_size_for_vector(&self) -> Option<usize> {
         match self {
-            NativeType::Boolean | NativeType::TinyInt => Some(1),
-            NativeType::SmallInt => Some(2),
-            NativeType::Int | NativeType::Float | NativeType::Date => Some(4),
+            NativeType::Boolean => Some(1),
+            NativeType::Int | NativeType::Float => Some(4),
             NativeType::BigInt
             | NativeType::Counter
             | NativeType::Double
-            | NativeType::Timestamp
-            | NativeType::Time => Some(8),
+            | NativeType::Timestamp => Some(8),
             NativeType::Uuid | NativeType::Timeuuid => Some(16),
-            NativeType::Ascii
+            NativeType::TinyInt
+            | NativeType::SmallInt
+            | NativeType::Date
+            | NativeType::Time
+            | NativeType::Ascii
             | NativeType::Blob
             | NativeType::Decimal
             | NativeType::Duration
