@@ -1,0 +1,447 @@
+#!/usr/bin/env python3
+"""Golden protocol vectors, produced by the Python cassandra-driver (the referee).
+
+Values are serialized with `cassandra.cqltypes`; request frames are encoded with
+`cassandra.protocol`'s own message classes; response frames (which the Python driver
+only decodes) are assembled from the spec's notation and then decoded by the Python
+driver, whose decoded view is recorded, so that a frame it would reject cannot become
+a golden vector.
+
+    generate.py --write vectors.json   # regenerate
+    generate.py --check vectors.json   # fail if the committed file differs
+
+`make test` runs --check; the Rust tests (scylla-cql/tests/golden.rs) read the JSON.
+"""
+
+import argparse
+import datetime
+import decimal
+import io
+import ipaddress
+import json
+import sys
+import uuid
+
+from cassandra import ConsistencyLevel as CL
+from cassandra import cqltypes as ct
+from cassandra import protocol as p
+from cassandra import util
+from cassandra.query import BatchType
+
+PROTO = 4
+
+
+# ---------------------------------------------------------------------------------
+# Values: (name, CQL type, Cassandra class type, python value, typed JSON value)
+# The typed JSON mirrors scylla_cql::value::CqlValue: {"int": 5}, {"list": [...]}...
+# ---------------------------------------------------------------------------------
+
+def udt_class(ks, name, fields):
+    names = [f for f, _ in fields]
+    types = [ct.lookup_casstype(t) for _, t in fields]
+    return ct.UserType.make_udt_class(ks, name, names, types)
+
+
+ADDR_UDT_FIELDS = [("street", "UTF8Type"), ("number", "Int32Type"), ("tags", "SetType(UTF8Type)")]
+ADDR = udt_class("ks", "address", ADDR_UDT_FIELDS)
+ADDR_CLASS = "UserType(ks,61646472657373,737472656574:UTF8Type,6e756d626572:Int32Type,74616773:SetType(UTF8Type))"
+
+U1 = uuid.UUID("d2177dd0-eaa2-11de-a572-001b779c76e3")  # a version-1 (time) uuid
+U4 = uuid.UUID("6ab09bec-e68e-48d9-a5f8-97e6fb4c9b47")
+
+
+def f(x):
+    """Floats as strings so the JSON is exact."""
+    return repr(x)
+
+
+VALUES = [
+    ("ascii", "ascii", "AsciiType", "hello", {"ascii": "hello"}),
+    ("ascii_empty", "ascii", "AsciiType", "", {"ascii": ""}),
+    ("text", "text", "UTF8Type", "zażółć 🦀", {"text": "zażółć 🦀"}),
+    ("boolean_true", "boolean", "BooleanType", True, {"boolean": True}),
+    ("boolean_false", "boolean", "BooleanType", False, {"boolean": False}),
+    ("blob", "blob", "BytesType", b"\x00\x01\xfe\xff", {"blob": "0001feff"}),
+    ("blob_empty", "blob", "BytesType", b"", {"blob": ""}),
+    ("counter", "counter", "CounterColumnType", -42, {"counter": -42}),
+    ("tinyint_min", "tinyint", "ByteType", -128, {"tinyint": -128}),
+    ("tinyint_max", "tinyint", "ByteType", 127, {"tinyint": 127}),
+    ("smallint_min", "smallint", "ShortType", -32768, {"smallint": -32768}),
+    ("smallint", "smallint", "ShortType", 1234, {"smallint": 1234}),
+    ("int_min", "int", "Int32Type", -2**31, {"int": -2**31}),
+    ("int_max", "int", "Int32Type", 2**31 - 1, {"int": 2**31 - 1}),
+    ("int_zero", "int", "Int32Type", 0, {"int": 0}),
+    ("bigint_min", "bigint", "LongType", -2**63, {"bigint": -2**63}),
+    ("bigint_max", "bigint", "LongType", 2**63 - 1, {"bigint": 2**63 - 1}),
+    ("float", "float", "FloatType", 1.5, {"float": f(1.5)}),
+    ("float_neg", "float", "FloatType", -0.25, {"float": f(-0.25)}),
+    ("float_inf", "float", "FloatType", float("inf"), {"float": "inf"}),
+    ("double", "double", "DoubleType", 3.141592653589793, {"double": f(3.141592653589793)}),
+    ("double_neg_inf", "double", "DoubleType", float("-inf"), {"double": "-inf"}),
+    ("double_tiny", "double", "DoubleType", 5e-324, {"double": f(5e-324)}),
+    ("timestamp_epoch", "timestamp", "TimestampType", 0, {"timestamp": 0}),
+    ("timestamp", "timestamp", "TimestampType", 1700000000123, {"timestamp": 1700000000123}),
+    ("timestamp_neg", "timestamp", "TimestampType", -86400000, {"timestamp": -86400000}),
+    ("date_epoch", "date", "SimpleDateType", util.Date(0), {"date": 2**31}),
+    ("date_2024", "date", "SimpleDateType", util.Date(datetime.date(2024, 2, 29)),
+     {"date": 2**31 + (datetime.date(2024, 2, 29) - datetime.date(1970, 1, 1)).days}),
+    ("date_before_epoch", "date", "SimpleDateType", util.Date(-1), {"date": 2**31 - 1}),
+    ("time_midnight", "time", "TimeType", util.Time(0), {"time": 0}),
+    ("time", "time", "TimeType", util.Time(13 * 3600 * 10**9 + 5), {"time": 13 * 3600 * 10**9 + 5}),
+    ("time_max", "time", "TimeType", util.Time(86399999999999), {"time": 86399999999999}),
+    ("uuid", "uuid", "UUIDType", U4, {"uuid": str(U4)}),
+    ("timeuuid", "timeuuid", "TimeUUIDType", U1, {"timeuuid": str(U1)}),
+    ("inet_v4", "inet", "InetAddressType", "192.168.1.20", {"inet": "192.168.1.20"}),
+    ("inet_v6", "inet", "InetAddressType", "2001:db8::1", {"inet": "2001:db8::1"}),
+    ("varint_zero", "varint", "IntegerType", 0, {"varint": "00"}),
+    ("varint_127", "varint", "IntegerType", 127, {"varint": "7f"}),
+    ("varint_128", "varint", "IntegerType", 128, {"varint": "0080"}),
+    ("varint_neg_1", "varint", "IntegerType", -1, {"varint": "ff"}),
+    ("varint_neg_129", "varint", "IntegerType", -129, {"varint": "ff7f"}),
+    ("varint_big", "varint", "IntegerType", 2**100 + 7, {"varint": format(2**100 + 7, "x").rjust(28, "0")}),
+    ("decimal", "decimal", "DecimalType", decimal.Decimal("123.456"), {"decimal": {"unscaled": "01e240", "scale": 3}}),
+    ("decimal_neg", "decimal", "DecimalType", decimal.Decimal("-0.5"), {"decimal": {"unscaled": "fb", "scale": 1}}),
+    ("decimal_exp", "decimal", "DecimalType", decimal.Decimal("1E+3"), {"decimal": {"unscaled": "01", "scale": -3}}),
+    ("duration", "duration", "DurationType", util.Duration(1, 2, 3), {"duration": [1, 2, 3]}),
+    ("duration_neg", "duration", "DurationType", util.Duration(-14, -1, -3600 * 10**9), {"duration": [-14, -1, -3600 * 10**9]}),
+    ("duration_big", "duration", "DurationType", util.Duration(2**31 - 1, -2**31, 2**63 - 1),
+     {"duration": [2**31 - 1, -2**31, 2**63 - 1]}),
+    ("list_int", "list<int>", "ListType(Int32Type)", [1, 2, 3], {"list": [{"int": 1}, {"int": 2}, {"int": 3}]}),
+    ("list_empty", "list<text>", "ListType(UTF8Type)", [], {"list": []}),
+    ("set_text", "set<text>", "SetType(UTF8Type)", util.SortedSet(["a", "bc"]), {"set": [{"text": "a"}, {"text": "bc"}]}),
+    ("map_text_int", "map<text, int>", "MapType(UTF8Type,Int32Type)", util.OrderedMap([("a", 1), ("b", -2)]),
+     {"map": [[{"text": "a"}, {"int": 1}], [{"text": "b"}, {"int": -2}]]}),
+    ("map_nested", "map<int, frozen<list<bigint>>>", "MapType(Int32Type,FrozenType(ListType(LongType)))",
+     util.OrderedMap([(7, [1, 2])]), {"map": [[{"int": 7}, {"list": [{"bigint": 1}, {"bigint": 2}]}]]}),
+    ("tuple", "tuple<int, text, boolean>", "TupleType(Int32Type,UTF8Type,BooleanType)", (1, "x", None),
+     {"tuple": [{"int": 1}, {"text": "x"}, None]}),
+    ("udt", "frozen<address>", ADDR_CLASS, ("Main St", 5, util.SortedSet(["home"])),
+     {"udt": {"keyspace": "ks", "name": "address", "fields": [
+         ["street", {"text": "Main St"}], ["number", {"int": 5}], ["tags", {"set": [{"text": "home"}]}]]}}),
+    ("udt_null_field", "frozen<address>", ADDR_CLASS, ("Side St", None, None),
+     {"udt": {"keyspace": "ks", "name": "address", "fields": [
+         ["street", {"text": "Side St"}], ["number", None], ["tags", None]]}}),
+    ("vector_float", "vector<float, 3>", "VectorType(FloatType,3)", [1.0, -2.5, 0.0],
+     {"vector": [{"float": f(1.0)}, {"float": f(-2.5)}, {"float": f(0.0)}]}),
+    ("vector_text", "vector<text, 2>", "VectorType(UTF8Type,2)", ["ab", ""], {"vector": [{"text": "ab"}, {"text": ""}]}),
+    ("vector_smallint", "vector<smallint, 2>", "VectorType(ShortType,2)", [1, -1],
+     {"vector": [{"smallint": 1}, {"smallint": -1}]}),
+]
+
+
+def value_vectors():
+    out = []
+    for name, cql, cls, pyval, typed in VALUES:
+        typ = ADDR if cls == ADDR_CLASS else ct.lookup_casstype(cls)
+        raw = typ.to_binary(pyval, PROTO)
+        # The referee must read back what it wrote.
+        back = typ.from_binary(raw, PROTO)
+        if name.startswith("udt"):
+            back = tuple(back)
+            pyval = tuple(pyval)
+        if cql == "timestamp":
+            pyval = util.datetime_from_timestamp(pyval / 1000.0)
+        elif back != pyval and not (isinstance(pyval, str) and str(back) == pyval):
+            raise SystemExit(f"python round trip mismatch for {name}: {pyval!r} -> {back!r}")
+        out.append({"name": name, "cql_type": cql, "class_type": cls,
+                    "value": typed, "hex": raw.hex()})
+    return out
+
+
+# ---------------------------------------------------------------------------------
+# Requests, encoded by the Python driver's own message classes.
+# ---------------------------------------------------------------------------------
+
+def encode(msg, stream=0, compressor=None):
+    msg.custom_payload = getattr(msg, "custom_payload", None)
+    msg.tracing = getattr(msg, "tracing", False)
+    return p.ProtocolHandler.encode_message(msg, stream, PROTO, compressor, False)
+
+
+CL_NAMES = {v: k for k, v in CL.name_to_value.items()}
+
+
+def request_vectors():
+    out = []
+
+    def add(name, msg, desc, stream=0, tracing=False, custom_payload=None):
+        msg.tracing = tracing
+        msg.custom_payload = custom_payload
+        frame = encode(msg, stream)
+        desc = dict(desc)
+        desc["stream"] = stream
+        desc["tracing"] = tracing
+        if custom_payload is not None:
+            desc["custom_payload"] = {k: v.hex() for k, v in custom_payload.items()}
+        out.append({"name": name, "hex": frame.hex(), "request": desc})
+
+    add("options", p.OptionsMessage(), {"opcode": "OPTIONS"})
+    add("startup", p.StartupMessage(cqlversion="3.0.0", options={"COMPRESSION": "lz4"}),
+        {"opcode": "STARTUP", "options": {"CQL_VERSION": "3.0.0", "COMPRESSION": "lz4"}}, stream=1)
+    add("register", p.RegisterMessage(event_list=["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"]),
+        {"opcode": "REGISTER", "events": ["TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"]}, stream=2)
+    add("auth_response", p.AuthResponseMessage(b"\x00cassandra\x00cassandra"),
+        {"opcode": "AUTH_RESPONSE", "token": b"\x00cassandra\x00cassandra".hex()}, stream=3)
+    add("prepare", p.PrepareMessage("SELECT * FROM ks.t WHERE a = ?"),
+        {"opcode": "PREPARE", "query": "SELECT * FROM ks.t WHERE a = ?"}, stream=4)
+    add("query_simple", p.QueryMessage("SELECT * FROM system.local", CL.ONE),
+        {"opcode": "QUERY", "query": "SELECT * FROM system.local", "consistency": "ONE"}, stream=5)
+    add("query_paged", p.QueryMessage("SELECT a FROM ks.t", CL.LOCAL_QUORUM, fetch_size=100,
+                                      paging_state=b"\x01\x02\x03"),
+        {"opcode": "QUERY", "query": "SELECT a FROM ks.t", "consistency": "LOCAL_QUORUM",
+         "page_size": 100, "paging_state": "010203"}, stream=6)
+    add("query_all_flags", p.QueryMessage("UPDATE ks.t SET v = 1 WHERE k = 0 IF v = 0", CL.QUORUM,
+                                          serial_consistency_level=CL.LOCAL_SERIAL, fetch_size=5000,
+                                          paging_state=b"\xff", timestamp=1234567890123456),
+        {"opcode": "QUERY", "query": "UPDATE ks.t SET v = 1 WHERE k = 0 IF v = 0", "consistency": "QUORUM",
+         "serial_consistency": "LOCAL_SERIAL", "page_size": 5000, "paging_state": "ff",
+         "timestamp": 1234567890123456}, stream=7, tracing=True)
+    add("query_custom_payload", p.QueryMessage("SELECT * FROM t", CL.ONE),
+        {"opcode": "QUERY", "query": "SELECT * FROM t", "consistency": "ONE"}, stream=8,
+        custom_payload={"k": b"\x01\x02"})
+    int_v = ct.Int32Type.to_binary(7, PROTO)
+    txt_v = ct.UTF8Type.to_binary("x", PROTO)
+    add("execute", p.ExecuteMessage(b"\xab\xcd", [int_v, None, txt_v], CL.ONE, fetch_size=10),
+        {"opcode": "EXECUTE", "id": "abcd", "consistency": "ONE", "values": [int_v.hex(), None, txt_v.hex()],
+         "page_size": 10}, stream=9)
+    add("execute_unset_ts", p.ExecuteMessage(b"\x01" * 16, [int_v, p._UNSET_VALUE], CL.ALL, timestamp=5,
+                                             serial_consistency_level=CL.SERIAL, skip_meta=True),
+        {"opcode": "EXECUTE", "id": "01" * 16, "consistency": "ALL", "values": [int_v.hex(), "unset"],
+         "timestamp": 5, "serial_consistency": "SERIAL"}, stream=32767)
+    add("batch_logged", p.BatchMessage(BatchType.LOGGED, [
+            (False, "INSERT INTO ks.t (a, b) VALUES (1, 2)", []),
+            (True, b"\x12\x34", [int_v, None]),
+        ], CL.QUORUM),
+        {"opcode": "BATCH", "type": "LOGGED", "consistency": "QUORUM", "statements": [
+            {"query": "INSERT INTO ks.t (a, b) VALUES (1, 2)", "values": []},
+            {"id": "1234", "values": [int_v.hex(), None]}]}, stream=10)
+    add("batch_unlogged_flags", p.BatchMessage(BatchType.UNLOGGED, [
+            (False, "UPDATE ks.t SET b = ? WHERE a = ?", [txt_v, int_v]),
+        ], CL.ONE, serial_consistency_level=CL.LOCAL_SERIAL, timestamp=99),
+        {"opcode": "BATCH", "type": "UNLOGGED", "consistency": "ONE", "serial_consistency": "LOCAL_SERIAL",
+         "timestamp": 99, "statements": [
+            {"query": "UPDATE ks.t SET b = ? WHERE a = ?", "values": [txt_v.hex(), int_v.hex()]}]}, stream=11)
+    add("batch_counter", p.BatchMessage(BatchType.COUNTER, [
+            (False, "UPDATE ks.c SET n = n + 1 WHERE k = 1", []),
+        ], CL.ONE),
+        {"opcode": "BATCH", "type": "COUNTER", "consistency": "ONE", "statements": [
+            {"query": "UPDATE ks.c SET n = n + 1 WHERE k = 1", "values": []}]}, stream=12)
+    # QUERY with bound values (the Python driver only binds through EXECUTE, so build
+    # the body with its notation writers).
+    body = io.BytesIO()
+    p.write_longstring(body, "INSERT INTO ks.t (a, b) VALUES (?, ?)")
+    p.write_consistency_level(body, CL.ONE)
+    body.write(bytes([0x01]))
+    p.write_short(body, 2)
+    p.write_value(body, int_v)
+    p.write_value(body, None)
+    frame = bytes([0x04, 0x00]) + (13).to_bytes(2, "big") + bytes([0x07]) + len(body.getvalue()).to_bytes(4, "big") + body.getvalue()
+    out.append({"name": "query_with_values", "hex": frame.hex(), "request": {
+        "opcode": "QUERY", "query": "INSERT INTO ks.t (a, b) VALUES (?, ?)", "consistency": "ONE",
+        "values": [int_v.hex(), None], "stream": 13, "tracing": False}})
+    # Named values (flag 0x40): [string] name before each [value].
+    body = io.BytesIO()
+    p.write_longstring(body, "SELECT * FROM ks.t WHERE a = :a")
+    p.write_consistency_level(body, CL.ONE)
+    body.write(bytes([0x01 | 0x40]))
+    p.write_short(body, 1)
+    p.write_string(body, "a")
+    p.write_value(body, int_v)
+    frame = bytes([0x04, 0x00]) + (14).to_bytes(2, "big") + bytes([0x07]) + len(body.getvalue()).to_bytes(4, "big") + body.getvalue()
+    out.append({"name": "query_named_values", "hex": frame.hex(), "request": {
+        "opcode": "QUERY", "query": "SELECT * FROM ks.t WHERE a = :a", "consistency": "ONE",
+        "named_values": [["a", int_v.hex()]], "stream": 14, "tracing": False}})
+    return out
+
+
+# ---------------------------------------------------------------------------------
+# Responses: bodies written with the spec's notation, decoded by the Python driver.
+# ---------------------------------------------------------------------------------
+
+def frame(opcode, body, stream=0, flags=0):
+    return bytes([0x84, flags]) + stream.to_bytes(2, "big", signed=True) + bytes([opcode]) + len(body).to_bytes(4, "big") + body
+
+
+def py_decode(raw, result_metadata=None):
+    flags = raw[1]
+    stream = int.from_bytes(raw[2:4], "big", signed=True)
+    opcode = raw[4]
+    body = raw[9:]
+    return p.ProtocolHandler.decode_message(PROTO, {}, stream, flags, opcode, body, None, result_metadata)
+
+
+def w(fn, *args):
+    b = io.BytesIO()
+    fn(b, *args)
+    return b.getvalue()
+
+
+def i32(n):
+    return n.to_bytes(4, "big", signed=True)
+
+
+def i16(n):
+    return n.to_bytes(2, "big", signed=False)
+
+
+def opt(code):
+    return i16(code)
+
+
+def response_vectors():
+    out = []
+
+    def add(name, raw, expect, result_metadata=None):
+        msg = py_decode(raw, result_metadata)
+        out.append({"name": name, "hex": raw.hex(), "response": expect(msg)})
+
+    add("ready", frame(0x02, b""), lambda m: {"opcode": "READY"})
+    add("authenticate", frame(0x03, w(p.write_string, "org.apache.cassandra.auth.PasswordAuthenticator")),
+        lambda m: {"opcode": "AUTHENTICATE", "authenticator": m.authenticator})
+    add("auth_challenge", frame(0x0E, i32(3) + b"abc"),
+        lambda m: {"opcode": "AUTH_CHALLENGE", "token": m.challenge.hex()})
+    add("auth_success_null", frame(0x10, i32(-1)),
+        lambda m: {"opcode": "AUTH_SUCCESS", "token": None})
+    supported = {"CQL_VERSION": ["3.4.5"], "COMPRESSION": ["lz4", "snappy"],
+                 "SCYLLA_SHARD": ["1"], "SCYLLA_NR_SHARDS": ["4"], "SCYLLA_SHARDING_IGNORE_MSB": ["12"],
+                 "SCYLLA_PARTITIONER": ["org.apache.cassandra.dht.Murmur3Partitioner"],
+                 "SCYLLA_SHARDING_ALGORITHM": ["biased-token-round-robin"], "SCYLLA_SHARD_AWARE_PORT": ["19042"]}
+    add("supported", frame(0x06, w(p.write_stringmultimap, supported)),
+        lambda m: {"opcode": "SUPPORTED", "options": {k: list(v) for k, v in m.options.items()}})
+
+    def err(code, extra, name, msg_text="msg"):
+        raw = frame(0x00, i32(code) + w(p.write_string, msg_text) + extra)
+        add("error_" + name, raw, lambda m: {"opcode": "ERROR", "code": m.code, "message": m.message,
+                                            "info": jsonable(m.info)})
+
+    cl = lambda c: i16(c)
+    err(0x0000, b"", "server")
+    err(0x000A, b"", "protocol", "Invalid or unsupported protocol version (5); supported versions are (3/v3, 4/v4)")
+    err(0x0100, b"", "bad_credentials")
+    err(0x1000, cl(CL.QUORUM) + i32(2) + i32(1), "unavailable")
+    err(0x1001, b"", "overloaded")
+    err(0x1002, b"", "is_bootstrapping")
+    err(0x1003, b"", "truncate")
+    err(0x1100, cl(CL.ONE) + i32(0) + i32(1) + w(p.write_string, "SIMPLE"), "write_timeout")
+    err(0x1200, cl(CL.ALL) + i32(1) + i32(3) + bytes([1]), "read_timeout")
+    err(0x1300, cl(CL.ONE) + i32(0) + i32(1) + i32(1) + bytes([0]), "read_failure")
+    err(0x1400, w(p.write_string, "ks") + w(p.write_string, "fn") + w(p.write_stringlist, ["int", "text"]), "function_failure")
+    err(0x1500, cl(CL.TWO) + i32(1) + i32(2) + i32(1) + w(p.write_string, "BATCH_LOG"), "write_failure")
+    err(0x2000, b"", "syntax")
+    err(0x2100, b"", "unauthorized")
+    err(0x2200, b"", "invalid")
+    err(0x2300, b"", "config")
+    err(0x2400, w(p.write_string, "ks") + w(p.write_string, "tbl"), "already_exists")
+    err(0x2500, w(p.write_string, "\x01\x02"), "unprepared")
+
+    add("result_void", frame(0x08, i32(1)), lambda m: {"opcode": "RESULT", "kind": "VOID"})
+    add("result_set_keyspace", frame(0x08, i32(3) + w(p.write_string, "ks")),
+        lambda m: {"opcode": "RESULT", "kind": "SET_KEYSPACE", "keyspace": m.new_keyspace})
+    # Rows: global table spec, columns int and list<text>, 2 rows, one null, paging state.
+    meta = i32(0x0001 | 0x0002) + i32(2) + w(p.write_longstring, b"\x00\x07") + w(p.write_string, "ks") + w(p.write_string, "t")
+    meta += w(p.write_string, "a") + opt(0x0009) + w(p.write_string, "b") + opt(0x0020) + opt(0x000D)
+    rows = i32(2)
+    rows += w(p.write_value, ct.Int32Type.to_binary(1, PROTO)) + w(p.write_value, ct.lookup_casstype("ListType(UTF8Type)").to_binary(["x", "y"], PROTO))
+    rows += w(p.write_value, ct.Int32Type.to_binary(2, PROTO)) + w(p.write_value, None)
+    add("result_rows", frame(0x08, i32(2) + meta + rows), lambda m: {
+        "opcode": "RESULT", "kind": "ROWS", "paging_state": m.paging_state.hex(),
+        "columns": [[c[0], c[1], c[2], c[3].cql_parameterized_type()] for c in m.column_metadata],
+        "rows": [[jsonable(v) for v in r] for r in m.parsed_rows]})
+    # Rows with per-column table specs and every simple type id.
+    simple = [("asc", 0x0001), ("bi", 0x0002), ("bl", 0x0003), ("bo", 0x0004), ("co", 0x0005), ("de", 0x0006),
+              ("do", 0x0007), ("fl", 0x0008), ("i", 0x0009), ("ts", 0x000B), ("u", 0x000C), ("tx", 0x000D),
+              ("vi", 0x000E), ("tu", 0x000F), ("ine", 0x0010), ("da", 0x0011), ("ti", 0x0012), ("sm", 0x0013),
+              ("tin", 0x0014), ("du", 0x0015)]
+    meta = i32(0) + i32(len(simple))
+    for n, code in simple:
+        meta += w(p.write_string, "ks") + w(p.write_string, "all_types") + w(p.write_string, n) + opt(code)
+    add("result_rows_all_type_ids", frame(0x08, i32(2) + meta + i32(0)), lambda m: {
+        "opcode": "RESULT", "kind": "ROWS", "paging_state": None,
+        "columns": [[c[0], c[1], c[2], c[3].cql_parameterized_type()] for c in m.column_metadata], "rows": []})
+    # Nested types: map<text, frozen<tuple<int, udt>>>, and a custom VectorType.
+    udt = w(p.write_string, "ks") + w(p.write_string, "pt") + i16(2) + w(p.write_string, "x") + opt(0x0009) + w(p.write_string, "y") + opt(0x0009)
+    typ = opt(0x0021) + opt(0x000D) + opt(0x0031) + i16(2) + opt(0x0009) + opt(0x0030) + udt
+    vec = opt(0x0000) + w(p.write_string, "org.apache.cassandra.db.marshal.VectorType(org.apache.cassandra.db.marshal.FloatType, 3)")
+    meta = i32(0x0001) + i32(2) + w(p.write_string, "ks") + w(p.write_string, "n") + w(p.write_string, "m") + typ + w(p.write_string, "v") + vec
+    add("result_rows_nested_types", frame(0x08, i32(2) + meta + i32(0)), lambda m: {
+        "opcode": "RESULT", "kind": "ROWS", "paging_state": None,
+        "columns": [[c[0], c[1], c[2], c[3].cql_parameterized_type()] for c in m.column_metadata], "rows": []})
+    # No metadata (skip_metadata): only flags, count, then rows.
+    add("result_rows_no_metadata", frame(0x08, i32(2) + i32(0x0004) + i32(1) + i32(1) + w(p.write_value, b"\x00\x00\x00\x05")),
+        lambda m: {"opcode": "RESULT", "kind": "ROWS_NO_METADATA", "column_count": 1,
+                   "rows": [[jsonable(v) for v in r] for r in m.parsed_rows]},
+        result_metadata=[("ks", "t", "a", ct.Int32Type)])
+    # Prepared: id, bind metadata with 1 pk index, result metadata.
+    prepared = w(p.write_string, "\x0a\x0b") + i32(0x0001) + i32(2) + i32(1) + i16(0)
+    prepared += w(p.write_string, "ks") + w(p.write_string, "t") + w(p.write_string, "a") + opt(0x0009) + w(p.write_string, "b") + opt(0x000D)
+    prepared += i32(0x0001) + i32(1) + w(p.write_string, "ks") + w(p.write_string, "t") + w(p.write_string, "b") + opt(0x000D)
+    add("result_prepared", frame(0x08, i32(4) + prepared), lambda m: {
+        "opcode": "RESULT", "kind": "PREPARED", "id": m.query_id.hex(), "pk_indexes": list(m.pk_indexes),
+        "bind": [[c[0], c[1], c[2], c[3].cql_parameterized_type()] for c in m.bind_metadata],
+        "result": [[c[0], c[1], c[2], c[3].cql_parameterized_type()] for c in m.column_metadata]})
+    sc = w(p.write_string, "CREATED") + w(p.write_string, "TABLE") + w(p.write_string, "ks") + w(p.write_string, "t")
+    add("result_schema_change", frame(0x08, i32(5) + sc), lambda m: {
+        "opcode": "RESULT", "kind": "SCHEMA_CHANGE", "event": jsonable(m.schema_change_event)})
+
+    def ev(name, body):
+        add("event_" + name, frame(0x0C, body, stream=-1), lambda m: {
+            "opcode": "EVENT", "event_type": m.event_type, "args": jsonable(m.event_args)})
+
+    inet = bytes([4, 127, 0, 0, 2]) + i32(9042)
+    ev("topology_new_node", w(p.write_string, "TOPOLOGY_CHANGE") + w(p.write_string, "NEW_NODE") + inet)
+    ev("status_down", w(p.write_string, "STATUS_CHANGE") + w(p.write_string, "DOWN") + inet)
+    ev("schema_keyspace", w(p.write_string, "SCHEMA_CHANGE") + w(p.write_string, "DROPPED") + w(p.write_string, "KEYSPACE") + w(p.write_string, "ks"))
+    ev("schema_type", w(p.write_string, "SCHEMA_CHANGE") + w(p.write_string, "UPDATED") + w(p.write_string, "TYPE") + w(p.write_string, "ks") + w(p.write_string, "addr"))
+    ev("schema_function", w(p.write_string, "SCHEMA_CHANGE") + w(p.write_string, "CREATED") + w(p.write_string, "FUNCTION")
+       + w(p.write_string, "ks") + w(p.write_string, "f") + w(p.write_stringlist, ["int", "text"]))
+    # Tracing id and warnings on a response.
+    body = uuid.UUID("11111111-2222-3333-4444-555555555555").bytes + w(p.write_stringlist, ["careful"]) + i32(1)
+    add("result_void_traced_warned", frame(0x08, body, flags=0x02 | 0x08), lambda m: {
+        "opcode": "RESULT", "kind": "VOID", "trace_id": str(m.trace_id), "warnings": list(m.warnings)})
+    return out
+
+
+def jsonable(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, bytes):
+        return v.hex()
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return [jsonable(x) for x in v]
+    if hasattr(v, "argument_types"):
+        return {"name": v.name, "arg_types": list(v.argument_types)}
+    if isinstance(v, (uuid.UUID, ipaddress.IPv4Address, ipaddress.IPv6Address)):
+        return str(v)
+    return str(v)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--write")
+    g.add_argument("--check")
+    args = ap.parse_args()
+    data = {"generator": "cassandra-driver " + __import__("cassandra").__version__,
+            "values": value_vectors(), "requests": request_vectors(), "responses": response_vectors()}
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    if args.write:
+        with open(args.write, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"wrote {len(data['values'])} values, {len(data['requests'])} requests, {len(data['responses'])} responses")
+        return 0
+    with open(args.check, encoding="utf-8") as fh:
+        committed = fh.read()
+    if committed != text:
+        print(f"{args.check} differs from what the Python driver produces now; regenerate with --write", file=sys.stderr)
+        return 1
+    print(f"golden vectors match the Python driver ({len(data['values'])} values, "
+          f"{len(data['requests'])} requests, {len(data['responses'])} responses)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
