@@ -251,6 +251,20 @@ def request_vectors():
     out.append({"name": "query_named_values", "hex": frame.hex(), "request": {
         "opcode": "QUERY", "query": "SELECT * FROM ks.t WHERE a = :a", "consistency": "ONE",
         "named_values": [["a", int_v.hex()]], "stream": 14, "tracing": False}})
+    # Compressed frames, compressed by the Python driver's own codecs. Compressed
+    # bytes are not canonical across implementations, so the Rust side checks that it
+    # decompresses them to the uncompressed frame's body.
+    from cassandra.connection import locally_supported_compressions as codecs
+    long_query = "SELECT * FROM ks.t WHERE a = 1 AND b = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' ALLOW FILTERING"
+    for algo in ("lz4", "snappy"):
+        compress, _ = codecs[algo]
+        msg = p.QueryMessage(long_query, CL.ONE)
+        plain = encode(msg, 15)
+        msg = p.QueryMessage(long_query, CL.ONE)
+        packed = encode(msg, 15, compressor=compress)
+        out.append({"name": "query_compressed_" + algo, "hex": packed.hex(), "request": {
+            "opcode": "QUERY", "query": long_query, "consistency": "ONE", "stream": 15, "tracing": False,
+            "compression": algo, "uncompressed_hex": plain.hex()}})
     return out
 
 
