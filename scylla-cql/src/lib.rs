@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod deserialize;
+mod derive_support;
 pub mod frame;
 pub mod serialize;
 pub mod utils;
@@ -23,6 +24,7 @@ pub use scylla_macros::{DeserializeRow, DeserializeValue, SerializeRow, Serializ
 
 #[doc(hidden)]
 pub mod _macro_internal {
+    pub use crate::derive_support::*;
     pub use crate::deserialize::row::{ColumnIterator, DeserializeRow, RawColumn};
     pub use crate::deserialize::value::DeserializeValue;
     pub use crate::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
