@@ -49,6 +49,11 @@ pub enum ColumnSerializationStatus {
 
 /// Implemented by `#[derive(SerializeRow)]` with the (default) `match_by_name` flavor,
 /// so that such a struct can be `#[scylla(flatten)]`ed into another one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be flattened into a struct that matches columns by name",
+    label = "`{Self}` must #[derive(SerializeRow)] with the default flavor, \"match_by_name\"",
+    note = "a flattened field's type must use the same flavor as the struct it is flattened into"
+)]
 pub trait SerializeRowByName {
     /// The state of one serialization: which fields were used so far.
     type Partial<'d>: PartialSerializeRowByName
@@ -74,6 +79,11 @@ pub trait PartialSerializeRowByName {
 
 /// Implemented by `#[derive(SerializeRow)]` with `flavor = "enforce_order"`, so that
 /// such a struct can be `#[scylla(flatten)]`ed into another one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be flattened into a struct that matches columns by position",
+    label = "`{Self}` must #[derive(SerializeRow)] with `flavor = \"enforce_order\"`",
+    note = "a flattened field's type must use the same flavor as the struct it is flattened into"
+)]
 pub trait SerializeRowInOrder {
     /// The number of columns the struct writes, flattened fields included.
     const COLUMN_COUNT: usize;

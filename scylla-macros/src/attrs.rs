@@ -148,7 +148,15 @@ fn parse_struct_attrs(input: &DeriveInput, errors: &mut Errors) -> RawStructAttr
                 let value = meta.value()?;
                 let path: Path = if value.peek(LitStr) {
                     let lit: LitStr = value.parse()?;
-                    lit.parse()?
+                    lit.parse().map_err(|_| {
+                        syn::Error::new(
+                            lit.span(),
+                            format!(
+                                "`crate = \"{}\"` is not a path; expected e.g. `crate = scylla` or `crate = \"scylla_cql\"`",
+                                lit.value()
+                            ),
+                        )
+                    })?
                 } else {
                     value.parse()?
                 };

@@ -1,6 +1,6 @@
 //! Pieces shared by the four code generators.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{GenericParam, Generics, Lifetime, LifetimeParam, LitStr, WhereClause, WherePredicate};
@@ -9,10 +9,13 @@ use crate::attrs::{FieldDef, StructDef};
 
 /// The where clause of the user's struct, extended with `extra` predicates.
 pub(crate) fn where_clause(generics: &Generics, extra: Vec<TokenStream>) -> WhereClause {
-    let mut wc = generics.where_clause.clone().unwrap_or_else(|| WhereClause {
-        where_token: Default::default(),
-        predicates: Default::default(),
-    });
+    let mut wc = generics
+        .where_clause
+        .clone()
+        .unwrap_or_else(|| WhereClause {
+            where_token: Default::default(),
+            predicates: Default::default(),
+        });
     for p in extra {
         // The predicates are built by us from valid types; a parse failure cannot
         // happen, but would only drop the bound (and the compiler would then complain
@@ -27,7 +30,59 @@ pub(crate) fn where_clause(generics: &Generics, extra: Vec<TokenStream>) -> Wher
 /// `Ty: Bound`, spanned at the field's type so that an unsatisfied bound points there.
 pub(crate) fn bound(field: &FieldDef, bound: TokenStream) -> TokenStream {
     let ty = &field.ty;
-    quote_spanned!(ty.span()=> #ty: #bound)
+    let span = ty.span();
+    let bound = respan(bound, span);
+    quote_spanned!(span=> #ty: #bound)
+}
+
+/// Whether `ty` mentions one of the struct's generic type parameters. Only such field
+/// types get a `DeserializeValue` bound in the where clause of the deserialize impls;
+/// the others are checked in the impl's body, so that a field type without an impl is
+/// an error at the struct's definition (a bound naming the impl's lifetimes would only
+/// fail where the impl is used).
+pub(crate) fn mentions_type_param(def: &StructDef, ty: &syn::Type) -> bool {
+    let params: Vec<&syn::Ident> = def.generics.type_params().map(|p| &p.ident).collect();
+    fn scan(tokens: TokenStream, params: &[&syn::Ident]) -> bool {
+        tokens.into_iter().any(|tt| match tt {
+            TokenTree::Ident(id) => params.iter().any(|p| **p == id),
+            TokenTree::Group(g) => scan(g.stream(), params),
+            _ => false,
+        })
+    }
+    !params.is_empty() && scan(ty.to_token_stream(), &params)
+}
+
+/// `'frame: 'a` for every lifetime `'a` of the struct other than `'frame` and
+/// `'metadata`: borrowed fields (`&'a str`) can then be deserialized from the frame.
+pub(crate) fn frame_outlives_struct_lifetimes(
+    def: &StructDef,
+    frame: &Lifetime,
+) -> Vec<TokenStream> {
+    def.generics
+        .lifetimes()
+        .filter(|l| l.lifetime.ident != "frame" && l.lifetime.ident != "metadata")
+        .map(|l| {
+            let lt = &l.lifetime;
+            quote!(#frame: #lt)
+        })
+        .collect()
+}
+
+/// `tokens` with every token (groups included) given `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(g) = &tt {
+                let mut ng = Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                tt = TokenTree::Group(ng);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 /// The field's CQL name as a string literal.
@@ -40,23 +95,13 @@ pub(crate) fn name_lit(field: &FieldDef) -> LitStr {
 /// lifetimes with these names (then the struct's are used, so that a field
 /// `&'frame str` borrows straight from the frame).
 pub(crate) fn deser_generics(def: &StructDef) -> (Lifetime, Lifetime, Generics) {
-    let declared = |name: &str| {
-        def.generics
-            .lifetimes()
-            .any(|l| l.lifetime.ident == name)
-    };
+    let declared = |name: &str| def.generics.lifetimes().any(|l| l.lifetime.ident == name);
     let frame_declared = declared("frame");
     let metadata_declared = declared("metadata");
-    let frame = if frame_declared {
-        Lifetime::new("'frame", Span::call_site())
-    } else {
-        Lifetime::new("'__scylla_frame", Span::call_site())
-    };
-    let metadata = if metadata_declared {
-        Lifetime::new("'metadata", Span::call_site())
-    } else {
-        Lifetime::new("'__scylla_metadata", Span::call_site())
-    };
+    // The names are those of the traits' own parameters; a struct lifetime of the
+    // same name is the same lifetime, so no fresh name is needed.
+    let frame = Lifetime::new("'frame", Span::call_site());
+    let metadata = Lifetime::new("'metadata", Span::call_site());
     let mut generics = def.generics.clone();
     let mut new_params = Vec::new();
     if !frame_declared {

@@ -5,15 +5,16 @@ use quote::{format_ident, quote};
 
 use crate::attrs::{FieldDef, Flavor, StructDef};
 use crate::common::{
-    allow_lints, bound, deser_generics, impl_params, name_lit, self_ty, where_clause,
+    allow_lints, bound, deser_generics, frame_outlives_struct_lifetimes, impl_params,
+    mentions_type_param, name_lit, self_ty, where_clause,
 };
 
 pub(crate) fn derive(def: &StructDef) -> TokenStream {
     let i = &def.internal;
     let (frame, metadata, generics) = deser_generics(def);
-    let mut bounds = Vec::new();
+    let mut bounds = frame_outlives_struct_lifetimes(def, &frame);
     for f in &def.fields {
-        if !f.skip {
+        if !f.skip && mentions_type_param(def, &f.ty) {
             bounds.push(bound(f, quote!(#i::DeserializeValue<#frame, #metadata>)));
         }
         if f.skip || f.default_when_null {
@@ -28,7 +29,10 @@ pub(crate) fn derive(def: &StructDef) -> TokenStream {
 
     let (type_check, deserialize) = match def.flavor {
         Flavor::MatchByName => (by_name_type_check(def, &fm), by_name_deserialize(def, &fm)),
-        Flavor::EnforceOrder => (in_order_type_check(def, &fm), in_order_deserialize(def, &fm)),
+        Flavor::EnforceOrder => (
+            in_order_type_check(def, &fm),
+            in_order_deserialize(def, &fm),
+        ),
     };
 
     quote! {

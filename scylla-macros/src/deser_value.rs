@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use crate::attrs::{FieldDef, Flavor, StructDef};
 use crate::common::{
-    allow_lints, bound, deser_generics, impl_params, name_lit, self_ty, where_clause,
+    allow_lints, bound, deser_generics, frame_outlives_struct_lifetimes, impl_params,
+    mentions_type_param, name_lit, self_ty, where_clause,
 };
 
 /// Whether a field gets `Default::default()` when the UDT type lacks it.
@@ -16,9 +17,9 @@ fn may_be_absent(f: &FieldDef) -> bool {
 pub(crate) fn derive(def: &StructDef) -> TokenStream {
     let i = &def.internal;
     let (frame, metadata, generics) = deser_generics(def);
-    let mut bounds = Vec::new();
+    let mut bounds = frame_outlives_struct_lifetimes(def, &frame);
     for f in &def.fields {
-        if !f.skip {
+        if !f.skip && mentions_type_param(def, &f.ty) {
             bounds.push(bound(f, quote!(#i::DeserializeValue<#frame, #metadata>)));
         }
         if f.skip || may_be_absent(f) {

@@ -102,11 +102,7 @@ fn by_name(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStream
         .iter()
         .filter(|f| !f.skip && !f.flatten)
         .collect();
-    let flat: Vec<_> = def
-        .fields
-        .iter()
-        .filter(|f| !f.skip && f.flatten)
-        .collect();
+    let flat: Vec<_> = def.fields.iter().filter(|f| !f.skip && f.flatten).collect();
     let n_own = own.len();
 
     let mut pbounds = bounds.to_vec();
@@ -231,14 +227,10 @@ fn in_order(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStrea
     };
 
     let n_own = def.fields.iter().filter(|f| !f.skip && !f.flatten).count();
-    let flat_counts = def
-        .fields
-        .iter()
-        .filter(|f| !f.skip && f.flatten)
-        .map(|f| {
-            let ty = &f.ty;
-            quote!(<#ty as #i::SerializeRowInOrder>::COLUMN_COUNT)
-        });
+    let flat_counts = def.fields.iter().filter(|f| !f.skip && f.flatten).map(|f| {
+        let ty = &f.ty;
+        quote!(<#ty as #i::SerializeRowInOrder>::COLUMN_COUNT)
+    });
 
     let steps = def.fields.iter().filter(|f| !f.skip).map(|f| {
         let ident = &f.ident;
