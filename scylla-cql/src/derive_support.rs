@@ -13,12 +13,13 @@ use crate::deserialize::row::{
     mk_deser_err as row_deser_err, mk_typck_err as row_typck_err,
 };
 use crate::deserialize::value::{
-    BuiltinDeserializationErrorKind as ValueDeserKind, UdtDeserializationErrorKind,
-    UdtIterator, UdtTypeCheckErrorKind as DeserUdtKind, mk_deser_err as value_deser_err,
+    BuiltinDeserializationErrorKind as ValueDeserKind, UdtDeserializationErrorKind, UdtIterator,
+    UdtTypeCheckErrorKind as DeserUdtKind, mk_deser_err as value_deser_err,
     mk_typck_err as value_typck_err,
 };
 use crate::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
 use crate::frame::response::result::{ColumnSpec, ColumnType};
+use crate::serialize::SerializationError;
 use crate::serialize::row::{
     BuiltinSerializationErrorKind as RowSerKind, BuiltinTypeCheckErrorKind as RowSerTypckKind,
     mk_ser_err as row_ser_err, mk_typck_err as row_ser_typck_err,
@@ -29,7 +30,6 @@ use crate::serialize::value::{
     mk_typck_err as value_ser_typck_err,
 };
 use crate::serialize::writers::{CellValueBuilder, RowWriter, WrittenCellProof};
-use crate::serialize::SerializationError;
 
 /// A UDT field definition: its name and type.
 pub type UdtFieldDef<'a> = (Cow<'a, str>, ColumnType<'a>);
@@ -447,7 +447,10 @@ pub fn deser_row_check_column_count<T>(
 }
 
 /// `ColumnWithUnknownName`: a column the struct has no field for.
-pub fn deser_row_unknown_column<T>(specs: &[ColumnSpec<'_>], column_index: usize) -> TypeCheckError {
+pub fn deser_row_unknown_column<T>(
+    specs: &[ColumnSpec<'_>],
+    column_index: usize,
+) -> TypeCheckError {
     let column_name = specs
         .get(column_index)
         .map(|s| s.name().to_owned())

@@ -94,7 +94,10 @@ fn by_name_unknown_missing_duplicated() {
     let err = typck_row::<ByName>(&specs).unwrap_err();
     assert!(matches!(
         typck_kind(&err, "ByName", &specs),
-        BuiltinTypeCheckErrorKind::DuplicatedColumn { column_index: 2, column_name: "a" }
+        BuiltinTypeCheckErrorKind::DuplicatedColumn {
+            column_index: 2,
+            column_name: "a"
+        }
     ));
 }
 
@@ -162,7 +165,8 @@ fn deserialize_without_type_check_does_not_panic() {
     let data = bytes(&[cell(b"x")]);
     let err = ByName::deserialize(ColumnIterator::new(&specs, FrameSlice::new(&data))).unwrap_err();
     assert!(err.to_string().contains("\"a\""), "{err}");
-    let err = InOrder::deserialize(ColumnIterator::new(&specs, FrameSlice::new(&data))).unwrap_err();
+    let err =
+        InOrder::deserialize(ColumnIterator::new(&specs, FrameSlice::new(&data))).unwrap_err();
     assert!(err.to_string().contains("InOrder"), "{err}");
 }
 
@@ -250,7 +254,12 @@ fn enforce_order() {
     let err = typck_row::<InOrder>(&specs).unwrap_err();
     assert!(matches!(
         typck_kind(&err, "InOrder", &specs),
-        BuiltinTypeCheckErrorKind::ColumnNameMismatch { field_index: 2, column_index: 1, rust_column_name: "bee", .. }
+        BuiltinTypeCheckErrorKind::ColumnNameMismatch {
+            field_index: 2,
+            column_index: 1,
+            rust_column_name: "bee",
+            ..
+        }
     ));
 
     for specs in [

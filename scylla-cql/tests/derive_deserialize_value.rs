@@ -68,7 +68,10 @@ struct Udt {
 
 #[test]
 fn by_name_any_order_and_excess_ignored() {
-    let typ = udt("u", &[("x", INT), ("b", TEXT), ("y", INT), ("a", INT), ("z", TEXT)]);
+    let typ = udt(
+        "u",
+        &[("x", INT), ("b", TEXT), ("y", INT), ("a", INT), ("z", TEXT)],
+    );
     let data = bytes(&[int(0), cell(b"bee"), null_cell(), int(5), cell(b"zz")]);
     let v: Udt = deser_value(&typ, &data).unwrap();
     assert_eq!(
@@ -84,10 +87,16 @@ fn by_name_any_order_and_excess_ignored() {
 fn option_takes_null_and_missing_data() {
     let typ = udt("u", &[("a", INT), ("b", TEXT)]);
     let data = bytes(&[int(1), null_cell()]);
-    assert_eq!(deser_value::<Udt>(&typ, &data).unwrap(), Udt { a: 1, b: None });
+    assert_eq!(
+        deser_value::<Udt>(&typ, &data).unwrap(),
+        Udt { a: 1, b: None }
+    );
     // The value ends before the last field (servers may omit trailing fields).
     let data = bytes(&[int(1)]);
-    assert_eq!(deser_value::<Udt>(&typ, &data).unwrap(), Udt { a: 1, b: None });
+    assert_eq!(
+        deser_value::<Udt>(&typ, &data).unwrap(),
+        Udt { a: 1, b: None }
+    );
 }
 
 #[test]
@@ -99,7 +108,10 @@ fn null_in_non_option_field() {
     assert_eq!(field, "a");
     let inner = inner.downcast_ref::<BuiltinDeserializationError>().unwrap();
     assert_eq!(inner.rust_name, "i32");
-    assert!(matches!(inner.kind, BuiltinDeserializationErrorKind::ExpectedNonNull));
+    assert!(matches!(
+        inner.kind,
+        BuiltinDeserializationErrorKind::ExpectedNonNull
+    ));
 }
 
 #[test]
@@ -112,7 +124,10 @@ fn bad_field_bytes() {
     let inner = inner.downcast_ref::<BuiltinDeserializationError>().unwrap();
     assert!(matches!(
         inner.kind,
-        BuiltinDeserializationErrorKind::ByteLengthMismatch { expected: 4, got: 3 }
+        BuiltinDeserializationErrorKind::ByteLengthMismatch {
+            expected: 4,
+            got: 3
+        }
     ));
     // Truncated raw bytes of a field: the length says more than there is.
     let mut raw = 10i32.to_be_bytes().to_vec();
@@ -129,7 +144,10 @@ fn null_or_not_udt() {
     let err = Udt::deserialize(&typ, None).unwrap_err();
     let e = err.downcast_ref::<BuiltinDeserializationError>().unwrap();
     assert!(e.rust_name.ends_with("Udt"));
-    assert!(matches!(e.kind, BuiltinDeserializationErrorKind::ExpectedNonNull));
+    assert!(matches!(
+        e.kind,
+        BuiltinDeserializationErrorKind::ExpectedNonNull
+    ));
 
     let err = typck_value::<Udt>(&INT).unwrap_err();
     assert!(matches!(
@@ -223,7 +241,10 @@ struct Attrs {
 
 #[test]
 fn rename_skip_allow_missing_default_when_null() {
-    let typ = udt("u", &[("dwn", TEXT), ("am", INT), ("real", INT), ("skipped", BLOB)]);
+    let typ = udt(
+        "u",
+        &[("dwn", TEXT), ("am", INT), ("real", INT), ("skipped", BLOB)],
+    );
     let data = bytes(&[cell(b"d"), int(2), int(1), cell(&[7])]);
     assert_eq!(
         deser_value::<Attrs>(&typ, &data).unwrap(),
@@ -478,7 +499,12 @@ fn nested_udts() {
         ],
     );
     let inner_bytes = [int(7), cell(b"bb")].concat();
-    let list_bytes = [2i32.to_be_bytes().to_vec(), cell(&inner_bytes), cell(&int(8))].concat();
+    let list_bytes = [
+        2i32.to_be_bytes().to_vec(),
+        cell(&inner_bytes),
+        cell(&int(8)),
+    ]
+    .concat();
     let data = bytes(&[cell(&inner_bytes), cell(&list_bytes)]);
     let v: Nested = deser_value(&typ, &data).unwrap();
     let seven = Udt {

@@ -112,9 +112,9 @@ mod shadowing {
 
 mod tests {
     use ::bytes::Bytes;
+    use ::scylla_cql::deserialize::FrameSlice;
     use ::scylla_cql::deserialize::row::{ColumnIterator, DeserializeRow};
     use ::scylla_cql::deserialize::value::DeserializeValue;
-    use ::scylla_cql::deserialize::FrameSlice;
     use ::scylla_cql::frame::response::result::{
         ColumnSpec, ColumnType, NativeType, TableSpec, UserDefinedType,
     };

@@ -39,7 +39,10 @@ struct Person {
     seen: CqlTimestamp,
 }
 
-fn specs_and_person() -> (Vec<scylla_cql::frame::response::result::ColumnSpec<'static>>, Person) {
+fn specs_and_person() -> (
+    Vec<scylla_cql::frame::response::result::ColumnSpec<'static>>,
+    Person,
+) {
     let address = udt(
         "address",
         &[

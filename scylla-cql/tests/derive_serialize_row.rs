@@ -134,14 +134,22 @@ fn rename_skip_and_accepted_default_when_null() {
         y: None,
         r#type: true,
     };
-    let specs = [col("r#type", BOOLEAN), col("y", BIGINT), col("renamed", INT)];
+    let specs = [
+        col("r#type", BOOLEAN),
+        col("y", BIGINT),
+        col("renamed", INT),
+    ];
     let buf = ser_row(&v, &specs).unwrap();
     assert_eq!(
         buf,
         [cell(&[1]), null_cell(), cell(&3i32.to_be_bytes())].concat()
     );
     // The field's own name is not a marker name any more.
-    let err = ser_row(&v, &[col("x", INT), col("y", BIGINT), col("r#type", BOOLEAN)]).unwrap_err();
+    let err = ser_row(
+        &v,
+        &[col("x", INT), col("y", BIGINT), col("r#type", BOOLEAN)],
+    )
+    .unwrap_err();
     assert!(matches!(
         typck_kind(&err, "Attrs"),
         BuiltinTypeCheckErrorKind::ValueMissingForColumn { name } if name == "x"
@@ -149,7 +157,12 @@ fn rename_skip_and_accepted_default_when_null() {
     // A skipped field needs no marker, and no marker may ask for it.
     let err = ser_row(
         &v,
-        &[col("renamed", INT), col("y", BIGINT), col("r#type", BOOLEAN), col("skipped", INT)],
+        &[
+            col("renamed", INT),
+            col("y", BIGINT),
+            col("r#type", BOOLEAN),
+            col("skipped", INT),
+        ],
     )
     .unwrap_err();
     assert!(matches!(
@@ -415,7 +428,10 @@ fn flatten_in_order() {
     let err = ser_row(&v, &specs[..3]).unwrap_err();
     assert!(matches!(
         typck_kind(&err, "InOrderOuter"),
-        BuiltinTypeCheckErrorKind::WrongColumnCount { rust_cols: 4, cql_cols: 3 }
+        BuiltinTypeCheckErrorKind::WrongColumnCount {
+            rust_cols: 4,
+            cql_cols: 3
+        }
     ));
 }
 
@@ -436,12 +452,17 @@ struct OnlyFlat {
 #[test]
 fn is_empty() {
     assert!(Empty { _nothing: 3 }.is_empty());
-    assert!(OnlyFlat {
-        e: Empty { _nothing: 3 }
-    }
-    .is_empty());
+    assert!(
+        OnlyFlat {
+            e: Empty { _nothing: 3 }
+        }
+        .is_empty()
+    );
     assert!(!outer().is_empty());
-    assert_eq!(ser_row(&Empty { _nothing: 1 }, &[]).unwrap(), Vec::<u8>::new());
+    assert_eq!(
+        ser_row(&Empty { _nothing: 1 }, &[]).unwrap(),
+        Vec::<u8>::new()
+    );
 }
 
 #[derive(SerializeRow)]

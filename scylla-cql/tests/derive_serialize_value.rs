@@ -108,10 +108,12 @@ fn field_serialization_error_names_everything() {
         .expect("value serialization error");
     assert!(e.rust_name.ends_with("Udt"), "{}", e.rust_name);
     assert_eq!(e.got, typ);
-    let BuiltinSerializationErrorKind::UdtError(UdtSerializationErrorKind::FieldSerializationFailed {
-        field_name,
-        err: inner,
-    }) = &e.kind
+    let BuiltinSerializationErrorKind::UdtError(
+        UdtSerializationErrorKind::FieldSerializationFailed {
+            field_name,
+            err: inner,
+        },
+    ) = &e.kind
     else {
         panic!("unexpected kind {:?}", e.kind);
     };
@@ -201,7 +203,11 @@ fn rename_skip_allow_missing() {
         UdtTypeCheckErrorKind::NoSuchFieldInUdt { field_name } if field_name == "real"
     ));
     assert_eq!(
-        ser_value(&v, &udt("u", &[("real", INT), ("_skipped", INT), ("d", BOOLEAN)])).unwrap(),
+        ser_value(
+            &v,
+            &udt("u", &[("real", INT), ("_skipped", INT), ("d", BOOLEAN)])
+        )
+        .unwrap(),
         [int(2), null_cell(), cell(&[1])].concat()
     );
 }

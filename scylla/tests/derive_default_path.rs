@@ -68,7 +68,8 @@ fn derives_work_through_the_scylla_crate() {
     assert_eq!(w.value_count(), 2);
     let data = buf;
     Row::type_check(&specs).unwrap();
-    let back = Row::deserialize(ColumnIterator::new(&specs, FrameSlice::new_borrowed(&data))).unwrap();
+    let back =
+        Row::deserialize(ColumnIterator::new(&specs, FrameSlice::new_borrowed(&data))).unwrap();
     assert_eq!(back, row);
 
     // The UDT alone, and its error naming the struct.

@@ -13,10 +13,10 @@ use scylla_cql::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
 use scylla_cql::frame::response::result::{
     ColumnSpec, ColumnType, NativeType, TableSpec, UserDefinedType,
 };
+use scylla_cql::serialize::SerializationError;
 use scylla_cql::serialize::row::{RowSerializationContext, SerializeRow};
 use scylla_cql::serialize::value::SerializeValue;
 use scylla_cql::serialize::writers::{CellWriter, RowWriter};
-use scylla_cql::serialize::SerializationError;
 
 pub const INT: ColumnType<'static> = ColumnType::Native(NativeType::Int);
 pub const BIGINT: ColumnType<'static> = ColumnType::Native(NativeType::BigInt);
@@ -57,7 +57,11 @@ pub fn ser_row<R: SerializeRow + ?Sized>(
     let mut buf = Vec::new();
     let mut writer = RowWriter::new(&mut buf);
     row.serialize(&ctx, &mut writer)?;
-    assert_eq!(writer.value_count(), specs.len(), "one cell per bind marker");
+    assert_eq!(
+        writer.value_count(),
+        specs.len(),
+        "one cell per bind marker"
+    );
     Ok(buf)
 }
 
