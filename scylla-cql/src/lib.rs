@@ -45,7 +45,6 @@ pub mod _macro_internal {
         BuiltinSerializationErrorKind as BuiltinTypeSerializationErrorKind,
         BuiltinTypeCheckError as BuiltinTypeTypeCheckError,
         BuiltinTypeCheckErrorKind as BuiltinTypeTypeCheckErrorKind, UdtSerializationErrorKind,
-        UdtTypeCheckErrorKind, mk_ser_err as mk_value_ser_err,
-        mk_typck_err as mk_value_typck_err,
+        UdtTypeCheckErrorKind, mk_ser_err as mk_value_ser_err, mk_typck_err as mk_value_typck_err,
     };
 }

@@ -495,7 +495,7 @@ fn serialize_by_name<'m, T: SerializeValue + 'm>(
     rust_name: &'static str,
     len: usize,
     get: impl Fn(&str) -> Option<&'m T>,
-    keys: impl Iterator<Item = &'m str>,
+    mut keys: impl Iterator<Item = &'m str>,
     ctx: &RowSerializationContext<'_>,
     writer: &mut RowWriter,
 ) -> Result<(), SerializationError> {
@@ -523,15 +523,15 @@ fn serialize_by_name<'m, T: SerializeValue + 'm>(
             })?;
         used.insert(name);
     }
-    if used.len() < len {
-        if let Some(unused) = keys.into_iter().find(|k| !used.contains(k)) {
-            return Err(mk_typck_err_named(
-                rust_name,
-                BuiltinTypeCheckErrorKind::NoColumnWithName {
-                    name: unused.to_owned(),
-                },
-            ));
-        }
+    if used.len() < len
+        && let Some(unused) = keys.find(|k| !used.contains(k))
+    {
+        return Err(mk_typck_err_named(
+            rust_name,
+            BuiltinTypeCheckErrorKind::NoColumnWithName {
+                name: unused.to_owned(),
+            },
+        ));
     }
     Ok(())
 }
