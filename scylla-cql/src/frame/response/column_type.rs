@@ -80,19 +80,24 @@ impl NativeType {
     ];
 
     /// The serialized size of a value of this type inside a `vector`, if the type has a
-    /// fixed size; `None` for variable-size types.
+    /// fixed size; `None` for variable-size types, whose elements each carry an
+    /// `[unsigned vint]` length.
+    ///
+    /// This follows Cassandra (the types overriding `valueLengthIfFixed`): `tinyint`,
+    /// `smallint`, `date`, `time` and `counter` are variable-size here even though
+    /// their values always have the same length.
     pub fn type_size_for_vector(&self) -> Option<usize> {
         match self {
-            NativeType::Boolean | NativeType::TinyInt => Some(1),
-            NativeType::SmallInt => Some(2),
-            NativeType::Int | NativeType::Float | NativeType::Date => Some(4),
-            NativeType::BigInt
-            | NativeType::Counter
-            | NativeType::Double
-            | NativeType::Timestamp
-            | NativeType::Time => Some(8),
+            NativeType::Boolean => Some(1),
+            NativeType::Int | NativeType::Float => Some(4),
+            NativeType::BigInt | NativeType::Double | NativeType::Timestamp => Some(8),
             NativeType::Uuid | NativeType::Timeuuid => Some(16),
-            NativeType::Ascii
+            NativeType::TinyInt
+            | NativeType::SmallInt
+            | NativeType::Date
+            | NativeType::Time
+            | NativeType::Counter
+            | NativeType::Ascii
             | NativeType::Blob
             | NativeType::Decimal
             | NativeType::Duration
