@@ -23,6 +23,8 @@ pub use scylla_macros::{DeserializeRow, DeserializeValue, SerializeRow, Serializ
 
 #[doc(hidden)]
 pub mod _macro_internal {
+    // Deserialization errors and helpers used by the DeserializeValue/DeserializeRow
+    // derives (the `deser` prefixes keep them apart from the serialization ones).
     pub use crate::deserialize::row::{
         BuiltinDeserializationError as BuiltinRowDeserializationError,
         BuiltinDeserializationErrorKind as BuiltinRowDeserializationErrorKind,
@@ -30,7 +32,7 @@ pub mod _macro_internal {
         BuiltinTypeCheckErrorKind as DeserBuiltinRowTypeCheckErrorKind, ColumnIterator,
         DeserializeRow, RawColumn,
         deser_error_replace_rust_name as row_deser_error_replace_rust_name,
-        mk_deser_err as mk_row_deser_err, mk_typck_err as mk_row_typck_err,
+        mk_deser_err as mk_row_deser_err, mk_typck_err as mk_deser_row_typck_err,
     };
     pub use crate::deserialize::value::{
         BuiltinDeserializationError as BuiltinTypeDeserializationError,
@@ -40,7 +42,7 @@ pub mod _macro_internal {
         UdtDeserializationErrorKind, UdtIterator,
         UdtTypeCheckErrorKind as DeserUdtTypeCheckErrorKind,
         deser_error_replace_rust_name as value_deser_error_replace_rust_name,
-        mk_deser_err as mk_value_deser_err, mk_typck_err as mk_value_typck_err,
+        mk_deser_err as mk_value_deser_err, mk_typck_err as mk_deser_value_typck_err,
     };
     pub use crate::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
     pub use crate::frame::response::result::{ColumnSpec, ColumnType, NativeType};
@@ -62,7 +64,6 @@ pub mod _macro_internal {
         BuiltinSerializationErrorKind as BuiltinTypeSerializationErrorKind,
         BuiltinTypeCheckError as BuiltinTypeTypeCheckError,
         BuiltinTypeCheckErrorKind as BuiltinTypeTypeCheckErrorKind, UdtSerializationErrorKind,
-        UdtTypeCheckErrorKind, mk_ser_err as mk_value_ser_err,
-        mk_typck_err as mk_value_typck_err,
+        UdtTypeCheckErrorKind, mk_ser_err as mk_value_ser_err, mk_typck_err as mk_value_typck_err,
     };
 }

@@ -11,10 +11,10 @@ use scylla_cql::frame::response::result::{
 use scylla_cql::serialize::SerializationError;
 use scylla_cql::serialize::value::{
     BuiltinSerializationError, BuiltinSerializationErrorKind, BuiltinTypeCheckError,
-    BuiltinTypeCheckErrorKind, MapSerializationErrorKind, MapTypeCheckErrorKind,
-    SerializeValue, SetOrListSerializationErrorKind, SetOrListTypeCheckErrorKind,
-    TupleSerializationErrorKind, TupleTypeCheckErrorKind, UdtSerializationErrorKind,
-    UdtTypeCheckErrorKind, VectorSerializationErrorKind,
+    BuiltinTypeCheckErrorKind, MapSerializationErrorKind, MapTypeCheckErrorKind, SerializeValue,
+    SetOrListSerializationErrorKind, SetOrListTypeCheckErrorKind, TupleSerializationErrorKind,
+    TupleTypeCheckErrorKind, UdtSerializationErrorKind, UdtTypeCheckErrorKind,
+    VectorSerializationErrorKind,
 };
 use scylla_cql::serialize::writers::CellWriter;
 use scylla_cql::value::{CqlValue, MaybeEmpty};
@@ -154,7 +154,10 @@ fn collections_against_the_wrong_kind() {
     ));
     // Sets are never vectors.
     let e = typck(&HashSet::from([1i32]), &vector(nat(Int), 1));
-    assert!(matches!(e.kind, BuiltinTypeCheckErrorKind::SetOrListError(_)));
+    assert!(matches!(
+        e.kind,
+        BuiltinTypeCheckErrorKind::SetOrListError(_)
+    ));
     let e = typck(&BTreeMap::from([(1i32, 1i32)]), &list(nat(Int)));
     assert!(matches!(
         e.kind,
@@ -183,7 +186,9 @@ fn element_failures_are_wrapped() {
     let e = serr(&BTreeMap::from([("k", 1i32)]), &map(nat(Int), nat(Int)));
     assert!(matches!(
         e.kind,
-        BuiltinSerializationErrorKind::MapError(MapSerializationErrorKind::KeySerializationFailed(_))
+        BuiltinSerializationErrorKind::MapError(MapSerializationErrorKind::KeySerializationFailed(
+            _
+        ))
     ));
     let e = serr(&BTreeMap::from([(1i32, "v")]), &map(nat(Int), nat(Int)));
     assert!(matches!(
@@ -220,13 +225,13 @@ fn tuples() {
     }
     // CqlValue tuples: too long is a type error, an element of the wrong type a
     // serialization error.
-    let e = typck(
-        &CqlValue::Tuple(vec![None, None, None]),
-        &t2,
-    );
+    let e = typck(&CqlValue::Tuple(vec![None, None, None]), &t2);
     assert!(matches!(e.kind, BuiltinTypeCheckErrorKind::TupleError(_)));
     let e = serr(&CqlValue::Tuple(vec![Some(CqlValue::BigInt(1))]), &t2);
-    assert!(matches!(e.kind, BuiltinSerializationErrorKind::TupleError(_)));
+    assert!(matches!(
+        e.kind,
+        BuiltinSerializationErrorKind::TupleError(_)
+    ));
 }
 
 #[test]
@@ -258,7 +263,10 @@ fn udts() {
         e.kind,
         BuiltinTypeCheckErrorKind::UdtError(UdtTypeCheckErrorKind::NotUdt)
     ));
-    let e = serr(&point(vec![("y", Some(CqlValue::Text("no".into())))]), &udt());
+    let e = serr(
+        &point(vec![("y", Some(CqlValue::Text("no".into())))]),
+        &udt(),
+    );
     match &e.kind {
         BuiltinSerializationErrorKind::UdtError(
             UdtSerializationErrorKind::FieldSerializationFailed { field_name, .. },
@@ -279,7 +287,10 @@ fn vectors() {
     ));
     assert!(e.to_string().contains("3 dimensions"), "{e}");
     let e = serr(&CqlValue::Vector(vec![]), &vector(nat(Float), 1));
-    assert!(matches!(e.kind, BuiltinSerializationErrorKind::VectorError(_)));
+    assert!(matches!(
+        e.kind,
+        BuiltinSerializationErrorKind::VectorError(_)
+    ));
 
     // Null, unset and empty elements cannot be written into a vector.
     let e = serr(&vec![Some(1.0f32), None], &vector(nat(Float), 2));
@@ -323,8 +334,14 @@ fn vectors() {
 fn cql_value_errors_name_cql_value() {
     let e = typck(&CqlValue::Int(1), &nat(Text));
     assert!(e.rust_name.ends_with("CqlValue"), "{}", e.rust_name);
-    assert!(e.to_string().contains("CqlValue against CQL type text"), "{e}");
-    let e = serr(&CqlValue::List(vec![CqlValue::Text("a".into())]), &list(nat(Int)));
+    assert!(
+        e.to_string().contains("CqlValue against CQL type text"),
+        "{e}"
+    );
+    let e = serr(
+        &CqlValue::List(vec![CqlValue::Text("a".into())]),
+        &list(nat(Int)),
+    );
     assert!(e.rust_name.ends_with("CqlValue"), "{}", e.rust_name);
 }
 
@@ -333,7 +350,10 @@ fn cql_value_errors_name_cql_value() {
 fn leap_seconds_overflow_time() {
     let leap = chrono::NaiveTime::from_hms_nano_opt(23, 59, 59, 1_000_000_000).unwrap();
     let e = serr(&leap, &nat(Time));
-    assert!(matches!(e.kind, BuiltinSerializationErrorKind::ValueOverflow));
+    assert!(matches!(
+        e.kind,
+        BuiltinSerializationErrorKind::ValueOverflow
+    ));
     assert!(e.to_string().contains("NaiveTime"), "{e}");
     typck(&leap, &nat(Timestamp));
 }
@@ -343,7 +363,10 @@ fn leap_seconds_overflow_time() {
 fn decimal_scale_overflow() {
     let d = bigdecimal_04::BigDecimal::new(1.into(), i64::from(i32::MIN) - 1);
     let e = serr(&d, &nat(Decimal));
-    assert!(matches!(e.kind, BuiltinSerializationErrorKind::ValueOverflow));
+    assert!(matches!(
+        e.kind,
+        BuiltinSerializationErrorKind::ValueOverflow
+    ));
 }
 
 #[test]

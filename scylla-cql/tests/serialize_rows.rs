@@ -82,8 +82,12 @@ fn tuples_vecs_and_slices() {
     assert_eq!(buf, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]);
 
     // 16 columns.
-    let specs16: Vec<_> = (0..16).map(|i| spec(&format!("c{i}"), NativeType::TinyInt)).collect();
-    let row = (0i8, 1i8, 2i8, 3i8, 4i8, 5i8, 6i8, 7i8, 8i8, 9i8, 10i8, 11i8, 12i8, 13i8, 14i8, 15i8);
+    let specs16: Vec<_> = (0..16)
+        .map(|i| spec(&format!("c{i}"), NativeType::TinyInt))
+        .collect();
+    let row = (
+        0i8, 1i8, 2i8, 3i8, 4i8, 5i8, 6i8, 7i8, 8i8, 9i8, 10i8, 11i8, 12i8, 13i8, 14i8, 15i8,
+    );
     let (buf, n) = ser_row(&row, &specs16).unwrap();
     assert_eq!(n, 16);
     assert_eq!(buf.len(), 16 * 5);
@@ -140,7 +144,10 @@ fn column_failures_name_the_column_and_both_types() {
     match &e.kind {
         BuiltinSerializationErrorKind::ColumnSerializationFailed { name, err } => {
             assert_eq!(name, "name");
-            assert!(err.downcast_ref::<scylla_cql::serialize::value::BuiltinTypeCheckError>().is_some());
+            assert!(
+                err.downcast_ref::<scylla_cql::serialize::value::BuiltinTypeCheckError>()
+                    .is_some()
+            );
         }
         k => panic!("{k:?}"),
     }
@@ -228,20 +235,29 @@ fn serialized_values() {
 
     // add_value type-checks and leaves nothing behind on failure.
     let mut sv = SerializedValues::new();
-    sv.add_value(&1i32, &ColumnType::Native(NativeType::Int)).unwrap();
-    assert!(sv.add_value(&"x", &ColumnType::Native(NativeType::Int)).is_err());
+    sv.add_value(&1i32, &ColumnType::Native(NativeType::Int))
+        .unwrap();
+    assert!(
+        sv.add_value(&"x", &ColumnType::Native(NativeType::Int))
+            .is_err()
+    );
     assert_eq!(sv.element_count(), 1);
     assert_eq!(sv.get_contents(), INT_1);
 }
 
 #[test]
 fn too_many_values() {
-    let specs: Vec<_> = (0..65_536).map(|i| spec(&format!("c{i}"), NativeType::TinyInt)).collect();
+    let specs: Vec<_> = (0..65_536)
+        .map(|i| spec(&format!("c{i}"), NativeType::TinyInt))
+        .collect();
     let ctx = RowSerializationContext::from_specs(&specs);
     let row = vec![0i8; 65_536];
     let e = SerializedValues::from_serializable(&ctx, &row).unwrap_err();
     let e = e.downcast_ref::<BuiltinSerializationError>().unwrap();
-    assert!(matches!(e.kind, BuiltinSerializationErrorKind::TooManyValues));
+    assert!(matches!(
+        e.kind,
+        BuiltinSerializationErrorKind::TooManyValues
+    ));
     assert!(e.rust_name.contains("Vec<i8>"), "{}", e.rust_name);
     // 65535 is fine.
     let sv = SerializedValues::from_serializable(

@@ -12,19 +12,16 @@ use bytes::Bytes;
 use scylla_cql::frame::response::result::{
     CollectionType, ColumnType, NativeType, UserDefinedType,
 };
+use scylla_cql::serialize::SerializationError;
 use scylla_cql::serialize::value::SerializeValue;
 use scylla_cql::serialize::writers::CellWriter;
-use scylla_cql::serialize::SerializationError;
 use scylla_cql::value::{
     Counter, CqlDate, CqlDecimal, CqlDecimalBorrowed, CqlDuration, CqlTime, CqlTimestamp,
     CqlTimeuuid, CqlValue, CqlVarint, CqlVarintBorrowed, MaybeEmpty, MaybeUnset, Unset,
 };
 use uuid::Uuid;
 
-fn ser<T: SerializeValue + ?Sized>(
-    v: &T,
-    typ: &ColumnType,
-) -> Result<Vec<u8>, SerializationError> {
+fn ser<T: SerializeValue + ?Sized>(v: &T, typ: &ColumnType) -> Result<Vec<u8>, SerializationError> {
     let mut buf = Vec::new();
     v.serialize(typ, CellWriter::new(&mut buf))?;
     Ok(buf)
@@ -134,7 +131,10 @@ fn text_and_blobs() {
     assert_eq!(ok(&bytes, &nat(Blob)), cell(&[0xde, 0xad]));
     assert_eq!(ok(&vec![1u8, 2, 3], &nat(Blob)), cell(&[1, 2, 3]));
     assert_eq!(ok(&[9u8; 3], &nat(Blob)), cell(&[9, 9, 9]));
-    assert_eq!(ok(&Bytes::from_static(b"\x00\x01"), &nat(Blob)), cell(&[0, 1]));
+    assert_eq!(
+        ok(&Bytes::from_static(b"\x00\x01"), &nat(Blob)),
+        cell(&[0, 1])
+    );
 }
 
 #[test]
@@ -163,7 +163,10 @@ fn uuids_and_inet() {
 fn dates_times_timestamps() {
     // date: unsigned days with the epoch at 2^31.
     assert_eq!(ok(&CqlDate::UNIX_EPOCH, &nat(Date)), cell(&hex("80000000")));
-    assert_eq!(ok(&CqlDate((1 << 31) - 1), &nat(Date)), cell(&hex("7fffffff")));
+    assert_eq!(
+        ok(&CqlDate((1 << 31) - 1), &nat(Date)),
+        cell(&hex("7fffffff"))
+    );
     assert_eq!(ok(&CqlDate(0), &nat(Date)), cell(&[0, 0, 0, 0]));
     // time: nanoseconds since midnight, 13:14:15.123456.
     assert_eq!(
@@ -186,13 +189,13 @@ fn durations_are_three_zigzag_vints() {
         nanoseconds,
     };
     assert_eq!(ok(&d(1, 2, 3), &nat(Duration)), cell(&[0x02, 0x04, 0x06]));
-    assert_eq!(ok(&d(-1, -2, -3), &nat(Duration)), cell(&[0x01, 0x03, 0x05]));
+    assert_eq!(
+        ok(&d(-1, -2, -3), &nat(Duration)),
+        cell(&[0x01, 0x03, 0x05])
+    );
     assert_eq!(ok(&d(0, 0, 0), &nat(Duration)), cell(&[0, 0, 0]));
     // 64 zig-zags to 128, which takes two bytes; -65 to 129.
-    assert_eq!(
-        ok(&d(64, 0, -65), &nat(Duration)),
-        cell(&hex("8080008081"))
-    );
+    assert_eq!(ok(&d(64, 0, -65), &nat(Duration)), cell(&hex("8080008081")));
     assert_eq!(
         ok(&d(i32::MAX, i32::MIN, i64::MAX), &nat(Duration)),
         cell(&hex("f0fffffffef0fffffffffffffffffffffffffe"))
@@ -241,7 +244,10 @@ fn null_unset_and_wrappers() {
     assert_eq!(ok(&None::<i32>, &nat(Int)), [0xff, 0xff, 0xff, 0xff]);
     assert_eq!(ok(&Some(1i32), &nat(Int)), cell(&[0, 0, 0, 1]));
     assert_eq!(ok(&Unset, &nat(Int)), [0xff, 0xff, 0xff, 0xfe]);
-    assert_eq!(ok(&MaybeUnset::<i32>::Unset, &nat(Int)), [0xff, 0xff, 0xff, 0xfe]);
+    assert_eq!(
+        ok(&MaybeUnset::<i32>::Unset, &nat(Int)),
+        [0xff, 0xff, 0xff, 0xfe]
+    );
     assert_eq!(ok(&MaybeUnset::Set(2i32), &nat(Int)), cell(&[0, 0, 0, 2]));
     assert_eq!(
         ok(&MaybeUnset::from_option(None::<i32>), &nat(Int)),
@@ -268,7 +274,10 @@ fn lists_sets_and_maps() {
         ok(&BTreeSet::from([2i32, 1]), &set(nat(Int))),
         cell(&two_ints)
     );
-    assert_eq!(ok(&HashSet::from([7i32]), &list(nat(Int))), cell(&hex("000000010000000400000007")));
+    assert_eq!(
+        ok(&HashSet::from([7i32]), &list(nat(Int))),
+        cell(&hex("000000010000000400000007"))
+    );
     assert_eq!(ok(&Vec::<i32>::new(), &list(nat(Int))), cell(&[0, 0, 0, 0]));
     // Null elements are written as null; the server decides whether it accepts them.
     assert_eq!(
@@ -289,10 +298,12 @@ fn lists_sets_and_maps() {
     let nested = vec![BTreeSet::from(["x"])];
     assert_eq!(
         ok(&nested, &list(set(nat(Text)))),
-        cell(&hex("00000001000000090000000100000001" /* then 'x' */)
-            .into_iter()
-            .chain([b'x'])
-            .collect::<Vec<_>>())
+        cell(
+            &hex("00000001000000090000000100000001" /* then 'x' */)
+                .into_iter()
+                .chain([b'x'])
+                .collect::<Vec<_>>()
+        )
     );
 }
 
@@ -306,7 +317,10 @@ fn vectors_of_fixed_size_types_have_no_lengths() {
         ok(&[1i64, -1][..], &vector(nat(BigInt), 2)),
         cell(&hex("0000000000000001ffffffffffffffff"))
     );
-    assert_eq!(ok(&vec![true, false], &vector(nat(Boolean), 2)), cell(&[1, 0]));
+    assert_eq!(
+        ok(&vec![true, false], &vector(nat(Boolean), 2)),
+        cell(&[1, 0])
+    );
     let u: Uuid = "00112233-4455-6677-8899-aabbccddeeff".parse().unwrap();
     assert_eq!(
         ok(&vec![u], &vector(nat(NativeType::Uuid), 1)),
@@ -388,14 +402,26 @@ fn cql_values_of_every_type() {
         (CqlValue::Text("t".into()), nat(Text), b"t".to_vec()),
         (CqlValue::Boolean(true), nat(Boolean), vec![1]),
         (CqlValue::Blob(vec![1, 2]), nat(Blob), vec![1, 2]),
-        (CqlValue::Counter(Counter(1)), nat(NativeType::Counter), hex("0000000000000001")),
+        (
+            CqlValue::Counter(Counter(1)),
+            nat(NativeType::Counter),
+            hex("0000000000000001"),
+        ),
         (
             CqlValue::Decimal(CqlDecimal::from_signed_be_bytes_and_exponent(vec![0xf1], 1)),
             nat(Decimal),
             hex("00000001f1"),
         ),
-        (CqlValue::Date(CqlDate::UNIX_EPOCH), nat(Date), hex("80000000")),
-        (CqlValue::Double(-2.25), nat(Double), hex("c002000000000000")),
+        (
+            CqlValue::Date(CqlDate::UNIX_EPOCH),
+            nat(Date),
+            hex("80000000"),
+        ),
+        (
+            CqlValue::Double(-2.25),
+            nat(Double),
+            hex("c002000000000000"),
+        ),
         (
             CqlValue::Duration(CqlDuration {
                 months: 1,
@@ -409,7 +435,11 @@ fn cql_values_of_every_type() {
         (CqlValue::Float(1.5), nat(Float), hex("3fc00000")),
         (CqlValue::Int(1), nat(Int), hex("00000001")),
         (CqlValue::BigInt(-1), nat(BigInt), hex("ffffffffffffffff")),
-        (CqlValue::Timestamp(CqlTimestamp(-1)), nat(Timestamp), hex("ffffffffffffffff")),
+        (
+            CqlValue::Timestamp(CqlTimestamp(-1)),
+            nat(Timestamp),
+            hex("ffffffffffffffff"),
+        ),
         (
             CqlValue::Inet(IpAddr::V4(Ipv4Addr::LOCALHOST)),
             nat(Inet),
@@ -417,7 +447,11 @@ fn cql_values_of_every_type() {
         ),
         (CqlValue::SmallInt(-2), nat(SmallInt), hex("fffe")),
         (CqlValue::TinyInt(3), nat(TinyInt), vec![3]),
-        (CqlValue::Time(CqlTime(1)), nat(Time), hex("0000000000000001")),
+        (
+            CqlValue::Time(CqlTime(1)),
+            nat(Time),
+            hex("0000000000000001"),
+        ),
         (
             CqlValue::Timeuuid("8e14e760-7fa8-11eb-bc66-000000000001".parse().unwrap()),
             nat(Timeuuid),
@@ -471,7 +505,11 @@ fn cql_values_of_every_type() {
 
 #[test]
 fn cql_value_udts_are_matched_by_field_name() {
-    let typ = udt(&[("street", nat(Text)), ("number", nat(Int)), ("flat", nat(Int))]);
+    let typ = udt(&[
+        ("street", nat(Text)),
+        ("number", nat(Int)),
+        ("flat", nat(Int)),
+    ]);
     // Fields given out of order, one missing: written in type order, missing as null.
     let value = CqlValue::UserDefinedType {
         keyspace: "ks".into(),
@@ -491,10 +529,7 @@ fn cql_value_udts_are_matched_by_field_name() {
         name: "address".into(),
         fields: vec![("street".into(), None)],
     };
-    assert_eq!(
-        ok(&value, &typ),
-        cell(&hex("ffffffffffffffffffffffff"))
-    );
+    assert_eq!(ok(&value, &typ), cell(&hex("ffffffffffffffffffffffff")));
 }
 
 #[test]
@@ -562,7 +597,10 @@ fn bigint_04() {
 #[test]
 fn bigint_03() {
     use num_bigint_03::BigInt;
-    assert_eq!(ok(&BigInt::from(i64::MIN), &nat(Varint)), cell(&hex("8000000000000000")));
+    assert_eq!(
+        ok(&BigInt::from(i64::MIN), &nat(Varint)),
+        cell(&hex("8000000000000000"))
+    );
 }
 
 #[cfg(feature = "bigdecimal-04")]

@@ -664,12 +664,24 @@ fn fixed_size_vectors() {
     ));
 
     // A vector of fixed-size vectors is itself fixed-size: no length prefixes.
+    let nested = vector(vector(nat(NativeType::Int), 2), 2);
+    let body: Vec<u8> = [1i32, 2, 3, 4]
+        .iter()
+        .flat_map(|i| i.to_be_bytes())
+        .collect();
+    assert_eq!(
+        deser::<Vec<Vec<i32>>>(&nested, &body).unwrap(),
+        [[1, 2], [3, 4]]
+    );
+    // Like Cassandra, smallint counts as variable-size in vectors: each element, and so
+    // each inner vector, carries an [unsigned vint] length.
     let nested = vector(vector(nat(NativeType::SmallInt), 2), 2);
-    let body = [0, 1, 0, 2, 0, 3, 0, 4];
+    let body = [6, 2, 0, 1, 2, 0, 2, 6, 2, 0, 3, 2, 0, 4];
     assert_eq!(
         deser::<Vec<Vec<i16>>>(&nested, &body).unwrap(),
         [[1, 2], [3, 4]]
     );
+    assert!(deser::<Vec<Vec<i16>>>(&nested, &[0, 1, 0, 2, 0, 3, 0, 4]).is_err());
 }
 
 #[test]

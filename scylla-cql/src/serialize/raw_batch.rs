@@ -220,10 +220,7 @@ mod tests {
         it.serialize_next(&mut RowWriter::new(&mut buf))
             .unwrap()
             .unwrap();
-        assert_eq!(
-            buf,
-            [0, 0, 0, 1, b'x', 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 6]
-        );
+        assert_eq!(buf, [0, 0, 0, 1, b'x', 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 6]);
         assert!(it.serialize_next(&mut RowWriter::new(&mut buf)).is_none());
 
         assert_eq!(adapter.batch_values_iter().count(), 2);

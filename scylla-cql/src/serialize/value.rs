@@ -529,13 +529,14 @@ fn serialize_sequence<'t, 'b, T: SerializeValue + ?Sized + 't>(
     let mut builder = writer.into_value_builder();
     builder.append_bytes(&count.to_be_bytes());
     for el in iter {
-        el.serialize(elt, builder.make_sub_writer()).map_err(|err| {
-            mk_ser_err_named(
-                rust_name,
-                typ,
-                SetOrListSerializationErrorKind::ElementSerializationFailed(err),
-            )
-        })?;
+        el.serialize(elt, builder.make_sub_writer())
+            .map_err(|err| {
+                mk_ser_err_named(
+                    rust_name,
+                    typ,
+                    SetOrListSerializationErrorKind::ElementSerializationFailed(err),
+                )
+            })?;
     }
     finish_cell(rust_name, typ, builder)
 }
@@ -636,25 +637,28 @@ where
             ));
         }
     };
-    let count = i32::try_from(len)
-        .map_err(|_| mk_ser_err_named(rust_name, typ, MapSerializationErrorKind::TooManyElements))?;
+    let count = i32::try_from(len).map_err(|_| {
+        mk_ser_err_named(rust_name, typ, MapSerializationErrorKind::TooManyElements)
+    })?;
     let mut builder = writer.into_value_builder();
     builder.append_bytes(&count.to_be_bytes());
     for (k, v) in iter {
-        k.serialize(ktyp, builder.make_sub_writer()).map_err(|err| {
-            mk_ser_err_named(
-                rust_name,
-                typ,
-                MapSerializationErrorKind::KeySerializationFailed(err),
-            )
-        })?;
-        v.serialize(vtyp, builder.make_sub_writer()).map_err(|err| {
-            mk_ser_err_named(
-                rust_name,
-                typ,
-                MapSerializationErrorKind::ValueSerializationFailed(err),
-            )
-        })?;
+        k.serialize(ktyp, builder.make_sub_writer())
+            .map_err(|err| {
+                mk_ser_err_named(
+                    rust_name,
+                    typ,
+                    MapSerializationErrorKind::KeySerializationFailed(err),
+                )
+            })?;
+        v.serialize(vtyp, builder.make_sub_writer())
+            .map_err(|err| {
+                mk_ser_err_named(
+                    rust_name,
+                    typ,
+                    MapSerializationErrorKind::ValueSerializationFailed(err),
+                )
+            })?;
     }
     finish_cell(rust_name, typ, builder)
 }
@@ -1453,9 +1457,8 @@ impl SerializeValue for chrono::NaiveTime {
         writer: CellWriter<'b>,
     ) -> Result<WrittenCellProof<'b>, SerializationError> {
         exact_type_check!(typ, Time);
-        let t = CqlTime::try_from(*self).map_err(|_| {
-            mk_ser_err::<Self>(typ, BuiltinSerializationErrorKind::ValueOverflow)
-        })?;
+        let t = CqlTime::try_from(*self)
+            .map_err(|_| mk_ser_err::<Self>(typ, BuiltinSerializationErrorKind::ValueOverflow))?;
         write_cell(
             std::any::type_name::<Self>(),
             typ,
@@ -1580,9 +1583,8 @@ impl SerializeValue for bigdecimal_04::BigDecimal {
     ) -> Result<WrittenCellProof<'b>, SerializationError> {
         exact_type_check!(typ, Decimal);
         let (unscaled, exponent) = self.as_bigint_and_exponent();
-        let scale = i32::try_from(exponent).map_err(|_| {
-            mk_ser_err::<Self>(typ, BuiltinSerializationErrorKind::ValueOverflow)
-        })?;
+        let scale = i32::try_from(exponent)
+            .map_err(|_| mk_ser_err::<Self>(typ, BuiltinSerializationErrorKind::ValueOverflow))?;
         serialize_decimal(
             std::any::type_name::<Self>(),
             typ,

@@ -82,9 +82,9 @@ fn write_cql_time(f: &mut fmt::Formatter<'_>, t: CqlTime) -> fmt::Result {
     write!(
         f,
         "'{:02}:{:02}:{:02}.{:09}'",
-            t / 3_600_000_000_000,
-            t / 60_000_000_000 % 60,
-            t / 1_000_000_000 % 60,
+        t / 3_600_000_000_000,
+        t / 60_000_000_000 % 60,
+        t / 1_000_000_000 % 60,
         t % 1_000_000_000
     )
 }
@@ -259,10 +259,7 @@ mod tests {
         assert_eq!(s(CqlValue::Inet(IpAddr::V6(Ipv6Addr::LOCALHOST))), "'::1'");
         let u = "8e14e760-7fa8-11eb-bc66-000000000001";
         assert_eq!(s(CqlValue::Uuid(u.parse().unwrap())), u);
-        assert_eq!(
-            s(CqlValue::Timeuuid(u.parse::<CqlTimeuuid>().unwrap())),
-            u
-        );
+        assert_eq!(s(CqlValue::Timeuuid(u.parse::<CqlTimeuuid>().unwrap())), u);
         // 123.456
         assert_eq!(
             s(CqlValue::Decimal(
@@ -366,7 +363,10 @@ mod tests {
         assert_eq!(d(1, 2, 3), "1mo2d3ns");
         assert_eq!(d(0, 0, 0), "0mo0d0ns");
         assert_eq!(d(-1, 0, -3), "-1mo0d3ns");
-        assert_eq!(d(i32::MIN, i32::MIN, i64::MIN), "-2147483648mo2147483648d9223372036854775808ns");
+        assert_eq!(
+            d(i32::MIN, i32::MIN, i64::MIN),
+            "-2147483648mo2147483648d9223372036854775808ns"
+        );
     }
 
     #[test]
@@ -376,7 +376,11 @@ mod tests {
         assert_eq!(s(CqlValue::Vector(items.clone())), "[1,3,2]");
         assert_eq!(s(CqlValue::Set(items.clone())), "{1,3,2}");
         assert_eq!(s(CqlValue::List(vec![])), "[]");
-        let tuple = vec![Some(CqlValue::Int(1)), None, Some(CqlValue::Text("a".into()))];
+        let tuple = vec![
+            Some(CqlValue::Int(1)),
+            None,
+            Some(CqlValue::Text("a".into())),
+        ];
         assert_eq!(s(CqlValue::Tuple(tuple)), "(1,null,'a')");
         let map = vec![
             (CqlValue::Text("foo".into()), CqlValue::Int(123)),
