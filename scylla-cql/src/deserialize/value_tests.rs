@@ -1160,3 +1160,113 @@ fn secrets() {
     let err = SecretString::type_check(&nat(NativeType::Int)).unwrap_err();
     assert!(err.to_string().contains("Secret"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Feature types
+// ---------------------------------------------------------------------------------------
+
+#[cfg(feature = "chrono-04")]
+#[test]
+fn chrono_types() {
+    use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+    let date = nat(NativeType::Date);
+    assert_eq!(
+        deser::<NaiveDate>(&date, &(1u32 << 31).to_be_bytes()).unwrap(),
+        NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+    );
+    assert_eq!(
+        deser::<NaiveDate>(&date, &((1u32 << 31) - 1).to_be_bytes()).unwrap(),
+        NaiveDate::from_ymd_opt(1969, 12, 31).unwrap()
+    );
+    // Day 0 is -5877641-06-23, far outside chrono's range.
+    let err = deser::<NaiveDate>(&date, &0u32.to_be_bytes()).unwrap_err();
+    assert!(matches!(
+        deser_kind(&err),
+        BuiltinDeserializationErrorKind::ValueOverflow
+    ));
+    assert!(err.to_string().contains("NaiveDate"), "{err}");
+    assert!(NaiveDate::type_check(&nat(NativeType::Timestamp)).is_err());
+
+    let time = nat(NativeType::Time);
+    let last = 86_399_999_999_999i64;
+    assert_eq!(
+        deser::<NaiveTime>(&time, &last.to_be_bytes()).unwrap(),
+        NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999).unwrap()
+    );
+    assert!(deser::<NaiveTime>(&time, &(last + 1).to_be_bytes()).is_err());
+    assert!(deser::<NaiveTime>(&time, &(-1i64).to_be_bytes()).is_err());
+
+    let ts = nat(NativeType::Timestamp);
+    assert_eq!(
+        deser::<DateTime<Utc>>(&ts, &1_500i64.to_be_bytes()).unwrap(),
+        DateTime::<Utc>::from_timestamp_millis(1_500).unwrap()
+    );
+    assert!(deser::<DateTime<Utc>>(&ts, &i64::MAX.to_be_bytes()).is_err());
+    assert_eq!(
+        deser::<MaybeEmpty<NaiveDate>>(&date, &[]).unwrap(),
+        MaybeEmpty::Empty
+    );
+}
+
+#[cfg(feature = "time-03")]
+#[test]
+fn time_types() {
+    use time::{Date, Month, OffsetDateTime, Time};
+    let date = nat(NativeType::Date);
+    assert_eq!(
+        deser::<Date>(&date, &((1u32 << 31) + 31).to_be_bytes()).unwrap(),
+        Date::from_calendar_date(1970, Month::February, 1).unwrap()
+    );
+    assert!(deser::<Date>(&date, &0u32.to_be_bytes()).is_err());
+
+    let time = nat(NativeType::Time);
+    assert_eq!(
+        deser::<Time>(&time, &3_600_000_000_001i64.to_be_bytes()).unwrap(),
+        Time::from_hms_nano(1, 0, 0, 1).unwrap()
+    );
+    assert!(deser::<Time>(&time, &86_400_000_000_000i64.to_be_bytes()).is_err());
+
+    let ts = nat(NativeType::Timestamp);
+    assert_eq!(
+        deser::<OffsetDateTime>(&ts, &(-1_000i64).to_be_bytes()).unwrap(),
+        OffsetDateTime::from_unix_timestamp(-1).unwrap()
+    );
+    let err = deser::<OffsetDateTime>(&ts, &i64::MIN.to_be_bytes()).unwrap_err();
+    assert!(matches!(
+        deser_kind(&err),
+        BuiltinDeserializationErrorKind::ValueOverflow
+    ));
+}
+
+#[cfg(feature = "num-bigint-04")]
+#[test]
+fn bigints() {
+    let typ = nat(NativeType::Varint);
+    let v = deser::<num_bigint_04::BigInt>(&typ, &[0xff, 0x7f]).unwrap();
+    assert_eq!(v, num_bigint_04::BigInt::from(-129));
+    let big = [0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    assert_eq!(
+        deser::<num_bigint_04::BigInt>(&typ, &big).unwrap(),
+        num_bigint_04::BigInt::from(1u128 << 72)
+    );
+    assert!(num_bigint_04::BigInt::type_check(&nat(NativeType::BigInt)).is_err());
+}
+
+#[cfg(feature = "num-bigint-03")]
+#[test]
+fn bigints_03() {
+    let typ = nat(NativeType::Varint);
+    let v = deser::<num_bigint_03::BigInt>(&typ, &[0x00, 0x80]).unwrap();
+    assert_eq!(v, num_bigint_03::BigInt::from(128));
+}
+
+#[cfg(feature = "bigdecimal-04")]
+#[test]
+fn bigdecimals() {
+    let typ = nat(NativeType::Decimal);
+    let mut bytes = 3i32.to_be_bytes().to_vec();
+    bytes.extend_from_slice(&[0xcf, 0xc7]); // -12345
+    let d = deser::<bigdecimal_04::BigDecimal>(&typ, &bytes).unwrap();
+    assert_eq!(d, bigdecimal_04::BigDecimal::from_str("-12.345").unwrap());
+    assert!(deser::<bigdecimal_04::BigDecimal>(&typ, &[0, 0]).is_err());
+}
