@@ -495,7 +495,7 @@ fn serialize_by_name<'m, T: SerializeValue + 'm>(
     rust_name: &'static str,
     len: usize,
     get: impl Fn(&str) -> Option<&'m T>,
-    keys: impl Iterator<Item = &'m str>,
+    mut keys: impl Iterator<Item = &'m str>,
     ctx: &RowSerializationContext<'_>,
     writer: &mut RowWriter,
 ) -> Result<(), SerializationError> {
@@ -523,15 +523,15 @@ fn serialize_by_name<'m, T: SerializeValue + 'm>(
             })?;
         used.insert(name);
     }
-    if used.len() < len {
-        if let Some(unused) = keys.into_iter().find(|k| !used.contains(k)) {
-            return Err(mk_typck_err_named(
-                rust_name,
-                BuiltinTypeCheckErrorKind::NoColumnWithName {
-                    name: unused.to_owned(),
-                },
-            ));
-        }
+    if used.len() < len
+        && let Some(unused) = keys.find(|k| !used.contains(k))
+    {
+        return Err(mk_typck_err_named(
+            rust_name,
+            BuiltinTypeCheckErrorKind::NoColumnWithName {
+                name: unused.to_owned(),
+            },
+        ));
     }
     Ok(())
 }
@@ -696,3 +696,57 @@ impl_row_tuple!(15; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, 
 impl_row_tuple!(16; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
     T7 v7 s7, T8 v8 s8, T9 v9 s9, T10 v10 s10, T11 v11 s11, T12 v12 s12, T13 v13 s13,
     T14 v14 s14, T15 v15 s15);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::response::result::{NativeType, TableSpec};
+
+    fn specs(names: &[&str]) -> Vec<ColumnSpec<'static>> {
+        names
+            .iter()
+            .map(|n| {
+                ColumnSpec::owned(
+                    (*n).to_owned(),
+                    ColumnType::Native(NativeType::Int),
+                    TableSpec::borrowed("ks", "t"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn by_name_reports_the_first_missing_marker() {
+        let specs = specs(&["a", "b", "c"]);
+        let ctx = RowSerializationContext::from_specs(&specs);
+        let row = std::collections::BTreeMap::from([("a", 1i32), ("c", 3i32)]);
+        let err = SerializedValues::from_serializable(&ctx, &row).unwrap_err();
+        let e = err.downcast_ref::<BuiltinTypeCheckError>().unwrap();
+        assert!(
+            matches!(&e.kind, BuiltinTypeCheckErrorKind::ValueMissingForColumn { name } if name == "b")
+        );
+    }
+
+    #[test]
+    fn messages_name_the_rust_type() {
+        let specs = specs(&["a"]);
+        let ctx = RowSerializationContext::from_specs(&specs);
+        let err = SerializedValues::from_serializable(&ctx, &(1i32, 2i32)).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("Rust type (i32, i32)"), "{msg}");
+        assert!(msg.contains("provides 2 values"), "{msg}");
+        assert!(msg.contains("has 1 bind markers"), "{msg}");
+    }
+
+    #[test]
+    fn empty_context_accepts_empty_rows_only() {
+        let ctx = RowSerializationContext::empty();
+        assert!(
+            SerializedValues::from_serializable(&ctx, &())
+                .unwrap()
+                .is_empty()
+        );
+        assert!(SerializedValues::from_serializable(&ctx, &Vec::<i32>::new()).is_ok());
+        assert!(SerializedValues::from_serializable(&ctx, &(1i32,)).is_err());
+    }
+}

@@ -7,6 +7,21 @@
 //! range, a collection too large, a vector of the wrong length...) gives a
 //! [`BuiltinSerializationError`]. The encodings are those of the native protocol
 //! specification (v4 §6, v5 §5 for `duration` and `vector`).
+//!
+//! ```
+//! use scylla_cql::frame::response::result::{ColumnType, NativeType};
+//! use scylla_cql::serialize::value::SerializeValue;
+//! use scylla_cql::serialize::writers::CellWriter;
+//!
+//! let int = ColumnType::Native(NativeType::Int);
+//! let mut buf = Vec::new();
+//! 42i32.serialize(&int, CellWriter::new(&mut buf)).unwrap();
+//! assert_eq!(buf, [0, 0, 0, 4, 0, 0, 0, 42]);
+//!
+//! let text = ColumnType::Native(NativeType::Text);
+//! let err = 42i32.serialize(&text, CellWriter::new(&mut buf)).unwrap_err();
+//! assert!(err.to_string().contains("Rust type i32 against CQL type text"));
+//! ```
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -1604,5 +1619,116 @@ impl<V: SerializeValue + secrecy_08::Zeroize> SerializeValue for secrecy_08::Sec
     ) -> Result<WrittenCellProof<'b>, SerializationError> {
         use secrecy_08::ExposeSecret;
         V::serialize(self.expose_secret(), typ, writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ser<T: SerializeValue + ?Sized>(
+        v: &T,
+        typ: &ColumnType,
+    ) -> Result<Vec<u8>, SerializationError> {
+        let mut buf = Vec::new();
+        v.serialize(typ, CellWriter::new(&mut buf))?;
+        Ok(buf)
+    }
+
+    fn vector(t: ColumnType<'static>, dimensions: u16) -> ColumnType<'static> {
+        ColumnType::Vector {
+            typ: Box::new(t),
+            dimensions,
+        }
+    }
+
+    #[test]
+    fn expected_types_are_listed() {
+        let err = ser("x", &ColumnType::Native(NativeType::Int)).unwrap_err();
+        let e = err.downcast_ref::<BuiltinTypeCheckError>().unwrap();
+        match &e.kind {
+            BuiltinTypeCheckErrorKind::MismatchedType { expected } => assert_eq!(
+                *expected,
+                &[
+                    ColumnType::Native(NativeType::Text),
+                    ColumnType::Native(NativeType::Ascii)
+                ][..]
+            ),
+            k => panic!("{k:?}"),
+        }
+        assert_eq!(
+            e.kind.to_string(),
+            "expected one of the CQL types: text, ascii"
+        );
+    }
+
+    #[test]
+    fn cql_value_errors_are_renamed() {
+        let err = ser(&CqlValue::Int(1), &ColumnType::Native(NativeType::Text)).unwrap_err();
+        let e = err.downcast_ref::<BuiltinTypeCheckError>().unwrap();
+        assert_eq!(e.rust_name, std::any::type_name::<CqlValue>());
+        // Errors of other types pass through untouched.
+        let other = fix_cql_value_name_in_err(SerializationError::new(std::fmt::Error));
+        assert!(other.downcast_ref::<std::fmt::Error>().is_some());
+    }
+
+    #[test]
+    fn empty_varint_digits_mean_zero() {
+        assert_eq!(varint_wire_bytes(&[]), &[0]);
+        assert_eq!(varint_wire_bytes(&[0xff, 0x7f]), &[0xff, 0x7f]);
+        let d = CqlDecimalBorrowed::from_signed_be_bytes_slice_and_exponent(&[], 2);
+        assert_eq!(
+            ser(&d, &ColumnType::Native(NativeType::Decimal)).unwrap(),
+            [0, 0, 0, 5, 0, 0, 0, 2, 0]
+        );
+    }
+
+    #[test]
+    fn vectors_nest_variable_sized_elements() {
+        // vector<vector<text, 2>, 2>: the inner vectors are variable-size, so each
+        // carries a vint length, and so does each of their strings.
+        let typ = vector(vector(ColumnType::Native(NativeType::Text), 2), 2);
+        let v = vec![vec!["a", ""], vec!["bc", "d"]];
+        assert_eq!(
+            ser(&v, &typ).unwrap(),
+            [
+                0, 0, 0, 10, // cell length
+                3, 1, b'a', 0, // ["a", ""]
+                5, 2, b'b', b'c', 1, b'd', // ["bc", "d"]
+            ]
+        );
+        // An inner vector of the wrong length is reported with the outer error.
+        let err = ser(&vec![vec!["a"], vec!["b", "c"]], &typ).unwrap_err();
+        let e = err.downcast_ref::<BuiltinSerializationError>().unwrap();
+        let BuiltinSerializationErrorKind::VectorError(
+            VectorSerializationErrorKind::ElementSerializationFailed(inner),
+        ) = &e.kind
+        else {
+            panic!("{e:?}");
+        };
+        assert!(inner.to_string().contains("1 elements"), "{inner}");
+    }
+
+    #[test]
+    fn unset_inside_a_vector_is_rejected() {
+        let typ = vector(ColumnType::Native(NativeType::Int), 1);
+        let err = ser(&vec![MaybeUnset::<i32>::Unset], &typ).unwrap_err();
+        assert!(err.to_string().contains("null or unset"), "{err}");
+    }
+
+    #[test]
+    fn collections_keep_the_outer_buffer_intact() {
+        // A failure in the middle of a list leaves an error, not a panic, and a
+        // following successful serialization into a fresh buffer is unaffected.
+        let list = ColumnType::Collection {
+            frozen: false,
+            typ: CollectionType::List(Box::new(ColumnType::Native(NativeType::Int))),
+        };
+        let bad: Vec<CqlValue> = vec![CqlValue::Int(1), CqlValue::Text("x".into())];
+        assert!(ser(&bad, &list).is_err());
+        assert_eq!(
+            ser(&vec![CqlValue::Int(1)], &list).unwrap(),
+            [0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 1]
+        );
     }
 }
