@@ -6,6 +6,29 @@
 //!   each row into it, borrowing from the frame.
 //! - [`RawRowLendingIterator`] owns the rows' bytes and metadata and lends out one
 //!   row at a time (for pagers that keep a page while handing out its rows).
+//!
+//! ```
+//! use bytes::Bytes;
+//! use scylla_cql::deserialize::FrameSlice;
+//! use scylla_cql::deserialize::result::{RawRowIterator, TypedRowIterator};
+//! use scylla_cql::frame::response::result::{ColumnSpec, ColumnType, NativeType, TableSpec};
+//!
+//! let table = TableSpec::borrowed("ks", "t");
+//! let specs = [
+//!     ColumnSpec::borrowed("id", ColumnType::Native(NativeType::Int), table.clone()),
+//!     ColumnSpec::borrowed("name", ColumnType::Native(NativeType::Text), table),
+//! ];
+//! // One row: the `[bytes]` of the int 7, then those of the text "seven".
+//! let rows = Bytes::from_static(b"\0\0\0\x04\0\0\0\x07\0\0\0\x05seven");
+//! let raw = RawRowIterator::new(1, &specs, FrameSlice::new(&rows));
+//! // The row type is checked once against the columns, here.
+//! let typed = TypedRowIterator::<(i32, &str)>::new(raw)?;
+//! let all: Vec<(i32, &str)> = typed.collect::<Result<_, _>>()?;
+//! assert_eq!(all, [(7, "seven")]);
+//! // The &str points into the frame: nothing was copied.
+//! assert_eq!(all[0].1.as_ptr(), rows[12..].as_ptr());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -131,10 +154,27 @@ impl ExactSizeIterator for RawRowIterator<'_, '_> {}
 /// Iterates over the rows of a result set, deserializing each into `R`.
 ///
 /// `R` is type-checked once against the column specs when the iterator is created.
-#[derive(Debug, Clone)]
 pub struct TypedRowIterator<'frame, 'metadata, R> {
     raw_iter: RawRowIterator<'frame, 'metadata>,
     phantom_data: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for TypedRowIterator<'_, '_, R> {
+    fn clone(&self) -> Self {
+        Self {
+            raw_iter: self.raw_iter.clone(),
+            phantom_data: PhantomData,
+        }
+    }
+}
+
+impl<R> fmt::Debug for TypedRowIterator<'_, '_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypedRowIterator")
+            .field("rust_type", &std::any::type_name::<R>())
+            .field("raw_iter", &self.raw_iter)
+            .finish()
+    }
 }
 
 impl<'frame, 'metadata, R> TypedRowIterator<'frame, 'metadata, R>

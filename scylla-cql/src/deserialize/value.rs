@@ -2160,6 +2160,66 @@ fn deser_cql_value<'frame, 'metadata>(
 }
 
 // =======================================================================================
+// chrono, time, num-bigint, bigdecimal
+// =======================================================================================
+
+/// Implements `DeserializeValue` for `$t` by deserializing `$via` (which does the type
+/// check) and converting; a conversion's `ValueOverflow` becomes
+/// [`BuiltinDeserializationErrorKind::ValueOverflow`].
+#[allow(unused_macros)]
+macro_rules! impl_via_conversion {
+    ($t:ty, $via:ty, |$v:ident| $conv:expr) => {
+        impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for $t {
+            fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+                <$via as DeserializeValue<'frame, 'metadata>>::type_check(typ)
+                    .map_err(typck_error_replace_rust_name::<Self>)
+            }
+
+            fn deserialize(
+                typ: &'metadata ColumnType<'metadata>,
+                v: Option<FrameSlice<'frame>>,
+            ) -> Result<Self, DeserializationError> {
+                let $v = <$via as DeserializeValue<'frame, 'metadata>>::deserialize(typ, v)
+                    .map_err(deser_error_replace_rust_name::<Self>)?;
+                let converted: Result<Self, crate::value::ValueOverflow> = $conv;
+                converted.map_err(|_| {
+                    mk_deser_err::<Self>(typ, BuiltinDeserializationErrorKind::ValueOverflow)
+                })
+            }
+        }
+    };
+}
+
+#[cfg(feature = "chrono-04")]
+impl_via_conversion!(chrono::NaiveDate, CqlDate, |d| d.try_into());
+#[cfg(feature = "chrono-04")]
+impl_via_conversion!(chrono::NaiveTime, CqlTime, |t| t.try_into());
+#[cfg(feature = "chrono-04")]
+impl_via_conversion!(chrono::DateTime<chrono::Utc>, CqlTimestamp, |t| t
+    .try_into());
+
+#[cfg(feature = "time-03")]
+impl_via_conversion!(time::Date, CqlDate, |d| d.try_into());
+#[cfg(feature = "time-03")]
+impl_via_conversion!(time::Time, CqlTime, |t| t.try_into());
+#[cfg(feature = "time-03")]
+impl_via_conversion!(time::OffsetDateTime, CqlTimestamp, |t| t.try_into());
+
+#[cfg(feature = "num-bigint-03")]
+impl_via_conversion!(num_bigint_03::BigInt, CqlVarintBorrowed<'frame>, |v| Ok(
+    v.into()
+));
+#[cfg(feature = "num-bigint-04")]
+impl_via_conversion!(num_bigint_04::BigInt, CqlVarintBorrowed<'frame>, |v| Ok(
+    v.into()
+));
+
+#[cfg(feature = "bigdecimal-04")]
+impl_via_conversion!(bigdecimal_04::BigDecimal, CqlDecimalBorrowed<'frame>, |v| {
+    Ok(v.into())
+});
+
+// =======================================================================================
 // secrecy
 // =======================================================================================
 
