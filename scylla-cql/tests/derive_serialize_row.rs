@@ -492,3 +492,111 @@ fn generics_lifetimes_and_const_params() {
     let e = err.downcast_ref::<BuiltinSerializationError>().unwrap();
     assert!(e.rust_name.contains("Generic<"), "{}", e.rust_name);
 }
+
+#[derive(SerializeRow)]
+#[scylla(crate = scylla_cql)]
+struct GenericFlatten<T, U> {
+    #[scylla(flatten)]
+    inner: T,
+    #[scylla(flatten)]
+    other: U,
+    own: i32,
+}
+
+#[derive(SerializeRow)]
+#[scylla(crate = scylla_cql, flavor = "enforce_order")]
+struct GenericFlattenInOrder<T> {
+    own: i32,
+    #[scylla(flatten)]
+    inner: T,
+}
+
+#[test]
+fn flatten_generic_fields() {
+    let v = GenericFlatten {
+        inner: Leaf { l: 1 },
+        other: ByName {
+            a: 2,
+            b: "b".to_owned(),
+        },
+        own: 3,
+    };
+    let specs = [
+        col("b", TEXT),
+        col("own", INT),
+        col("l", BIGINT),
+        col("a", INT),
+    ];
+    assert_eq!(
+        ser_row(&v, &specs).unwrap(),
+        [
+            cell(b"b"),
+            cell(&3i32.to_be_bytes()),
+            cell(&1i64.to_be_bytes()),
+            cell(&2i32.to_be_bytes())
+        ]
+        .concat()
+    );
+    let err = ser_row(&v, &specs[1..]).unwrap_err();
+    assert!(matches!(
+        typck_kind(&err, "ByName"),
+        BuiltinTypeCheckErrorKind::NoColumnWithName { name } if name == "b"
+    ));
+
+    let v = GenericFlattenInOrder {
+        own: 1,
+        inner: InOrderLeaf { x: 2, y: 3 },
+    };
+    let specs = [col("own", INT), col("x", INT), col("y", INT)];
+    assert_eq!(
+        ser_row(&v, &specs).unwrap(),
+        [
+            cell(&1i32.to_be_bytes()),
+            cell(&2i32.to_be_bytes()),
+            cell(&3i32.to_be_bytes())
+        ]
+        .concat()
+    );
+}
+
+/// Public structs with private field types: the generated bounds must not trip the
+/// private-bounds lints (this test file denies warnings in this module).
+#[deny(warnings)]
+mod visibility {
+    use scylla_cql::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
+
+    #[derive(SerializeValue, DeserializeValue)]
+    #[scylla(crate = scylla_cql)]
+    struct Private {
+        a: i32,
+    }
+
+    #[derive(SerializeRow, DeserializeRow)]
+    #[scylla(crate = scylla_cql)]
+    pub struct Public {
+        p: Private,
+    }
+
+    #[derive(SerializeRow)]
+    #[scylla(crate = scylla_cql)]
+    pub struct PublicFlattening {
+        #[scylla(flatten)]
+        p: PrivateRow,
+    }
+
+    #[derive(SerializeRow)]
+    #[scylla(crate = scylla_cql)]
+    struct PrivateRow {
+        a: i32,
+    }
+
+    #[test]
+    fn compiles_without_warnings() {
+        let _ = Public {
+            p: Private { a: 1 },
+        };
+        let _ = PublicFlattening {
+            p: PrivateRow { a: 1 },
+        };
+    }
+}

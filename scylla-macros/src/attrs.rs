@@ -399,3 +399,134 @@ pub(crate) fn parse(input: DeriveInput, kind: DeriveKind) -> syn::Result<StructD
         fields,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(kind: DeriveKind, input: proc_macro2::TokenStream) -> StructDef {
+        match parse(syn::parse2(input).expect("valid item"), kind) {
+            Ok(def) => def,
+            Err(e) => panic!("unexpected error: {e}"),
+        }
+    }
+
+    fn parse_err(kind: DeriveKind, input: proc_macro2::TokenStream) -> Vec<String> {
+        match parse(syn::parse2(input).expect("valid item"), kind) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let def = parse_ok(
+            DeriveKind::SerializeRow,
+            quote::quote!(
+                struct S {
+                    a: i32,
+                    r#type: i32,
+                }
+            ),
+        );
+        assert_eq!(def.flavor, Flavor::MatchByName);
+        assert!(!def.skip_name_checks && !def.forbid_excess_udt_fields);
+        assert_eq!(def.internal.to_string(), ":: scylla :: _macro_internal");
+        let names: Vec<_> = def.fields.iter().map(|f| f.cql_name.as_str()).collect();
+        assert_eq!(names, ["a", "type"]);
+        assert!(def.fields.iter().all(|f| !f.skip && !f.flatten));
+    }
+
+    #[test]
+    fn every_attribute() {
+        let def = parse_ok(
+            DeriveKind::DeserializeValue,
+            quote::quote! {
+                #[scylla(crate = "my::path", flavor = "enforce_order")]
+                #[scylla(skip_name_checks, forbid_excess_udt_fields)]
+                struct S {
+                    #[scylla(rename = "x", allow_missing)]
+                    a: i32,
+                    #[scylla(skip)]
+                    #[scylla(default_when_null)]
+                    b: i32,
+                }
+            },
+        );
+        assert_eq!(def.flavor, Flavor::EnforceOrder);
+        assert!(def.skip_name_checks && def.forbid_excess_udt_fields);
+        assert_eq!(def.internal.to_string(), "my :: path :: _macro_internal");
+        assert_eq!(def.fields[0].cql_name, "x");
+        assert!(def.fields[0].allow_missing);
+        assert!(def.fields[1].skip && def.fields[1].default_when_null);
+
+        let def = parse_ok(
+            DeriveKind::SerializeRow,
+            quote::quote!(
+                #[scylla(crate = crate)]
+                struct S {
+                    #[scylla(flatten)]
+                    a: T,
+                }
+            ),
+        );
+        assert_eq!(def.internal.to_string(), "crate :: _macro_internal");
+        assert!(def.fields[0].flatten);
+    }
+
+    #[test]
+    fn all_errors_are_reported_together() {
+        let errors = parse_err(
+            DeriveKind::DeserializeRow,
+            quote::quote! {
+                #[scylla(skip_name_checks, forbid_excess_udt_fields, nope)]
+                struct S {
+                    #[scylla(allow_missing)]
+                    a: i32,
+                    #[scylla(flatten)]
+                    b: i32,
+                    #[scylla(rename = "a")]
+                    c: i32,
+                }
+            },
+        );
+        assert_eq!(errors.len(), 6, "{errors:?}");
+        for (err, what) in errors.iter().zip([
+            "unknown struct attribute `nope`",
+            "`skip_name_checks` requires",
+            "`forbid_excess_udt_fields` is not supported by #[derive(DeserializeRow)]",
+            "`allow_missing` is not supported by #[derive(DeserializeRow)]",
+            "`flatten` is not supported by #[derive(DeserializeRow)]",
+            "two fields map to the same name \"a\"",
+        ]) {
+            assert!(err.contains(what), "{err:?} does not say {what:?}");
+        }
+    }
+
+    #[test]
+    fn skip_and_flatten_fields_do_not_clash_by_name() {
+        parse_ok(
+            DeriveKind::SerializeRow,
+            quote::quote! {
+                struct S {
+                    a: i32,
+                    #[scylla(skip, rename = "a")]
+                    a2: i32,
+                    #[scylla(flatten)]
+                    inner: Inner,
+                }
+            },
+        );
+        let errors = parse_err(
+            DeriveKind::SerializeValue,
+            quote::quote!(
+                struct S {
+                    a: i32,
+                    #[scylla(rename = "a")]
+                    b: i32,
+                }
+            ),
+        );
+        assert_eq!(errors.len(), 1);
+    }
+}
