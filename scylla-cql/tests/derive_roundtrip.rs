@@ -226,3 +226,45 @@ fn udt_schema_evolution() {
     let back: V2 = deser_value(&old, &data).unwrap();
     assert_eq!(back.c, None);
 }
+
+#[derive(SerializeRow, DeserializeRow, SerializeValue, DeserializeValue, Debug, PartialEq)]
+#[scylla(crate = scylla_cql)]
+struct NoFields {}
+
+#[derive(SerializeRow, DeserializeRow, SerializeValue, DeserializeValue, Debug, PartialEq)]
+#[scylla(crate = scylla_cql, flavor = "enforce_order")]
+struct OnlySkipped {
+    #[scylla(skip)]
+    x: i32,
+}
+
+#[test]
+fn structs_without_columns() {
+    use scylla_cql::serialize::row::SerializeRow as _;
+    assert!(NoFields {}.is_empty());
+    assert!(OnlySkipped { x: 1 }.is_empty());
+    let data = Bytes::from(ser_row(&NoFields {}, &[]).unwrap());
+    assert!(data.is_empty());
+    assert_eq!(deser_row::<NoFields>(&[], &data).unwrap(), NoFields {});
+    assert_eq!(
+        deser_row::<OnlySkipped>(&[], &data).unwrap(),
+        OnlySkipped { x: 0 }
+    );
+    // Any column is one too many.
+    assert!(ser_row(&OnlySkipped { x: 1 }, &[col("x", INT)]).is_err());
+    assert!(typck_row::<NoFields>(&[col("x", INT)]).is_err());
+
+    // As UDTs: every field of the type is null / excess.
+    let typ = udt("e", &[("x", INT)]);
+    let bytes = Bytes::from(ser_value(&NoFields {}, &typ).unwrap());
+    assert!(bytes.is_empty());
+    assert_eq!(deser_value::<NoFields>(&typ, &bytes).unwrap(), NoFields {});
+    assert_eq!(
+        deser_value::<OnlySkipped>(&typ, &Bytes::from(int_cell(5))).unwrap(),
+        OnlySkipped { x: 0 }
+    );
+}
+
+fn int_cell(v: i32) -> Vec<u8> {
+    cell(&v.to_be_bytes())
+}

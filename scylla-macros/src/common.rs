@@ -135,6 +135,6 @@ pub(crate) fn allow_lints() -> TokenStream {
     quote! {
         #[automatically_derived]
         #[allow(unused_variables, unused_mut, unused_assignments, unreachable_code, non_snake_case)]
-        #[allow(clippy::all)]
+        #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
     }
 }
