@@ -39,13 +39,13 @@ pub(crate) fn derive(def: &StructDef) -> TokenStream {
         #lints
         impl #params #i::DeserializeRow<#frame, #metadata> for #self_ty #wc {
             fn type_check(
-                specs: &[#i::ColumnSpec<'_>],
+                __specs: &[#i::ColumnSpec<'_>],
             ) -> ::core::result::Result<(), #i::TypeCheckError> {
                 #type_check
             }
 
             fn deserialize(
-                row: #i::ColumnIterator<#frame, #metadata>,
+                __row: #i::ColumnIterator<#frame, #metadata>,
             ) -> ::core::result::Result<Self, #i::DeserializationError> {
                 #deserialize
             }
@@ -110,7 +110,7 @@ fn by_name_type_check(def: &StructDef, fm: &TokenStream) -> TokenStream {
             #name => {
                 if __seen[#k] {
                     return ::core::result::Result::Err(
-                        #i::deser_row_duplicated_column::<Self>(specs, __index, #name),
+                        #i::deser_row_duplicated_column::<Self>(__specs, __index, #name),
                     );
                 }
                 __seen[#k] = true;
@@ -118,7 +118,7 @@ fn by_name_type_check(def: &StructDef, fm: &TokenStream) -> TokenStream {
                     <#ty as #i::DeserializeValue #fm>::type_check(__spec.typ())
                 {
                     return ::core::result::Result::Err(
-                        #i::deser_row_column_typck_failed::<Self>(specs, __index, __err),
+                        #i::deser_row_column_typck_failed::<Self>(__specs, __index, __err),
                     );
                 }
             }
@@ -130,17 +130,17 @@ fn by_name_type_check(def: &StructDef, fm: &TokenStream) -> TokenStream {
     });
     quote! {
         let mut __seen = [false; #n];
-        for (__index, __spec) in ::core::iter::Iterator::enumerate(specs.iter()) {
+        for (__index, __spec) in ::core::iter::Iterator::enumerate(__specs.iter()) {
             match __spec.name() {
                 #( #arms )*
                 _ => {
                     return ::core::result::Result::Err(
-                        #i::deser_row_unknown_column::<Self>(specs, __index),
+                        #i::deser_row_unknown_column::<Self>(__specs, __index),
                     );
                 }
             }
         }
-        #i::deser_row_check_missing::<Self>(specs, &[ #( #required ),* ])
+        #i::deser_row_check_missing::<Self>(__specs, &[ #( #required ),* ])
     }
 }
 
@@ -177,7 +177,7 @@ fn by_name_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
     let construct = construct(def);
     quote! {
         #( #decls )*
-        for __col in row {
+        for __col in __row {
             let __col = match __col {
                 ::core::result::Result::Ok(__col) => __col,
                 ::core::result::Result::Err(__err) => {
@@ -213,27 +213,27 @@ fn in_order_type_check(def: &StructDef, fm: &TokenStream) -> TokenStream {
                     if __spec.name() != #name {
                         return ::core::result::Result::Err(
                             #i::deser_row_column_name_mismatch::<Self>(
-                                specs, #field_index, #column_index, #name,
+                                __specs, #field_index, #column_index, #name,
                             ),
                         );
                     }
                 }
             };
             quote! {
-                if let ::core::option::Option::Some(__spec) = specs.get(#column_index) {
+                if let ::core::option::Option::Some(__spec) = __specs.get(#column_index) {
                     #name_check
                     if let ::core::result::Result::Err(__err) =
                         <#ty as #i::DeserializeValue #fm>::type_check(__spec.typ())
                     {
                         return ::core::result::Result::Err(
-                            #i::deser_row_column_typck_failed::<Self>(specs, #column_index, __err),
+                            #i::deser_row_column_typck_failed::<Self>(__specs, #column_index, __err),
                         );
                     }
                 }
             }
         });
     quote! {
-        #i::deser_row_check_column_count::<Self>(specs, #n)?;
+        #i::deser_row_check_column_count::<Self>(__specs, #n)?;
         #( #steps )*
         ::core::result::Result::Ok(())
     }
@@ -248,7 +248,7 @@ fn in_order_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
         let name = name_lit(f);
         let read = read_column(def, f, fm);
         quote! {
-            let #v: #ty = match ::core::iter::Iterator::next(&mut row) {
+            let #v: #ty = match ::core::iter::Iterator::next(&mut __row) {
                 ::core::option::Option::Some(::core::result::Result::Ok(__col)) => #read,
                 ::core::option::Option::Some(::core::result::Result::Err(__err)) => {
                     return ::core::result::Result::Err(#i::deser_row_raw_failed::<Self>(__err));
@@ -261,7 +261,7 @@ fn in_order_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
     });
     let construct = construct(def);
     quote! {
-        let mut row = row;
+        let mut __row = __row;
         #( #steps )*
         #construct
     }

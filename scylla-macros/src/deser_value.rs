@@ -40,14 +40,14 @@ pub(crate) fn derive(def: &StructDef) -> TokenStream {
         #lints
         impl #params #i::DeserializeValue<#frame, #metadata> for #self_ty #wc {
             fn type_check(
-                typ: &#i::ColumnType<'_>,
+                __typ: &#i::ColumnType<'_>,
             ) -> ::core::result::Result<(), #i::TypeCheckError> {
                 #type_check
             }
 
             fn deserialize(
-                typ: &#metadata #i::ColumnType<#metadata>,
-                v: ::core::option::Option<#i::FrameSlice<#frame>>,
+                __typ: &#metadata #i::ColumnType<#metadata>,
+                __v: ::core::option::Option<#i::FrameSlice<#frame>>,
             ) -> ::core::result::Result<Self, #i::DeserializationError> {
                 #deserialize
             }
@@ -69,7 +69,7 @@ fn read_field(def: &StructDef, f: &FieldDef, frame_meta: &TokenStream) -> TokenS
             ::core::result::Result::Ok(__value) => __value,
             ::core::result::Result::Err(__err) => {
                 return ::core::result::Result::Err(
-                    #i::deser_udt_field_failed::<Self>(typ, #name, __err),
+                    #i::deser_udt_field_failed::<Self>(__typ, #name, __err),
                 );
             }
         }
@@ -120,7 +120,7 @@ fn by_name_type_check(def: &StructDef) -> TokenStream {
             #name => {
                 if __seen[#k] {
                     return ::core::result::Result::Err(
-                        #i::deser_udt_duplicated_field::<Self>(typ, #name),
+                        #i::deser_udt_duplicated_field::<Self>(__typ, #name),
                     );
                 }
                 __seen[#k] = true;
@@ -128,7 +128,7 @@ fn by_name_type_check(def: &StructDef) -> TokenStream {
                     <#ty as #i::DeserializeValue #fm>::type_check(&__field.1)
                 {
                     return ::core::result::Result::Err(
-                        #i::deser_udt_field_typck_failed::<Self>(typ, #name, __err),
+                        #i::deser_udt_field_typck_failed::<Self>(__typ, #name, __err),
                     );
                 }
             }
@@ -136,7 +136,7 @@ fn by_name_type_check(def: &StructDef) -> TokenStream {
     });
     let excess = if def.forbid_excess_udt_fields {
         quote! {
-            return ::core::result::Result::Err(#i::deser_udt_excess_field::<Self>(typ, __other));
+            return ::core::result::Result::Err(#i::deser_udt_excess_field::<Self>(__typ, __other));
         }
     } else {
         quote!()
@@ -150,7 +150,7 @@ fn by_name_type_check(def: &StructDef) -> TokenStream {
             quote!((#name, __seen[#k]))
         });
     quote! {
-        let __fields = #i::deser_udt_fields::<Self>(typ)?;
+        let __fields = #i::deser_udt_fields::<Self>(__typ)?;
         let mut __seen = [false; #n];
         for __field in __fields {
             match &*__field.0 {
@@ -160,7 +160,7 @@ fn by_name_type_check(def: &StructDef) -> TokenStream {
                 }
             }
         }
-        #i::deser_udt_check_missing::<Self>(typ, &[ #( #required ),* ])
+        #i::deser_udt_check_missing::<Self>(__typ, &[ #( #required ),* ])
     }
 }
 
@@ -191,7 +191,7 @@ fn by_name_deserialize(def: &StructDef) -> TokenStream {
             quote!(::core::default::Default::default())
         } else {
             quote! {
-                return ::core::result::Result::Err(#i::deser_udt_missing_field::<Self>(typ, #name))
+                return ::core::result::Result::Err(#i::deser_udt_missing_field::<Self>(__typ, #name))
             }
         };
         quote! {
@@ -203,14 +203,14 @@ fn by_name_deserialize(def: &StructDef) -> TokenStream {
     });
     let construct = construct(def);
     quote! {
-        let __iter = #i::deser_udt_iter::<Self>(typ, v)?;
+        let __iter = #i::deser_udt_iter::<Self>(__typ, __v)?;
         #( #decls )*
         for (__field, __raw) in __iter {
             let __raw = match __raw {
                 ::core::result::Result::Ok(__raw) => __raw,
                 ::core::result::Result::Err(__err) => {
                     return ::core::result::Result::Err(
-                        #i::deser_udt_field_failed::<Self>(typ, &__field.0, __err),
+                        #i::deser_udt_field_failed::<Self>(__typ, &__field.0, __err),
                     );
                 }
             };
@@ -246,7 +246,7 @@ fn in_order_type_check(def: &StructDef) -> TokenStream {
         } else {
             quote! {
                 return ::core::result::Result::Err(
-                    #i::deser_udt_field_name_mismatch::<Self>(typ, __pos, #name, &__field.0),
+                    #i::deser_udt_field_name_mismatch::<Self>(__typ, __pos, #name, &__field.0),
                 );
             }
         };
@@ -255,7 +255,7 @@ fn in_order_type_check(def: &StructDef) -> TokenStream {
         } else {
             quote! {
                 return ::core::result::Result::Err(
-                    #i::deser_udt_too_few_fields::<Self>(typ, &[ #( #required ),* ], __fields),
+                    #i::deser_udt_too_few_fields::<Self>(__typ, &[ #( #required ),* ], __fields),
                 );
             }
         };
@@ -266,7 +266,7 @@ fn in_order_type_check(def: &StructDef) -> TokenStream {
                         <#ty as #i::DeserializeValue #fm>::type_check(&__field.1)
                     {
                         return ::core::result::Result::Err(
-                            #i::deser_udt_field_typck_failed::<Self>(typ, #name, __err),
+                            #i::deser_udt_field_typck_failed::<Self>(__typ, #name, __err),
                         );
                     }
                     __pos += 1;
@@ -283,14 +283,14 @@ fn in_order_type_check(def: &StructDef) -> TokenStream {
     let excess = if def.forbid_excess_udt_fields {
         quote! {
             if let ::core::option::Option::Some(__field) = __fields.get(__pos) {
-                return ::core::result::Result::Err(#i::deser_udt_excess_field::<Self>(typ, &__field.0));
+                return ::core::result::Result::Err(#i::deser_udt_excess_field::<Self>(__typ, &__field.0));
             }
         }
     } else {
         quote!()
     };
     quote! {
-        let __fields = #i::deser_udt_fields::<Self>(typ)?;
+        let __fields = #i::deser_udt_fields::<Self>(__typ)?;
         let mut __pos: ::core::primitive::usize = 0;
         #( #steps )*
         #excess
@@ -313,7 +313,7 @@ fn in_order_deserialize(def: &StructDef) -> TokenStream {
         };
         let read = read_field(def, f, &fm);
         let missing_err = quote! {
-            return ::core::result::Result::Err(#i::deser_udt_missing_field::<Self>(typ, #name))
+            return ::core::result::Result::Err(#i::deser_udt_missing_field::<Self>(__typ, #name))
         };
         let on_absent = if f.allow_missing {
             quote!(::core::default::Default::default())
@@ -336,7 +336,7 @@ fn in_order_deserialize(def: &StructDef) -> TokenStream {
                         ::core::result::Result::Ok(__raw) => __raw,
                         ::core::result::Result::Err(__err) => {
                             return ::core::result::Result::Err(
-                                #i::deser_udt_field_failed::<Self>(typ, &__field.0, __err),
+                                #i::deser_udt_field_failed::<Self>(__typ, &__field.0, __err),
                             );
                         }
                     };
@@ -349,7 +349,7 @@ fn in_order_deserialize(def: &StructDef) -> TokenStream {
     });
     let construct = construct(def);
     quote! {
-        let mut __iter = ::core::iter::Iterator::peekable(#i::deser_udt_iter::<Self>(typ, v)?);
+        let mut __iter = ::core::iter::Iterator::peekable(#i::deser_udt_iter::<Self>(__typ, __v)?);
         #( #steps )*
         #construct
     }

@@ -50,8 +50,8 @@ pub(crate) fn derive(def: &StructDef) -> TokenStream {
         impl #params #i::SerializeRow for #self_ty #wc {
             fn serialize(
                 &self,
-                ctx: &#i::RowSerializationContext<'_>,
-                writer: &mut #i::RowWriter<'_>,
+                __ctx: &#i::RowSerializationContext<'_>,
+                __writer: &mut #i::RowWriter<'_>,
             ) -> ::core::result::Result<(), #i::SerializationError> {
                 #serialize_body
             }
@@ -76,8 +76,8 @@ fn by_name(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStream
 
     let serialize_body = quote! {
         let mut __partial = <Self as #i::SerializeRowByName>::partial(self);
-        for __spec in #i::RowSerializationContext::columns(ctx) {
-            match #i::PartialSerializeRowByName::serialize_field(&mut __partial, __spec, writer)? {
+        for __spec in #i::RowSerializationContext::columns(__ctx) {
+            match #i::PartialSerializeRowByName::serialize_field(&mut __partial, __spec, __writer)? {
                 #i::ColumnSerializationStatus::Serialized => {}
                 #i::ColumnSerializationStatus::NotUsed => {
                     return ::core::result::Result::Err(
@@ -126,7 +126,7 @@ fn by_name(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStream
                 if let ::core::result::Result::Err(__err) = <#ty as #i::SerializeValue>::serialize(
                     &self.__value.#ident,
                     __spec.typ(),
-                    writer.make_cell_writer(),
+                    __writer.make_cell_writer(),
                 ) {
                     return ::core::result::Result::Err(
                         #i::ser_row_column_failed::<#self_ty>(__spec.name(), __err),
@@ -175,7 +175,7 @@ fn by_name(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStream
                 fn serialize_field(
                     &mut self,
                     __spec: &#i::ColumnSpec<'_>,
-                    writer: &mut #i::RowWriter<'_>,
+                    __writer: &mut #i::RowWriter<'_>,
                 ) -> ::core::result::Result<#i::ColumnSerializationStatus, #i::SerializationError> {
                     match __spec.name() {
                         #( #arms )*
@@ -183,7 +183,7 @@ fn by_name(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStream
                             #(
                                 if let #i::ColumnSerializationStatus::Serialized =
                                     #i::PartialSerializeRowByName::serialize_field(
-                                        &mut self.#flat_names, __spec, writer,
+                                        &mut self.#flat_names, __spec, __writer,
                                     )?
                                 {
                                     return ::core::result::Result::Ok(
@@ -217,13 +217,13 @@ fn in_order(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStrea
     let wc = where_clause(&def.generics, bounds.to_vec());
 
     let serialize_body = quote! {
-        let __columns = #i::RowSerializationContext::columns(ctx);
+        let __columns = #i::RowSerializationContext::columns(__ctx);
         #i::ser_row_check_column_count::<Self>(
             <Self as #i::SerializeRowInOrder>::COLUMN_COUNT,
             __columns,
         )?;
         let mut __cols = #i::InOrderColumns::new(__columns);
-        <Self as #i::SerializeRowInOrder>::serialize_in_order(self, &mut __cols, writer)
+        <Self as #i::SerializeRowInOrder>::serialize_in_order(self, &mut __cols, __writer)
     };
 
     let n_own = def.fields.iter().filter(|f| !f.skip && !f.flatten).count();
@@ -237,7 +237,7 @@ fn in_order(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStrea
         let ty = &f.ty;
         if f.flatten {
             quote! {
-                <#ty as #i::SerializeRowInOrder>::serialize_in_order(&self.#ident, columns, writer)?;
+                <#ty as #i::SerializeRowInOrder>::serialize_in_order(&self.#ident, __columns, __writer)?;
             }
         } else {
             let name = name_lit(f);
@@ -254,14 +254,14 @@ fn in_order(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStrea
             };
             quote! {
                 {
-                    let __spec = columns.next_column::<Self>(
+                    let __spec = __columns.next_column::<Self>(
                         <Self as #i::SerializeRowInOrder>::COLUMN_COUNT,
                     )?;
                     #name_check
                     if let ::core::result::Result::Err(__err) = <#ty as #i::SerializeValue>::serialize(
                         &self.#ident,
                         __spec.typ(),
-                        writer.make_cell_writer(),
+                        __writer.make_cell_writer(),
                     ) {
                         return ::core::result::Result::Err(
                             #i::ser_row_column_failed::<Self>(__spec.name(), __err),
@@ -279,8 +279,8 @@ fn in_order(def: &StructDef, bounds: &[TokenStream]) -> (TokenStream, TokenStrea
 
             fn serialize_in_order(
                 &self,
-                columns: &mut #i::InOrderColumns<'_>,
-                writer: &mut #i::RowWriter<'_>,
+                __columns: &mut #i::InOrderColumns<'_>,
+                __writer: &mut #i::RowWriter<'_>,
             ) -> ::core::result::Result<(), #i::SerializationError> {
                 #( #steps )*
                 ::core::result::Result::Ok(())

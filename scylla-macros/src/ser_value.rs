@@ -29,13 +29,13 @@ pub(crate) fn derive(def: &StructDef) -> TokenStream {
         impl #params #i::SerializeValue for #self_ty #wc {
             fn serialize<'__scylla_b>(
                 &self,
-                typ: &#i::ColumnType<'_>,
-                writer: #i::CellWriter<'__scylla_b>,
+                __typ: &#i::ColumnType<'_>,
+                __writer: #i::CellWriter<'__scylla_b>,
             ) -> ::core::result::Result<#i::WrittenCellProof<'__scylla_b>, #i::SerializationError> {
-                let __fields = #i::ser_udt_fields::<Self>(typ)?;
-                let mut __builder = writer.into_value_builder();
+                let __fields = #i::ser_udt_fields::<Self>(__typ)?;
+                let mut __builder = __writer.into_value_builder();
                 #body
-                #i::ser_udt_finish::<Self>(typ, __builder)
+                #i::ser_udt_finish::<Self>(__typ, __builder)
             }
         }
     }
@@ -53,7 +53,7 @@ fn write_field(def: &StructDef, f: &crate::attrs::FieldDef, typ_expr: TokenStrea
             #typ_expr,
             __builder.make_sub_writer(),
         ) {
-            return ::core::result::Result::Err(#i::ser_udt_field_failed::<Self>(typ, #name, __err));
+            return ::core::result::Result::Err(#i::ser_udt_field_failed::<Self>(__typ, #name, __err));
         }
     }
 }
@@ -69,7 +69,7 @@ fn by_name(def: &StructDef) -> TokenStream {
 
     let excess = if def.forbid_excess_udt_fields {
         quote! {
-            return ::core::result::Result::Err(#i::ser_udt_value_missing::<Self>(typ, __other));
+            return ::core::result::Result::Err(#i::ser_udt_value_missing::<Self>(__typ, __other));
         }
     } else {
         quote!()
@@ -104,7 +104,7 @@ fn by_name(def: &StructDef) -> TokenStream {
             let name = name_lit(f);
             quote! {
                 if !__visited[#k] {
-                    return ::core::result::Result::Err(#i::ser_udt_no_such_field::<Self>(typ, #name));
+                    return ::core::result::Result::Err(#i::ser_udt_no_such_field::<Self>(__typ, #name));
                 }
             }
         });
@@ -149,7 +149,7 @@ fn in_order(def: &StructDef) -> TokenStream {
         } else {
             quote! {
                 return ::core::result::Result::Err(
-                    #i::ser_udt_field_name_mismatch::<Self>(typ, #name, &__field.0),
+                    #i::ser_udt_field_name_mismatch::<Self>(__typ, #name, &__field.0),
                 );
             }
         };
@@ -157,7 +157,7 @@ fn in_order(def: &StructDef) -> TokenStream {
             quote!()
         } else {
             quote! {
-                return ::core::result::Result::Err(#i::ser_udt_no_such_field::<Self>(typ, #name));
+                return ::core::result::Result::Err(#i::ser_udt_no_such_field::<Self>(__typ, #name));
             }
         };
         quote! {
@@ -178,7 +178,7 @@ fn in_order(def: &StructDef) -> TokenStream {
     let excess = if def.forbid_excess_udt_fields {
         quote! {
             if let ::core::option::Option::Some(__field) = ::core::iter::Iterator::next(&mut __it) {
-                return ::core::result::Result::Err(#i::ser_udt_value_missing::<Self>(typ, &__field.0));
+                return ::core::result::Result::Err(#i::ser_udt_value_missing::<Self>(__typ, &__field.0));
             }
         }
     } else {
