@@ -9,7 +9,7 @@ fn unhex(s: &str) -> Vec<u8> {
     if s == "-" {
         return Vec::new();
     }
-    assert!(s.len() % 2 == 0, "odd hex length: {s}");
+    assert!(s.len().is_multiple_of(2), "odd hex length: {s}");
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap_or_else(|e| panic!("{s}: {e}")))
@@ -68,7 +68,10 @@ fn composite_keys_match_python_driver() {
         assert_eq!(token_of_components(&refs).unwrap(), Token::new(token));
         checked += 1;
     }
-    assert!(checked >= 600, "only {checked} composite keys in the fixture");
+    assert!(
+        checked >= 600,
+        "only {checked} composite keys in the fixture"
+    );
 }
 
 #[test]

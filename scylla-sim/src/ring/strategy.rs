@@ -47,9 +47,7 @@ pub enum ReplicationConfigError {
     #[error("SimpleStrategy requires a replication_factor strategy option.")]
     MissingReplicationFactor,
     /// A replication factor that is not a non-negative integer.
-    #[error(
-        "Replication factor for '{option}' must be a non-negative integer, found '{value}'"
-    )]
+    #[error("Replication factor for '{option}' must be a non-negative integer, found '{value}'")]
     BadReplicationFactor {
         /// The option (`replication_factor` or a datacenter name).
         option: String,
@@ -122,10 +120,7 @@ impl ReplicationStrategy {
         Self::parse(map, Some(datacenters))
     }
 
-    fn parse<I, K, V>(
-        map: I,
-        datacenters: Option<&[&str]>,
-    ) -> Result<Self, ReplicationConfigError>
+    fn parse<I, K, V>(map: I, datacenters: Option<&[&str]>) -> Result<Self, ReplicationConfigError>
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<str>,
@@ -368,7 +363,10 @@ mod tests {
         );
         assert_eq!(
             parse(&[
-                ("class", "org.apache.cassandra.locator.NetworkTopologyStrategy"),
+                (
+                    "class",
+                    "org.apache.cassandra.locator.NetworkTopologyStrategy"
+                ),
                 ("dc1", "0")
             ]),
             Ok(nts(&[("dc1", 0)]))
@@ -378,7 +376,10 @@ mod tests {
             Err(ReplicationConfigError::NoDatacenters)
         );
         assert_eq!(
-            parse(&[("class", "NetworkTopologyStrategy"), ("replication_factor", "3")]),
+            parse(&[
+                ("class", "NetworkTopologyStrategy"),
+                ("replication_factor", "3")
+            ]),
             Err(ReplicationConfigError::ReplicationFactorWithoutDatacenters)
         );
         assert_eq!(
@@ -417,7 +418,10 @@ mod tests {
         );
         assert!(matches!(
             parse(&[("class", "LocalStrategy"), ("replication_factor", "1")]),
-            Err(ReplicationConfigError::UnrecognizedOption { class: "LocalStrategy", .. })
+            Err(ReplicationConfigError::UnrecognizedOption {
+                class: "LocalStrategy",
+                ..
+            })
         ));
         assert_eq!(
             parse(&[("replication_factor", "1")]),
@@ -425,10 +429,15 @@ mod tests {
         );
         assert_eq!(
             parse(&[("class", "simplestrategy"), ("replication_factor", "1")]),
-            Err(ReplicationConfigError::UnknownClass("simplestrategy".into()))
+            Err(ReplicationConfigError::UnknownClass(
+                "simplestrategy".into()
+            ))
         );
         assert_eq!(
-            parse(&[("class", "org.example.SimpleStrategy"), ("replication_factor", "1")]),
+            parse(&[
+                ("class", "org.example.SimpleStrategy"),
+                ("replication_factor", "1")
+            ]),
             Err(ReplicationConfigError::UnknownClass(
                 "org.example.SimpleStrategy".into()
             ))
@@ -437,10 +446,7 @@ mod tests {
             parse(&[("class", "LocalStrategy"), ("class", "LocalStrategy")]),
             Err(ReplicationConfigError::DuplicateOption("class".into()))
         );
-        assert_eq!(
-            ReplicationStrategy::Local.to_replication_map().len(),
-            1
-        );
+        assert_eq!(ReplicationStrategy::Local.to_replication_map().len(), 1);
     }
 
     #[test]

@@ -66,7 +66,11 @@ impl TokenRing {
             return None;
         }
         let index = self.entries.partition_point(|e| e.token < token);
-        Some(if index == self.entries.len() { 0 } else { index })
+        Some(if index == self.entries.len() {
+            0
+        } else {
+            index
+        })
     }
 
     /// The node that owns `token` (its primary replica). `None` when the ring is empty.
@@ -134,10 +138,7 @@ mod tests {
     #[test]
     fn ranges_and_walks() {
         let r = ring(&[(-100, 1), (0, 3), (100, 2)]);
-        assert_eq!(
-            r.owned_range(0),
-            Some((Token::new(100), Token::new(-100)))
-        );
+        assert_eq!(r.owned_range(0), Some((Token::new(100), Token::new(-100))));
         assert_eq!(r.owned_range(2), Some((Token::new(0), Token::new(100))));
         assert_eq!(r.owned_range(3), None);
         let walked: Vec<u32> = r.walk_from(Token::new(50)).map(|e| e.node.get()).collect();

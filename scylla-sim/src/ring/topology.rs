@@ -506,7 +506,11 @@ impl Topology {
         let entries = self
             .nodes
             .values()
-            .flat_map(|n| n.tokens.iter().map(|&token| RingEntry { token, node: n.id }))
+            .flat_map(|n| {
+                n.tokens
+                    .iter()
+                    .map(|&token| RingEntry { token, node: n.id })
+            })
             .collect();
         self.ring = Arc::new(TokenRing::new(entries));
         self.replica_maps
@@ -603,10 +607,14 @@ mod tests {
         );
         assert_eq!(host_id.get_version_num(), 4);
         let mut t = Topology::new(0);
-        let id = t
-            .add_node(spec(1, "dc1", "r1").with_num_tokens(2))
-            .unwrap();
-        let tokens: Vec<i64> = t.node(id).unwrap().tokens().iter().map(|t| t.value()).collect();
+        let id = t.add_node(spec(1, "dc1", "r1").with_num_tokens(2)).unwrap();
+        let tokens: Vec<i64> = t
+            .node(id)
+            .unwrap()
+            .tokens()
+            .iter()
+            .map(|t| t.value())
+            .collect();
         assert_eq!(tokens, vec![7815371974613131166, 8749778913786806622]);
         assert_ne!(deterministic_host_id(7, 3), deterministic_host_id(7, 4));
         assert_ne!(deterministic_host_id(7, 3), deterministic_host_id(8, 3));
