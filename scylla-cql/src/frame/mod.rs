@@ -652,3 +652,91 @@ impl SerializedResponse {
         self.data
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_bytes_round_trip() {
+        let h = FrameHeader {
+            version: RESPONSE_VERSION,
+            flags: flag::TRACING | flag::WARNING,
+            stream: -1,
+            opcode: 0x0c,
+            length: 0x0102_0304,
+        };
+        let bytes = h.to_bytes();
+        assert_eq!(
+            bytes,
+            [0x84, 0x0a, 0xff, 0xff, 0x0c, 0x01, 0x02, 0x03, 0x04]
+        );
+        assert_eq!(FrameHeader::from_bytes(bytes), h);
+        assert!(h.is_response());
+        assert_eq!(h.protocol_version(), 4);
+        assert_eq!(
+            FrameParams::default(),
+            FrameParams {
+                version: 0x04,
+                flags: 0,
+                stream: 0
+            }
+        );
+    }
+
+    #[test]
+    fn compressed_body_without_negotiation_is_an_error() {
+        let err = parse_response_body_extensions(flag::COMPRESSION, None, Bytes::new());
+        assert!(matches!(
+            err,
+            Err(FrameBodyExtensionsParseError::NoCompressionNegotiated)
+        ));
+        let err = parse_request_body_extensions(flag::COMPRESSION, None, Bytes::new());
+        assert!(matches!(
+            err,
+            Err(FrameBodyExtensionsParseError::NoCompressionNegotiated)
+        ));
+    }
+
+    #[test]
+    fn truncated_extensions_say_which() {
+        let short = Bytes::from_static(&[0u8; 10]);
+        assert!(matches!(
+            parse_response_body_extensions(flag::TRACING, None, short.clone()),
+            Err(FrameBodyExtensionsParseError::TraceIdParse(_))
+        ));
+        assert!(matches!(
+            parse_response_body_extensions(flag::WARNING, None, Bytes::from_static(&[0, 1])),
+            Err(FrameBodyExtensionsParseError::WarningsListParse(_))
+        ));
+        assert!(matches!(
+            parse_request_body_extensions(flag::CUSTOM_PAYLOAD, None, Bytes::from_static(&[0])),
+            Err(FrameBodyExtensionsParseError::CustomPayloadMapParse(_))
+        ));
+    }
+
+    #[test]
+    fn request_warning_flag_is_ignored_and_tracing_has_no_id() {
+        let body = Bytes::from_static(&[1, 2, 3]);
+        let parsed =
+            parse_request_body_extensions(flag::TRACING | flag::WARNING, None, body.clone())
+                .unwrap();
+        assert!(parsed.tracing);
+        assert_eq!(parsed.body, body);
+        assert_eq!(parsed.custom_payload, None);
+    }
+
+    #[test]
+    fn set_stream_writes_big_endian() {
+        let mut req = SerializedRequest::make(&request::Options, None, false).unwrap();
+        req.set_stream(-2);
+        assert_eq!(&req.get_data()[2..4], &[0xff, 0xfe]);
+        let mut resp =
+            SerializedResponse::make(0, 0x02, &[], &ResponseExtensions::default(), None).unwrap();
+        resp.set_stream(0x1234);
+        assert_eq!(
+            resp.into_data(),
+            [0x84, 0x00, 0x12, 0x34, 0x02, 0x00, 0x00, 0x00, 0x00]
+        );
+    }
+}
