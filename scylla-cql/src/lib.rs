@@ -31,4 +31,20 @@ pub mod _macro_internal {
     pub use crate::serialize::value::SerializeValue;
     pub use crate::serialize::writers::{CellWriter, RowWriter, WrittenCellProof};
     pub use crate::serialize::{CellValueBuilder, SerializationError};
+
+    // Serialization errors and helpers used by the SerializeValue/SerializeRow derives.
+    pub use crate::serialize::row::{
+        BuiltinSerializationError as BuiltinRowSerializationError,
+        BuiltinSerializationErrorKind as BuiltinRowSerializationErrorKind,
+        BuiltinTypeCheckError as BuiltinRowTypeCheckError,
+        BuiltinTypeCheckErrorKind as BuiltinRowTypeCheckErrorKind, mk_ser_err as mk_row_ser_err,
+        mk_typck_err as mk_row_typck_err,
+    };
+    pub use crate::serialize::value::{
+        BuiltinSerializationError as BuiltinTypeSerializationError,
+        BuiltinSerializationErrorKind as BuiltinTypeSerializationErrorKind,
+        BuiltinTypeCheckError as BuiltinTypeTypeCheckError,
+        BuiltinTypeCheckErrorKind as BuiltinTypeTypeCheckErrorKind, UdtSerializationErrorKind,
+        UdtTypeCheckErrorKind, mk_ser_err as mk_value_ser_err, mk_typck_err as mk_value_typck_err,
+    };
 }

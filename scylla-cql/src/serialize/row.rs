@@ -90,7 +90,15 @@ impl SerializedValues {
         ctx: &RowSerializationContext<'_>,
         row: &T,
     ) -> Result<Self, SerializationError> {
-        Self::from_closure(|writer| row.serialize(ctx, writer)).map(|(sv, ())| sv)
+        Self::from_closure(|writer| row.serialize(ctx, writer))
+            .map(|(sv, ())| sv)
+            .map_err(|err| {
+                if err.downcast_ref::<TooManyValues>().is_some() {
+                    mk_ser_err::<T>(BuiltinSerializationErrorKind::TooManyValues)
+                } else {
+                    err
+                }
+            })
     }
 
     /// Runs `f` with a row writer and keeps what it wrote.
@@ -219,5 +227,526 @@ impl<'a> Iterator for SerializedValuesIterator<'a> {
         // The contents were written by our own writers, so they are well formed;
         // should they not be, iteration just stops.
         types::read_value(&mut self.serialized_values).ok()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------
+
+/// A Rust type does not match the bind markers of a statement.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("failed to type check Rust type {rust_name} against the statement's bind markers: {kind}")]
+pub struct BuiltinTypeCheckError {
+    /// The Rust type's name.
+    pub rust_name: &'static str,
+    /// What did not match.
+    pub kind: BuiltinTypeCheckErrorKind,
+}
+
+/// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
+/// [`SerializationError`].
+pub fn mk_typck_err<T: ?Sized>(kind: impl Into<BuiltinTypeCheckErrorKind>) -> SerializationError {
+    mk_typck_err_named(std::any::type_name::<T>(), kind)
+}
+
+/// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type named `rust_name`.
+#[doc(hidden)]
+pub fn mk_typck_err_named(
+    rust_name: &'static str,
+    kind: impl Into<BuiltinTypeCheckErrorKind>,
+) -> SerializationError {
+    SerializationError::new(BuiltinTypeCheckError {
+        rust_name,
+        kind: kind.into(),
+    })
+}
+
+/// The ways a Rust type can fail to match the bind markers of a statement.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuiltinTypeCheckErrorKind {
+    /// The Rust type has a different number of values than the statement has bind
+    /// markers.
+    #[error(
+        "the Rust type provides {rust_cols} values, but the statement has {cql_cols} bind markers"
+    )]
+    WrongColumnCount {
+        /// Values the Rust type provides.
+        rust_cols: usize,
+        /// Bind markers of the statement.
+        cql_cols: usize,
+    },
+    /// The Rust type has a value for a name that no bind marker has.
+    #[error("the Rust type has a value for {name}, but the statement has no bind marker named so")]
+    NoColumnWithName {
+        /// The value's name.
+        name: String,
+    },
+    /// The Rust type has no value for a bind marker.
+    #[error("the Rust type has no value for bind marker {name}")]
+    ValueMissingForColumn {
+        /// The bind marker's name.
+        name: String,
+    },
+    /// The Rust type's values are in a different order than the bind markers.
+    #[error(
+        "Rust field {rust_column_name} is at the place of bind marker {db_column_name}: the names differ"
+    )]
+    ColumnNameMismatch {
+        /// The Rust field's name.
+        rust_column_name: String,
+        /// The bind marker's name.
+        db_column_name: String,
+    },
+}
+
+/// Serializing a row of values that type-checked failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("failed to serialize Rust type {rust_name} as the statement's values: {kind}")]
+pub struct BuiltinSerializationError {
+    /// The Rust type's name.
+    pub rust_name: &'static str,
+    /// What went wrong.
+    pub kind: BuiltinSerializationErrorKind,
+}
+
+/// Builds a row-level [`BuiltinSerializationError`] for the Rust type `T`, wrapped in
+/// a [`SerializationError`].
+pub fn mk_ser_err<T: ?Sized>(kind: impl Into<BuiltinSerializationErrorKind>) -> SerializationError {
+    mk_ser_err_named(std::any::type_name::<T>(), kind)
+}
+
+/// Builds a row-level [`BuiltinSerializationError`] for the Rust type named
+/// `rust_name`.
+#[doc(hidden)]
+pub fn mk_ser_err_named(
+    rust_name: &'static str,
+    kind: impl Into<BuiltinSerializationErrorKind>,
+) -> SerializationError {
+    SerializationError::new(BuiltinSerializationError {
+        rust_name,
+        kind: kind.into(),
+    })
+}
+
+/// The ways serializing a row of values can fail.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuiltinSerializationErrorKind {
+    /// The value for one bind marker failed to serialize.
+    #[error("failed to serialize the value for bind marker {name}: {err}")]
+    ColumnSerializationFailed {
+        /// The bind marker's name.
+        name: String,
+        /// The value's error.
+        err: SerializationError,
+    },
+    /// More values than a request can carry (65 535).
+    #[error("too many values: a request carries at most 65535")]
+    TooManyValues,
+}
+
+// ---------------------------------------------------------------------------------------
+// Built-in implementations
+// ---------------------------------------------------------------------------------------
+
+/// Serializes one value per bind marker, in order; the caller has checked the count.
+fn serialize_in_order<'v, T: SerializeValue + ?Sized + 'v>(
+    rust_name: &'static str,
+    values: impl Iterator<Item = &'v T>,
+    ctx: &RowSerializationContext<'_>,
+    writer: &mut RowWriter,
+) -> Result<(), SerializationError> {
+    for (value, spec) in values.zip(ctx.columns()) {
+        value
+            .serialize(spec.typ(), writer.make_cell_writer())
+            .map_err(|err| {
+                mk_ser_err_named(
+                    rust_name,
+                    BuiltinSerializationErrorKind::ColumnSerializationFailed {
+                        name: spec.name().to_owned(),
+                        err,
+                    },
+                )
+            })?;
+    }
+    Ok(())
+}
+
+fn check_column_count(
+    rust_name: &'static str,
+    rust_cols: usize,
+    ctx: &RowSerializationContext<'_>,
+) -> Result<(), SerializationError> {
+    let cql_cols = ctx.columns().len();
+    if rust_cols != cql_cols {
+        return Err(mk_typck_err_named(
+            rust_name,
+            BuiltinTypeCheckErrorKind::WrongColumnCount {
+                rust_cols,
+                cql_cols,
+            },
+        ));
+    }
+    Ok(())
+}
+
+impl SerializeRow for () {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        _writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        check_column_count(std::any::type_name::<Self>(), 0, ctx)
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        true
+    }
+}
+
+impl SerializeRow for [u8; 0] {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        _writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        check_column_count(std::any::type_name::<Self>(), 0, ctx)
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        true
+    }
+}
+
+impl<'a, T: SerializeValue + 'a> SerializeRow for &'a [T] {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let name = std::any::type_name::<Self>();
+        check_column_count(name, self.len(), ctx)?;
+        serialize_in_order(name, self.iter(), ctx, writer)
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        <[T]>::is_empty(self)
+    }
+}
+
+impl<T: SerializeValue> SerializeRow for Vec<T> {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        let name = std::any::type_name::<Self>();
+        check_column_count(name, self.len(), ctx)?;
+        serialize_in_order(name, self.iter(), ctx, writer)
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+}
+
+impl<T: SerializeRow + ?Sized> SerializeRow for &T {
+    #[inline]
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        T::serialize(*self, ctx, writer)
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        T::is_empty(*self)
+    }
+}
+
+impl<T: SerializeRow + ?Sized> SerializeRow for Box<T> {
+    #[inline]
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        T::serialize(self.as_ref(), ctx, writer)
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        T::is_empty(self.as_ref())
+    }
+}
+
+/// Serializes a name-to-value map by bind-marker name: every bind marker needs a
+/// value, and every value a bind marker (a name used by several markers binds them
+/// all).
+fn serialize_by_name<'m, T: SerializeValue + 'm>(
+    rust_name: &'static str,
+    len: usize,
+    get: impl Fn(&str) -> Option<&'m T>,
+    mut keys: impl Iterator<Item = &'m str>,
+    ctx: &RowSerializationContext<'_>,
+    writer: &mut RowWriter,
+) -> Result<(), SerializationError> {
+    let mut used = std::collections::HashSet::with_capacity(len);
+    for spec in ctx.columns() {
+        let name = spec.name();
+        let value = get(name).ok_or_else(|| {
+            mk_typck_err_named(
+                rust_name,
+                BuiltinTypeCheckErrorKind::ValueMissingForColumn {
+                    name: name.to_owned(),
+                },
+            )
+        })?;
+        value
+            .serialize(spec.typ(), writer.make_cell_writer())
+            .map_err(|err| {
+                mk_ser_err_named(
+                    rust_name,
+                    BuiltinSerializationErrorKind::ColumnSerializationFailed {
+                        name: name.to_owned(),
+                        err,
+                    },
+                )
+            })?;
+        used.insert(name);
+    }
+    if used.len() < len
+        && let Some(unused) = keys.find(|k| !used.contains(k))
+    {
+        return Err(mk_typck_err_named(
+            rust_name,
+            BuiltinTypeCheckErrorKind::NoColumnWithName {
+                name: unused.to_owned(),
+            },
+        ));
+    }
+    Ok(())
+}
+
+impl<T: SerializeValue, S: std::hash::BuildHasher> SerializeRow
+    for std::collections::HashMap<String, T, S>
+{
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        serialize_by_name(
+            std::any::type_name::<Self>(),
+            self.len(),
+            |k| self.get(k),
+            self.keys().map(String::as_str),
+            ctx,
+            writer,
+        )
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        std::collections::HashMap::is_empty(self)
+    }
+}
+
+impl<T: SerializeValue, S: std::hash::BuildHasher> SerializeRow
+    for std::collections::HashMap<&str, T, S>
+{
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        serialize_by_name(
+            std::any::type_name::<Self>(),
+            self.len(),
+            |k| self.get(k),
+            self.keys().copied(),
+            ctx,
+            writer,
+        )
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        std::collections::HashMap::is_empty(self)
+    }
+}
+
+impl<T: SerializeValue> SerializeRow for std::collections::BTreeMap<String, T> {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        serialize_by_name(
+            std::any::type_name::<Self>(),
+            self.len(),
+            |k| self.get(k),
+            self.keys().map(String::as_str),
+            ctx,
+            writer,
+        )
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        std::collections::BTreeMap::is_empty(self)
+    }
+}
+
+impl<T: SerializeValue> SerializeRow for std::collections::BTreeMap<&str, T> {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter,
+    ) -> Result<(), SerializationError> {
+        serialize_by_name(
+            std::any::type_name::<Self>(),
+            self.len(),
+            |k| self.get(k),
+            self.keys().copied(),
+            ctx,
+            writer,
+        )
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        std::collections::BTreeMap::is_empty(self)
+    }
+}
+
+macro_rules! impl_row_tuple {
+    ($len:expr; $($T:ident $val:ident $spec:ident),+) => {
+        impl<$($T: SerializeValue),+> SerializeRow for ($($T,)+) {
+            fn serialize(
+                &self,
+                ctx: &RowSerializationContext<'_>,
+                writer: &mut RowWriter,
+            ) -> Result<(), SerializationError> {
+                let name = std::any::type_name::<Self>();
+                let [$($spec),+] = ctx.columns() else {
+                    return Err(mk_typck_err_named(
+                        name,
+                        BuiltinTypeCheckErrorKind::WrongColumnCount {
+                            rust_cols: $len,
+                            cql_cols: ctx.columns().len(),
+                        },
+                    ));
+                };
+                let ($($val,)+) = self;
+                $(
+                    $val.serialize($spec.typ(), writer.make_cell_writer()).map_err(|err| {
+                        mk_ser_err_named(
+                            name,
+                            BuiltinSerializationErrorKind::ColumnSerializationFailed {
+                                name: $spec.name().to_owned(),
+                                err,
+                            },
+                        )
+                    })?;
+                )+
+                Ok(())
+            }
+
+            #[inline]
+            fn is_empty(&self) -> bool {
+                false
+            }
+        }
+    };
+}
+
+impl_row_tuple!(1; T0 v0 s0);
+impl_row_tuple!(2; T0 v0 s0, T1 v1 s1);
+impl_row_tuple!(3; T0 v0 s0, T1 v1 s1, T2 v2 s2);
+impl_row_tuple!(4; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3);
+impl_row_tuple!(5; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4);
+impl_row_tuple!(6; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5);
+impl_row_tuple!(7; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6);
+impl_row_tuple!(8; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7);
+impl_row_tuple!(9; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8);
+impl_row_tuple!(10; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8, T9 v9 s9);
+impl_row_tuple!(11; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8, T9 v9 s9, T10 v10 s10);
+impl_row_tuple!(12; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8, T9 v9 s9, T10 v10 s10, T11 v11 s11);
+impl_row_tuple!(13; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8, T9 v9 s9, T10 v10 s10, T11 v11 s11, T12 v12 s12);
+impl_row_tuple!(14; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8, T9 v9 s9, T10 v10 s10, T11 v11 s11, T12 v12 s12, T13 v13 s13);
+impl_row_tuple!(15; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8, T9 v9 s9, T10 v10 s10, T11 v11 s11, T12 v12 s12, T13 v13 s13,
+    T14 v14 s14);
+impl_row_tuple!(16; T0 v0 s0, T1 v1 s1, T2 v2 s2, T3 v3 s3, T4 v4 s4, T5 v5 s5, T6 v6 s6,
+    T7 v7 s7, T8 v8 s8, T9 v9 s9, T10 v10 s10, T11 v11 s11, T12 v12 s12, T13 v13 s13,
+    T14 v14 s14, T15 v15 s15);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::response::result::{NativeType, TableSpec};
+
+    fn specs(names: &[&str]) -> Vec<ColumnSpec<'static>> {
+        names
+            .iter()
+            .map(|n| {
+                ColumnSpec::owned(
+                    (*n).to_owned(),
+                    ColumnType::Native(NativeType::Int),
+                    TableSpec::borrowed("ks", "t"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn by_name_reports_the_first_missing_marker() {
+        let specs = specs(&["a", "b", "c"]);
+        let ctx = RowSerializationContext::from_specs(&specs);
+        let row = std::collections::BTreeMap::from([("a", 1i32), ("c", 3i32)]);
+        let err = SerializedValues::from_serializable(&ctx, &row).unwrap_err();
+        let e = err.downcast_ref::<BuiltinTypeCheckError>().unwrap();
+        assert!(
+            matches!(&e.kind, BuiltinTypeCheckErrorKind::ValueMissingForColumn { name } if name == "b")
+        );
+    }
+
+    #[test]
+    fn messages_name_the_rust_type() {
+        let specs = specs(&["a"]);
+        let ctx = RowSerializationContext::from_specs(&specs);
+        let err = SerializedValues::from_serializable(&ctx, &(1i32, 2i32)).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("Rust type (i32, i32)"), "{msg}");
+        assert!(msg.contains("provides 2 values"), "{msg}");
+        assert!(msg.contains("has 1 bind markers"), "{msg}");
+    }
+
+    #[test]
+    fn empty_context_accepts_empty_rows_only() {
+        let ctx = RowSerializationContext::empty();
+        assert!(
+            SerializedValues::from_serializable(&ctx, &())
+                .unwrap()
+                .is_empty()
+        );
+        assert!(SerializedValues::from_serializable(&ctx, &Vec::<i32>::new()).is_ok());
+        assert!(SerializedValues::from_serializable(&ctx, &(1i32,)).is_err());
     }
 }
