@@ -23,8 +23,27 @@ pub use scylla_macros::{DeserializeRow, DeserializeValue, SerializeRow, Serializ
 
 #[doc(hidden)]
 pub mod _macro_internal {
-    pub use crate::deserialize::row::{ColumnIterator, DeserializeRow, RawColumn};
-    pub use crate::deserialize::value::DeserializeValue;
+    // Deserialization errors and helpers used by the DeserializeValue/DeserializeRow
+    // derives (the `deser` prefixes keep them apart from the serialization ones).
+    pub use crate::deserialize::row::{
+        BuiltinDeserializationError as BuiltinRowDeserializationError,
+        BuiltinDeserializationErrorKind as BuiltinRowDeserializationErrorKind,
+        BuiltinTypeCheckError as DeserBuiltinRowTypeCheckError,
+        BuiltinTypeCheckErrorKind as DeserBuiltinRowTypeCheckErrorKind, ColumnIterator,
+        DeserializeRow, RawColumn,
+        deser_error_replace_rust_name as row_deser_error_replace_rust_name,
+        mk_deser_err as mk_row_deser_err, mk_typck_err as mk_deser_row_typck_err,
+    };
+    pub use crate::deserialize::value::{
+        BuiltinDeserializationError as BuiltinTypeDeserializationError,
+        BuiltinDeserializationErrorKind as BuiltinTypeDeserializationErrorKind,
+        BuiltinTypeCheckError as DeserBuiltinTypeTypeCheckError,
+        BuiltinTypeCheckErrorKind as DeserBuiltinTypeTypeCheckErrorKind, DeserializeValue,
+        UdtDeserializationErrorKind, UdtIterator,
+        UdtTypeCheckErrorKind as DeserUdtTypeCheckErrorKind,
+        deser_error_replace_rust_name as value_deser_error_replace_rust_name,
+        mk_deser_err as mk_value_deser_err, mk_typck_err as mk_deser_value_typck_err,
+    };
     pub use crate::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
     pub use crate::frame::response::result::{ColumnSpec, ColumnType, NativeType};
     pub use crate::serialize::row::{RowSerializationContext, SerializeRow};

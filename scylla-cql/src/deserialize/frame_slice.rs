@@ -96,6 +96,19 @@ impl<'frame> FrameSlice<'frame> {
         }))
     }
 
+    /// Splits off the next `count` bytes (possibly zero) as a slice of the same frame and
+    /// advances past them; an error when fewer than `count` remain.
+    pub(crate) fn read_subslice(
+        &mut self,
+        count: usize,
+    ) -> Result<FrameSlice<'frame>, LowLevelDeserializationError> {
+        let s = types::read_raw_bytes(count, &mut self.frame_subslice)?;
+        Ok(FrameSlice {
+            frame_subslice: s,
+            original_frame: self.original_frame,
+        })
+    }
+
     /// Reads exactly `count` bytes; `Ok(None)` when the slice is empty, an error when
     /// fewer than `count` remain.
     pub fn read_n_bytes(
