@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use response_common::*;
-use scylla_cql::frame::response::cql_type_parser::{parse_cql_type, parse_cql_type_without_udts};
+use scylla_cql::frame::response::cql_type_parser::parse_cql_type;
 use scylla_cql::frame::response::custom_type_parser::{self, to_class_name};
 use scylla_cql::frame::response::parse_errors::{
     CqlTypeStringParseErrorKind as K, CustomTypeParseError as C,
@@ -213,7 +213,8 @@ fn malformed_cql_type_strings() {
             .map(|t| panic!("{s:?} parsed as {t:?}"))
             .unwrap_err()
     };
-    let cases: Vec<(&str, usize, fn(&K) -> bool)> = vec![
+    type Case = (&'static str, usize, fn(&K) -> bool);
+    let cases: Vec<Case> = vec![
         ("", 0, |k| matches!(k, K::UnexpectedEnd { .. })),
         ("   ", 3, |k| matches!(k, K::UnexpectedEnd { .. })),
         ("list", 4, |k| matches!(k, K::UnexpectedEnd { .. })),
@@ -454,7 +455,8 @@ fn strict_class_names_reject_unknown_classes() {
 
 #[test]
 fn malformed_class_names() {
-    let cases: Vec<(&str, Option<usize>, fn(&C) -> bool)> = vec![
+    type Case = (&'static str, Option<usize>, fn(&C) -> bool);
+    let cases: Vec<Case> = vec![
         ("", Some(0), |k| matches!(k, C::UnexpectedEndOfInput)),
         ("(", Some(0), |k| matches!(k, C::ExpectedTypeName(_))),
         (",", Some(0), |k| matches!(k, C::ExpectedTypeName(_))),
