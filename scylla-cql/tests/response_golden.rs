@@ -756,8 +756,10 @@ fn rows_with_per_column_tables_paging_and_metadata_id() {
         .short(0x0002) // bigint
         .int(0)
         .build();
-    let r = decode(ResponseOpcode::Result, &body);
-    assert_eq!(encode(&r), body);
+    let f = features_with(|f| f.scylla_metadata_id_supported = true);
+    let r =
+        Response::deserialize(&f, ResponseOpcode::Result, Bytes::from(body.clone()), None).unwrap();
+    assert_eq!(r.to_bytes(&f).unwrap(), body);
     let Response::Result(result::Result::Rows((raw, paging))) = r else {
         panic!()
     };
@@ -835,6 +837,7 @@ fn rows_without_metadata_use_the_cached_metadata() {
 #[test]
 fn rows_flag_errors() {
     // Metadata_changed with No_metadata.
+    let f = features_with(|f| f.scylla_metadata_id_supported = true);
     let body = B::new()
         .int(2)
         .int(0x0004 | 0x0008)
@@ -842,7 +845,20 @@ fn rows_flag_errors() {
         .short_bytes(&[1])
         .int(0)
         .bytes_value();
-    assert!(Response::deserialize(&features(), ResponseOpcode::Result, body, None).is_err());
+    assert!(Response::deserialize(&f, ResponseOpcode::Result, body, None).is_err());
+    // Without SCYLLA_USE_METADATA_ID the Metadata_changed bit is not read.
+    let body = B::new()
+        .int(2)
+        .int(0x0004 | 0x0008)
+        .int(0)
+        .int(0)
+        .bytes_value();
+    let Response::Result(result::Result::Rows((raw, _))) =
+        Response::deserialize(&features(), ResponseOpcode::Result, body, None).unwrap()
+    else {
+        panic!()
+    };
+    assert!(!raw.metadata_changed());
     // Negative column count.
     let body = B::new().int(2).int(0).int(-1).bytes_value();
     assert!(Response::deserialize(&features(), ResponseOpcode::Result, body, None).is_err());

@@ -156,7 +156,7 @@ proptest! {
         }
         prop_assert_eq!(w.finish().unwrap(), rows.len());
 
-        let f = ProtocolFeatures::default();
+        let f = features_with(|f| f.scylla_metadata_id_supported = true);
         let cached = Arc::new(md.clone());
         let body = Bytes::from(body);
         let r = Response::deserialize(&f, result_opcode(), body.clone(), Some(&cached)).unwrap();

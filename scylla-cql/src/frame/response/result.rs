@@ -440,7 +440,8 @@ pub struct MetadataWriteOptions<'a> {
     pub paging_state: Option<&'a [u8]>,
     /// Leave out the column specs (the client asked to skip metadata).
     pub no_metadata: bool,
-    /// The new result metadata id; sets Metadata_changed.
+    /// The new result metadata id; sets Metadata_changed. Send it only to clients
+    /// that negotiated SCYLLA_USE_METADATA_ID (others do not read it).
     pub new_metadata_id: Option<&'a [u8]>,
 }
 
@@ -548,8 +549,9 @@ impl RawMetadataAndRawRows {
         self.no_metadata
     }
 
-    /// Whether the server said the result metadata changed (Metadata_changed); the
-    /// new id is [`new_metadata_id`](Self::new_metadata_id).
+    /// Whether the server said the result metadata changed (Metadata_changed, read
+    /// only with SCYLLA_USE_METADATA_ID); the new id is
+    /// [`new_metadata_id`](Self::new_metadata_id).
     #[inline]
     pub fn metadata_changed(&self) -> bool {
         self.new_metadata_id.is_some()
@@ -659,11 +661,18 @@ impl RawMetadataAndRawRows {
     }
 }
 
+/// Whether `flags` say Metadata_changed. The flag is defined by protocol v5; in v4 it
+/// is only meaningful with SCYLLA_USE_METADATA_ID and ignored otherwise.
+fn metadata_changed(f: i32, features: &ProtocolFeatures) -> bool {
+    features.scylla_metadata_id_supported && f & flags::METADATA_CHANGED != 0
+}
+
 /// Reads the eagerly parsed head of a Rows body (after the kind).
 fn deser_rows(
     body: &Bytes,
     cur: &mut &[u8],
     cached_metadata: Option<&Arc<ResultMetadata<'static>>>,
+    features: &ProtocolFeatures,
 ) -> StdResult<(RawMetadataAndRawRows, PagingStateResponse), RawRowsAndPagingStateResponseParseError>
 {
     use RawRowsAndPagingStateResponseParseError as E;
@@ -679,7 +688,7 @@ fn deser_rows(
         PagingStateResponse::new_from_raw_bytes(None)
     };
     let no_metadata = f & flags::NO_METADATA != 0;
-    let new_metadata_id = if f & flags::METADATA_CHANGED != 0 {
+    let new_metadata_id = if metadata_changed(f, features) {
         if no_metadata {
             return Err(E::IdPresentForEmptyMetadata);
         }
@@ -1080,6 +1089,7 @@ fn ser_prepared_metadata(
 
 fn deser_result_metadata_of_prepared(
     buf: &mut &[u8],
+    features: &ProtocolFeatures,
 ) -> StdResult<ResultMetadata<'static>, PreparedParseError> {
     use ResultMetadataParseError as E;
     let f = types::read_int(buf).map_err(E::FlagsParseError)?;
@@ -1091,7 +1101,7 @@ fn deser_result_metadata_of_prepared(
         return Err(PreparedParseError::NonZeroPagingState(Arc::from(ps)));
     }
     let no_metadata = f & flags::NO_METADATA != 0;
-    let new_id = if f & flags::METADATA_CHANGED != 0 {
+    let new_id = if metadata_changed(f, features) {
         if no_metadata {
             return Err(E::IdPresentForEmptyMetadata.into());
         }
@@ -1135,7 +1145,7 @@ impl Prepared {
             None
         };
         let prepared_metadata = deser_prepared_metadata(buf)?;
-        let mut result_metadata = deser_result_metadata_of_prepared(buf)?;
+        let mut result_metadata = deser_result_metadata_of_prepared(buf, features)?;
         if result_metadata_id.is_some() {
             result_metadata.id = result_metadata_id.clone();
         }
@@ -1262,8 +1272,9 @@ pub fn deserialize(
 
 /// Parses a RESULT body. `cached_metadata` is what the caller knows of the result
 /// columns (a prepared statement's result metadata); it is used when a Rows result
-/// comes with No_metadata. `features` says whether a Prepared result carries a result
-/// metadata id.
+/// comes with No_metadata. `features` says whether SCYLLA_USE_METADATA_ID is in use:
+/// then a Prepared result carries a result metadata id and a Rows result may carry a
+/// new one (Metadata_changed).
 pub fn deserialize_with_features(
     body: Bytes,
     cached_metadata: Option<&Arc<ResultMetadata<'static>>>,
@@ -1273,7 +1284,7 @@ pub fn deserialize_with_features(
     let k = types::read_int(&mut cur).map_err(CqlResultParseError::ResultIdParseError)?;
     Ok(match k {
         kind::VOID => Result::Void,
-        kind::ROWS => Result::Rows(deser_rows(&body, &mut cur, cached_metadata)?),
+        kind::ROWS => Result::Rows(deser_rows(&body, &mut cur, cached_metadata, features)?),
         kind::SET_KEYSPACE => Result::SetKeyspace(SetKeyspace {
             keyspace_name: types::read_string(&mut cur)
                 .map_err(SetKeyspaceParseError::MalformedKeyspaceName)?
