@@ -7,7 +7,7 @@
 //! that is not a CQL type is a user-defined type, resolved through a lookup the caller
 //! supplies; it may be qualified with a keyspace (`ks.address`), which must then match
 //! the keyspace of the definition found. A `'string'` is a custom type's class name,
-//! parsed by [`custom_type_parser`](super::custom_type_parser).
+//! parsed by [`custom_type_parser`].
 //!
 //! The reverse is [`ColumnType`]'s `Display` ([`ColumnType::cql_name`]).
 //!
