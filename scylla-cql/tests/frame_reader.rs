@@ -6,29 +6,12 @@ use std::io::Cursor;
 use scylla_cql::frame::frame_errors::FrameHeaderParseError;
 use scylla_cql::frame::request::RequestOpcode;
 use scylla_cql::frame::{
-    DEFAULT_MAX_FRAME_BODY_SIZE, FrameParams, TryFromPrimitiveError, read_frame_header,
-    read_request_frame, read_request_frame_with_max_body_size, read_response_frame,
+    DEFAULT_MAX_FRAME_BODY_SIZE, FrameParams, read_frame_header, read_request_frame,
+    read_request_frame_with_max_body_size, read_response_frame,
 };
 use tokio::io::AsyncReadExt;
 
-/// A stand-in for the response opcode type: the reader is generic over it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TestResponseOpcode {
-    Ready,
-    Result,
-}
-
-impl TryFrom<u8> for TestResponseOpcode {
-    type Error = TryFromPrimitiveError<u8>;
-
-    fn try_from(v: u8) -> Result<Self, Self::Error> {
-        match v {
-            0x02 => Ok(Self::Ready),
-            0x08 => Ok(Self::Result),
-            v => Err(TryFromPrimitiveError::new("TestResponseOpcode", v)),
-        }
-    }
-}
+use scylla_cql::frame::response::ResponseOpcode as TestResponseOpcode;
 
 #[tokio::test]
 async fn reads_a_request_frame_and_the_next_one() {
@@ -167,10 +150,10 @@ async fn direction_is_checked() {
     ));
     let request = vec![0x04, 0x00, 0x00, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00];
     assert!(matches!(
-        read_response_frame::<TestResponseOpcode>(&mut Cursor::new(request)).await,
+        read_response_frame(&mut Cursor::new(request)).await,
         Err(FrameHeaderParseError::FrameFromClient)
     ));
-    let (params, op, body) = read_response_frame::<TestResponseOpcode>(&mut Cursor::new(response))
+    let (params, op, body) = read_response_frame(&mut Cursor::new(response))
         .await
         .unwrap();
     assert_eq!(op, TestResponseOpcode::Ready);
@@ -182,20 +165,18 @@ async fn direction_is_checked() {
 async fn response_reader_checks_version_and_opcode() {
     let v5 = vec![0x85, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00];
     assert!(matches!(
-        read_response_frame::<TestResponseOpcode>(&mut Cursor::new(v5)).await,
+        read_response_frame(&mut Cursor::new(v5)).await,
         Err(FrameHeaderParseError::VersionNotSupported(0x85))
     ));
     let unknown = vec![0x84, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00];
-    match read_response_frame::<TestResponseOpcode>(&mut Cursor::new(unknown)).await {
+    match read_response_frame(&mut Cursor::new(unknown)).await {
         Err(FrameHeaderParseError::UnknownResponseOpcode(e)) => assert_eq!(e.primitive, 0x01),
         other => panic!("unexpected {other:?}"),
     }
     let result = vec![
         0x84, 0x00, 0xff, 0xff, 0x08, 0x00, 0x00, 0x00, 0x04, 0, 0, 0, 1,
     ];
-    let (params, op, body) = read_response_frame::<TestResponseOpcode>(&mut Cursor::new(result))
-        .await
-        .unwrap();
+    let (params, op, body) = read_response_frame(&mut Cursor::new(result)).await.unwrap();
     assert_eq!(op, TestResponseOpcode::Result);
     assert_eq!(params.stream, -1);
     assert_eq!(body.as_ref(), &[0, 0, 0, 1]);

@@ -19,9 +19,9 @@ use scylla_cql::frame::request::{
 use scylla_cql::frame::server_event_type::{EventType, EventTypeV2};
 use scylla_cql::frame::types::{Consistency, SerialConsistency};
 use scylla_cql::frame::{
-    Compression, ResponseExtensions, SerializedRequest, SerializedResponse, TryFromPrimitiveError,
-    compress_append, decompress, parse_request_body_extensions, parse_response_body_extensions,
-    read_request_frame, read_response_frame,
+    Compression, ResponseExtensions, SerializedRequest, SerializedResponse, compress_append,
+    decompress, parse_request_body_extensions, parse_response_body_extensions, read_request_frame,
+    read_response_frame,
 };
 use scylla_cql::serialize::row::SerializedValues;
 use uuid::Uuid;
@@ -228,16 +228,6 @@ fn same_request<'a>(a: &AnyRequest<'a>, b: &AnyRequest<'a>) -> bool {
     a == b
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct AnyResponseOpcode(u8);
-
-impl TryFrom<u8> for AnyResponseOpcode {
-    type Error = TryFromPrimitiveError<u8>;
-    fn try_from(v: u8) -> Result<Self, Self::Error> {
-        Ok(Self(v))
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -376,7 +366,7 @@ proptest! {
         payload in payload(),
         c in compression(),
         stream in any::<i16>(),
-        opcode in any::<u8>(),
+        opcode in proptest::sample::select(vec![0u8, 2, 3, 6, 8, 12, 14, 16]),
     ) {
         let ext = ResponseExtensions {
             trace_id: trace.map(Uuid::from_u128),
@@ -386,10 +376,10 @@ proptest! {
         let frame = SerializedResponse::make(stream, opcode, &body, &ext, c).unwrap();
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let (params, op, raw) = rt
-            .block_on(read_response_frame::<AnyResponseOpcode>(&mut Cursor::new(frame.into_data())))
+            .block_on(read_response_frame(&mut Cursor::new(frame.into_data())))
             .unwrap();
         prop_assert_eq!(params.stream, stream);
-        prop_assert_eq!(op, AnyResponseOpcode(opcode));
+        prop_assert_eq!(u8::from(op), opcode);
         let parsed = parse_response_body_extensions(params.flags, c, raw).unwrap();
         prop_assert_eq!(parsed.body.as_ref(), body.as_slice());
         prop_assert_eq!(parsed.trace_id, trace.map(Uuid::from_u128));

@@ -463,18 +463,5 @@ impl RequestDeserializationError {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Events
-// ---------------------------------------------------------------------------------------
-
-/// A failure to parse an EVENT (or an event type name).
-#[derive(Debug, Clone, thiserror::Error)]
-#[non_exhaustive]
-pub enum CqlEventParseError {
-    /// The event type string could not be read.
-    #[error("malformed event type: {0}")]
-    EventTypeParseError(LowLevelDeserializationError),
-    /// An event type this crate does not know.
-    #[error("unknown event type {0:?}")]
-    UnknownEventType(String),
-}
+// Response parsing errors live next to the parsers; they are part of this module's API.
+pub use super::response::parse_errors::*;

@@ -271,25 +271,17 @@ pub async fn read_frame_body(
 /// Reads one response frame (client side), with bodies of at most
 /// [`DEFAULT_MAX_FRAME_BODY_SIZE`] bytes.
 ///
-/// `Op` is the response opcode type (`frame::response::ResponseOpcode`); it is usually
-/// inferred from how the result is used.
-pub async fn read_response_frame<Op>(
+pub async fn read_response_frame(
     reader: &mut (impl AsyncRead + Unpin),
-) -> Result<(FrameParams, Op, Bytes), FrameHeaderParseError>
-where
-    Op: TryFrom<u8, Error = TryFromPrimitiveError<u8>>,
-{
+) -> Result<(FrameParams, response::ResponseOpcode, Bytes), FrameHeaderParseError> {
     read_response_frame_with_max_body_size(reader, DEFAULT_MAX_FRAME_BODY_SIZE).await
 }
 
 /// [`read_response_frame`] with a chosen maximum body size.
-pub async fn read_response_frame_with_max_body_size<Op>(
+pub async fn read_response_frame_with_max_body_size(
     reader: &mut (impl AsyncRead + Unpin),
     max_body_size: usize,
-) -> Result<(FrameParams, Op, Bytes), FrameHeaderParseError>
-where
-    Op: TryFrom<u8, Error = TryFromPrimitiveError<u8>>,
-{
+) -> Result<(FrameParams, response::ResponseOpcode, Bytes), FrameHeaderParseError> {
     let header = read_frame_header(reader).await?;
     if !header.is_response() {
         return Err(FrameHeaderParseError::FrameFromClient);
@@ -298,8 +290,8 @@ where
         return Err(FrameHeaderParseError::VersionNotSupported(header.version));
     }
     let body = read_frame_body(reader, &header, max_body_size).await?;
-    let opcode =
-        Op::try_from(header.opcode).map_err(FrameHeaderParseError::UnknownResponseOpcode)?;
+    let opcode = response::ResponseOpcode::try_from(header.opcode)
+        .map_err(FrameHeaderParseError::UnknownResponseOpcode)?;
     Ok((header.params(), opcode, body))
 }
 

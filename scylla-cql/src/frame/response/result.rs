@@ -65,46 +65,9 @@ pub mod flags {
     pub const METADATA_CHANGED: i32 = 0x0008;
 }
 
-/// Bytes that are either borrowed or shared.
+/// Bytes that are either borrowed or shared (one definition, shared with the requests).
 pub mod cow_bytes {
-    use bytes::Bytes;
-
-    /// Bytes that are either borrowed or an owned, shared `Bytes`.
-    #[derive(Debug, Clone, Eq)]
-    #[non_exhaustive]
-    pub enum CowBytes<'a> {
-        /// Borrowed bytes.
-        Borrowed(&'a [u8]),
-        /// Owned bytes.
-        Owned(Bytes),
-    }
-
-    impl AsRef<[u8]> for CowBytes<'_> {
-        fn as_ref(&self) -> &[u8] {
-            match self {
-                CowBytes::Borrowed(b) => b,
-                CowBytes::Owned(b) => b,
-            }
-        }
-    }
-
-    impl PartialEq for CowBytes<'_> {
-        fn eq(&self, other: &CowBytes<'_>) -> bool {
-            self.as_ref() == other.as_ref()
-        }
-    }
-
-    impl<'a> From<&'a [u8]> for CowBytes<'a> {
-        fn from(b: &'a [u8]) -> Self {
-            CowBytes::Borrowed(b)
-        }
-    }
-
-    impl From<Bytes> for CowBytes<'_> {
-        fn from(b: Bytes) -> Self {
-            CowBytes::Owned(b)
-        }
-    }
+    pub use crate::frame::request::cow_bytes::CowBytes;
 }
 
 // ---------------------------------------------------------------------------------------
