@@ -1,0 +1,719 @@
+//! Serialized CQL values: validation against a [`ColumnType`], Cassandra's orderings,
+//! and the helpers that take collections apart and put them back together.
+//!
+//! Values are kept exactly as the client sent them (protocol v4 encoding). Everything
+//! here works on raw bytes and never panics, whatever the bytes are: malformed input
+//! gives an error from [`validate`], and [`compare`] falls back to a byte-wise order
+//! for values it cannot parse (stored values are always validated first).
+
+use std::cmp::Ordering;
+
+use bytes::Bytes;
+use num_bigint_04::BigInt;
+use scylla_cql::frame::response::column_type::{CollectionType, ColumnType, NativeType};
+
+/// Checks that `bytes` is a well-formed value of type `typ` (the non-null content of a
+/// `[bytes]` value). Returns a Cassandra-like message saying what is wrong.
+///
+/// The empty value is accepted for the native types that allow it
+/// ([`ColumnType::supports_special_empty_value`], plus the naturally empty text, ascii
+/// and blob), and for tuples and UDTs (all fields missing); it is refused for counters,
+/// durations, collections and vectors.
+pub fn validate(typ: &ColumnType<'_>, bytes: &[u8]) -> Result<(), String> {
+    match typ {
+        ColumnType::Native(n) => validate_native(*n, bytes),
+        ColumnType::Collection { typ, .. } => validate_collection(typ, bytes),
+        ColumnType::Vector { typ, dimensions } => validate_vector(typ, *dimensions, bytes),
+        ColumnType::UserDefinedType { definition, .. } => {
+            let count = definition.field_types.len();
+            validate_fields(
+                definition.field_types.iter().map(|(_, t)| t),
+                count,
+                bytes,
+                "UDT",
+            )
+        }
+        ColumnType::Tuple(types) => validate_fields(types.iter(), types.len(), bytes, "Tuple"),
+        ColumnType::Custom(_) => Ok(()),
+        other => Err(format!("values of type {other} are not supported")),
+    }
+}
+
+fn fixed_size(bytes: &[u8], size: usize, what: &str, empty_ok: bool) -> Result<(), String> {
+    if bytes.len() == size || (empty_ok && bytes.is_empty()) {
+        Ok(())
+    } else if empty_ok {
+        Err(format!(
+            "Expected {size} or 0 byte value for {what} ({})",
+            bytes.len()
+        ))
+    } else {
+        Err(format!(
+            "Expected {size} byte value for {what} ({})",
+            bytes.len()
+        ))
+    }
+}
+
+fn validate_native(n: NativeType, bytes: &[u8]) -> Result<(), String> {
+    let empty_ok = ColumnType::Native(n).supports_special_empty_value();
+    match n {
+        NativeType::Ascii => match bytes.iter().find(|b| **b >= 0x80) {
+            Some(b) => Err(format!("Invalid byte for ascii: {b}")),
+            None => Ok(()),
+        },
+        NativeType::Text => std::str::from_utf8(bytes)
+            .map(|_| ())
+            .map_err(|e| format!("String didn't validate: {e}")),
+        NativeType::Blob => Ok(()),
+        NativeType::Boolean => fixed_size(bytes, 1, "a boolean", empty_ok),
+        NativeType::TinyInt => fixed_size(bytes, 1, "a tinyint", empty_ok),
+        NativeType::SmallInt => fixed_size(bytes, 2, "a smallint", empty_ok),
+        NativeType::Int => fixed_size(bytes, 4, "an int", empty_ok),
+        NativeType::Date => fixed_size(bytes, 4, "a date", empty_ok),
+        NativeType::Float => fixed_size(bytes, 4, "a float", empty_ok),
+        NativeType::BigInt => fixed_size(bytes, 8, "a bigint", empty_ok),
+        NativeType::Counter => fixed_size(bytes, 8, "a counter", false),
+        NativeType::Timestamp => fixed_size(bytes, 8, "a timestamp", empty_ok),
+        NativeType::Time => fixed_size(bytes, 8, "a time", empty_ok),
+        NativeType::Double => fixed_size(bytes, 8, "a double", empty_ok),
+        NativeType::Uuid => fixed_size(bytes, 16, "a uuid", empty_ok),
+        NativeType::Timeuuid => {
+            fixed_size(bytes, 16, "a timeuuid", empty_ok)?;
+            match bytes.get(6) {
+                Some(b) if b >> 4 != 1 => Err(format!(
+                    "Invalid version for TimeUUID type: {} (expected 1)",
+                    b >> 4
+                )),
+                _ => Ok(()),
+            }
+        }
+        NativeType::Inet => match bytes.len() {
+            0 | 4 | 16 => Ok(()),
+            len => Err(format!(
+                "Invalid {len}-byte inet address: expected 4 bytes (IPv4) or 16 bytes (IPv6)"
+            )),
+        },
+        NativeType::Varint => Ok(()),
+        NativeType::Decimal => {
+            if bytes.is_empty() || bytes.len() >= 4 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "Expected 0 or at least 4 bytes for a decimal ({})",
+                    bytes.len()
+                ))
+            }
+        }
+        NativeType::Duration => validate_duration(bytes),
+        other => Err(format!("values of type {other} are not supported")),
+    }
+}
+
+/// Reads a protocol `[unsigned vint]`.
+pub(crate) fn read_unsigned_vint(buf: &mut &[u8]) -> Option<u64> {
+    let (&first, rest) = buf.split_first()?;
+    let extra = first.leading_ones() as usize;
+    if rest.len() < extra {
+        return None;
+    }
+    let (tail, after) = rest.split_at(extra);
+    let mut value: u64 = if extra >= 8 {
+        0
+    } else {
+        u64::from(first & (0xffu8 >> extra))
+    };
+    for &b in tail {
+        value = (value << 8) | u64::from(b);
+    }
+    *buf = after;
+    Some(value)
+}
+
+/// Reads a protocol `[vint]` (zig-zag encoded).
+pub(crate) fn read_vint(buf: &mut &[u8]) -> Option<i64> {
+    let u = read_unsigned_vint(buf)?;
+    Some(((u >> 1) as i64) ^ -((u & 1) as i64))
+}
+
+fn validate_duration(bytes: &[u8]) -> Result<(), String> {
+    if bytes.len() < 3 {
+        return Err(format!(
+            "Expected at least 3 bytes for a duration ({})",
+            bytes.len()
+        ));
+    }
+    let mut buf = bytes;
+    let truncated = || "Not enough bytes to read a duration".to_string();
+    let months = read_vint(&mut buf).ok_or_else(truncated)?;
+    let days = read_vint(&mut buf).ok_or_else(truncated)?;
+    let nanos = read_vint(&mut buf).ok_or_else(truncated)?;
+    if !buf.is_empty() {
+        return Err(format!(
+            "Unexpected {} extraneous bytes after a duration value",
+            buf.len()
+        ));
+    }
+    if i32::try_from(months).is_err() {
+        return Err(format!(
+            "The duration months must be a 32 bits integer but was: {months}"
+        ));
+    }
+    if i32::try_from(days).is_err() {
+        return Err(format!(
+            "The duration days must be a 32 bits integer but was: {days}"
+        ));
+    }
+    let all_non_negative = months >= 0 && days >= 0 && nanos >= 0;
+    let all_non_positive = months <= 0 && days <= 0 && nanos <= 0;
+    if !all_non_negative && !all_non_positive {
+        return Err(format!(
+            "The duration months, days and nanoseconds must be all of the same sign \
+             ({months}, {days}, {nanos})"
+        ));
+    }
+    Ok(())
+}
+
+fn read_i32(buf: &mut &[u8]) -> Option<i32> {
+    let (head, rest) = buf.split_first_chunk::<4>()?;
+    *buf = rest;
+    Some(i32::from_be_bytes(*head))
+}
+
+/// Reads one `[bytes]`: `Ok(None)` for a null (negative length).
+fn read_bytes<'a>(buf: &mut &'a [u8]) -> Result<Option<&'a [u8]>, String> {
+    let len = read_i32(buf).ok_or_else(|| "Not enough bytes to read a length".to_string())?;
+    if len < 0 {
+        return Ok(None);
+    }
+    let len = len as usize;
+    if buf.len() < len {
+        return Err(format!(
+            "Not enough bytes to read a value: {len} declared, {} present",
+            buf.len()
+        ));
+    }
+    let (value, rest) = buf.split_at(len);
+    *buf = rest;
+    Ok(Some(value))
+}
+
+/// The elements of a serialized (protocol v4) list, set or map: `[int] n` then the
+/// `[bytes]` elements (two per entry for a map). Iterates without allocating; the count
+/// is only trusted as far as the bytes go.
+pub(crate) struct Elements<'a> {
+    rest: &'a [u8],
+    remaining: u64,
+}
+
+impl<'a> Elements<'a> {
+    /// Starts reading a collection with `per_entry` `[bytes]` per entry.
+    pub(crate) fn new(bytes: &'a [u8], per_entry: u64) -> Result<Self, String> {
+        let mut rest = bytes;
+        let n = read_i32(&mut rest)
+            .ok_or_else(|| "Not enough bytes to read the size of a collection".to_string())?;
+        if n < 0 {
+            return Err(format!("Invalid negative collection size {n}"));
+        }
+        Ok(Elements {
+            rest,
+            remaining: n as u64 * per_entry,
+        })
+    }
+
+    /// Checks that nothing follows the last element.
+    pub(crate) fn finish(self) -> Result<(), String> {
+        if self.remaining > 0 {
+            return Err("Not enough bytes to read a collection".to_string());
+        }
+        if !self.rest.is_empty() {
+            return Err(format!(
+                "Unexpected {} extraneous bytes after a collection value",
+                self.rest.len()
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Result<&'a [u8], String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        match read_bytes(&mut self.rest) {
+            Ok(Some(v)) => Some(Ok(v)),
+            Ok(None) => {
+                self.remaining = 0;
+                Some(Err("null is not supported inside collections".to_string()))
+            }
+            Err(e) => {
+                self.remaining = 0;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Reads all elements of a serialized collection (checking the framing only).
+pub(crate) fn collection_elements(bytes: &[u8], per_entry: u64) -> Result<Vec<&[u8]>, String> {
+    let mut it = Elements::new(bytes, per_entry)?;
+    let mut out = Vec::new();
+    for e in &mut it {
+        out.push(e?);
+    }
+    it.finish()?;
+    Ok(out)
+}
+
+/// Serializes a list or set (protocol v4) from its elements.
+pub(crate) fn serialize_elements<'a>(
+    count: usize,
+    elements: impl Iterator<Item = &'a [u8]>,
+) -> Bytes {
+    let mut out = Vec::with_capacity(4);
+    let n = i32::try_from(count).unwrap_or(i32::MAX);
+    out.extend_from_slice(&n.to_be_bytes());
+    for e in elements {
+        let len = i32::try_from(e.len()).unwrap_or(i32::MAX);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(e);
+    }
+    Bytes::from(out)
+}
+
+fn validate_collection(typ: &CollectionType<'_>, bytes: &[u8]) -> Result<(), String> {
+    match typ {
+        CollectionType::List(e) | CollectionType::Set(e) => {
+            let what = if matches!(typ, CollectionType::List(_)) {
+                "list"
+            } else {
+                "set"
+            };
+            let mut it = Elements::new(bytes, 1).map_err(|m| format!("Invalid {what}: {m}"))?;
+            for el in &mut it {
+                let el = el.map_err(|m| format!("Invalid {what}: {m}"))?;
+                validate(e, el).map_err(|m| format!("Invalid {what} element: {m}"))?;
+            }
+            it.finish().map_err(|m| format!("Invalid {what}: {m}"))
+        }
+        CollectionType::Map(k, v) => {
+            let mut it = Elements::new(bytes, 2).map_err(|m| format!("Invalid map: {m}"))?;
+            let mut is_key = true;
+            for el in &mut it {
+                let el = el.map_err(|m| format!("Invalid map: {m}"))?;
+                if is_key {
+                    validate(k, el).map_err(|m| format!("Invalid map key: {m}"))?;
+                } else {
+                    validate(v, el).map_err(|m| format!("Invalid map value: {m}"))?;
+                }
+                is_key = !is_key;
+            }
+            it.finish().map_err(|m| format!("Invalid map: {m}"))
+        }
+        other => Err(format!("collection type {other:?} is not supported")),
+    }
+}
+
+fn validate_fields<'t>(
+    mut types: impl Iterator<Item = &'t ColumnType<'t>>,
+    count: usize,
+    bytes: &[u8],
+    what: &str,
+) -> Result<(), String> {
+    let mut buf = bytes;
+    let mut i = 0usize;
+    while !buf.is_empty() {
+        let Some(t) = types.next() else {
+            return Err(format!(
+                "{what} value has more fields than its type has ({count})"
+            ));
+        };
+        let field = read_bytes(&mut buf).map_err(|m| format!("Invalid {what} field {i}: {m}"))?;
+        if let Some(field) = field {
+            validate(t, field).map_err(|m| format!("Invalid {what} field {i}: {m}"))?;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+fn validate_vector(elem: &ColumnType<'_>, dimensions: u16, bytes: &[u8]) -> Result<(), String> {
+    let dims = usize::from(dimensions);
+    if let Some(size) = elem.type_size_for_vector() {
+        let expected = size.saturating_mul(dims);
+        if bytes.len() != expected {
+            return Err(format!(
+                "Expected {expected} bytes for a vector of {dims} elements, got {}",
+                bytes.len()
+            ));
+        }
+        for chunk in bytes.chunks(size.max(1)) {
+            validate(elem, chunk).map_err(|m| format!("Invalid vector element: {m}"))?;
+        }
+        return Ok(());
+    }
+    let mut buf = bytes;
+    for i in 0..dims {
+        let el = read_vector_element(&mut buf)
+            .ok_or_else(|| format!("Not enough bytes to read vector element {i} of {dims}"))?;
+        validate(elem, el).map_err(|m| format!("Invalid vector element: {m}"))?;
+    }
+    if !buf.is_empty() {
+        return Err(format!(
+            "Unexpected {} extraneous bytes after a vector value",
+            buf.len()
+        ));
+    }
+    Ok(())
+}
+
+/// Reads one element of a vector of variable-size elements: `[unsigned vint] len`
+/// then the bytes.
+fn read_vector_element<'a>(buf: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let len = usize::try_from(read_unsigned_vint(buf)?).ok()?;
+    if buf.len() < len {
+        return None;
+    }
+    let (el, rest) = buf.split_at(len);
+    *buf = rest;
+    Some(el)
+}
+
+/// Compares two serialized values of type `typ` the way Cassandra orders them:
+/// integers signed, `date` unsigned, floating point numerically (NaN last, -0 before
+/// +0), `decimal` and `varint` numerically, text, ascii, blob and inet byte-wise,
+/// booleans false first, `uuid` by version then time (version 1) or bytes, `timeuuid`
+/// by time then signed bytes, frozen collections, tuples, UDTs and vectors element by
+/// element. The empty value sorts before every other value.
+pub fn compare(typ: &ColumnType<'_>, a: &[u8], b: &[u8]) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Less,
+        (false, true) => return Ordering::Greater,
+        (false, false) => {}
+    }
+    let parsed = match typ {
+        ColumnType::Native(n) => Some(compare_native(*n, a, b)),
+        ColumnType::Collection { typ, .. } => compare_collection(typ, a, b),
+        ColumnType::Vector { typ, dimensions } => compare_vector(typ, *dimensions, a, b),
+        ColumnType::UserDefinedType { definition, .. } => {
+            compare_fields(definition.field_types.iter().map(|(_, t)| t), a, b)
+        }
+        ColumnType::Tuple(types) => compare_fields(types.iter(), a, b),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| a.cmp(b))
+}
+
+fn compare_signed_be(a: &[u8], b: &[u8]) -> Ordering {
+    if a.len() != b.len() {
+        return a.cmp(b);
+    }
+    match (a.split_first(), b.split_first()) {
+        (Some((fa, ra)), Some((fb, rb))) => (*fa as i8).cmp(&(*fb as i8)).then_with(|| ra.cmp(rb)),
+        _ => a.cmp(b),
+    }
+}
+
+fn java_float_order(a: f64, b: f64) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => a.total_cmp(&b),
+    }
+}
+
+fn compare_native(n: NativeType, a: &[u8], b: &[u8]) -> Ordering {
+    match n {
+        NativeType::TinyInt
+        | NativeType::SmallInt
+        | NativeType::Int
+        | NativeType::BigInt
+        | NativeType::Counter
+        | NativeType::Timestamp
+        | NativeType::Time => compare_signed_be(a, b),
+        NativeType::Boolean => match (a, b) {
+            ([x], [y]) => (*x != 0).cmp(&(*y != 0)),
+            _ => a.cmp(b),
+        },
+        NativeType::Float => match (<[u8; 4]>::try_from(a), <[u8; 4]>::try_from(b)) {
+            (Ok(x), Ok(y)) => java_float_order(
+                f64::from(f32::from_be_bytes(x)),
+                f64::from(f32::from_be_bytes(y)),
+            ),
+            _ => a.cmp(b),
+        },
+        NativeType::Double => match (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) {
+            (Ok(x), Ok(y)) => java_float_order(f64::from_be_bytes(x), f64::from_be_bytes(y)),
+            _ => a.cmp(b),
+        },
+        NativeType::Varint => compare_varint(a, b),
+        NativeType::Decimal => compare_decimal(a, b),
+        NativeType::Uuid => compare_uuid(a, b),
+        NativeType::Timeuuid => compare_timeuuid(a, b),
+        _ => a.cmp(b),
+    }
+}
+
+/// Drops the redundant sign-extension bytes of a two's complement big-endian integer.
+fn strip_varint(mut v: &[u8]) -> &[u8] {
+    while let [first, second, ..] = v {
+        let redundant =
+            (*first == 0 && second & 0x80 == 0) || (*first == 0xff && second & 0x80 != 0);
+        if !redundant {
+            break;
+        }
+        v = &v[1..];
+    }
+    v
+}
+
+fn compare_varint(a: &[u8], b: &[u8]) -> Ordering {
+    let a = strip_varint(a);
+    let b = strip_varint(b);
+    let neg_a = a.first().is_some_and(|x| x & 0x80 != 0);
+    let neg_b = b.first().is_some_and(|x| x & 0x80 != 0);
+    match (neg_a, neg_b) {
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+        (true, true) => b.len().cmp(&a.len()).then_with(|| a.cmp(b)),
+    }
+}
+
+fn split_decimal(v: &[u8]) -> Option<(i32, BigInt)> {
+    let (scale, unscaled) = v.split_first_chunk::<4>()?;
+    Some((
+        i32::from_be_bytes(*scale),
+        BigInt::from_signed_bytes_be(unscaled),
+    ))
+}
+
+fn decimal_digits(v: &BigInt) -> i64 {
+    i64::try_from(v.magnitude().to_str_radix(10).len()).unwrap_or(i64::MAX)
+}
+
+fn compare_decimal(a: &[u8], b: &[u8]) -> Ordering {
+    let (Some((sa, ua)), Some((sb, ub))) = (split_decimal(a), split_decimal(b)) else {
+        return a.cmp(b);
+    };
+    let sign_order = ua.sign().cmp(&ub.sign());
+    if sign_order != Ordering::Equal {
+        return sign_order;
+    }
+    if ua.sign() == num_bigint_04::Sign::NoSign {
+        return Ordering::Equal;
+    }
+    let negative = ua.sign() == num_bigint_04::Sign::Minus;
+    let (ma, mb) = (ua.magnitude(), ub.magnitude());
+    // Magnitude m * 10^-s lies in [10^(d-1-s), 10^(d-s)) where d is m's digit count.
+    let ea = decimal_digits(&ua) - i64::from(sa);
+    let eb = decimal_digits(&ub) - i64::from(sb);
+    let magnitude_order = if ea != eb {
+        ea.cmp(&eb)
+    } else {
+        // Equal exponents: the scale difference equals the digit count difference, so
+        // it is bounded by the size of the values.
+        let diff = i64::from(sa) - i64::from(sb);
+        let ten = num_bigint_04::BigUint::from(10u32);
+        let shift = u32::try_from(diff.unsigned_abs()).unwrap_or(u32::MAX);
+        if diff >= 0 {
+            ma.cmp(&(mb * ten.pow(shift)))
+        } else {
+            (ma * ten.pow(shift)).cmp(mb)
+        }
+    };
+    if negative {
+        magnitude_order.reverse()
+    } else {
+        magnitude_order
+    }
+}
+
+fn uuid_halves(v: &[u8]) -> Option<(u64, u64)> {
+    let bytes: [u8; 16] = v.try_into().ok()?;
+    let (hi, lo) = bytes.split_at(8);
+    Some((
+        u64::from_be_bytes(hi.try_into().ok()?),
+        u64::from_be_bytes(lo.try_into().ok()?),
+    ))
+}
+
+/// Moves a version-1 UUID's time fields into significance order
+/// (time_hi_and_version, time_mid, time_low).
+fn reorder_timestamp(msb: u64) -> u64 {
+    (msb << 48) | ((msb << 16) & 0xFFFF_0000_0000) | (msb >> 32)
+}
+
+fn compare_uuid(a: &[u8], b: &[u8]) -> Ordering {
+    let (Some((ma, la)), Some((mb, lb))) = (uuid_halves(a), uuid_halves(b)) else {
+        return a.cmp(b);
+    };
+    let va = (ma >> 12) & 0xf;
+    let vb = (mb >> 12) & 0xf;
+    if va != vb {
+        return va.cmp(&vb);
+    }
+    let high = if va == 1 {
+        (reorder_timestamp(ma) as i64).cmp(&(reorder_timestamp(mb) as i64))
+    } else {
+        ma.cmp(&mb)
+    };
+    high.then_with(|| la.cmp(&lb))
+}
+
+fn compare_timeuuid(a: &[u8], b: &[u8]) -> Ordering {
+    let (Some((ma, _)), Some((mb, _))) = (uuid_halves(a), uuid_halves(b)) else {
+        return a.cmp(b);
+    };
+    (reorder_timestamp(ma) as i64)
+        .cmp(&(reorder_timestamp(mb) as i64))
+        .then_with(|| {
+            let sa = a.iter().skip(8).map(|x| *x as i8);
+            let sb = b.iter().skip(8).map(|x| *x as i8);
+            sa.cmp(sb)
+        })
+}
+
+fn compare_collection(typ: &CollectionType<'_>, a: &[u8], b: &[u8]) -> Option<Ordering> {
+    let (types, per_entry): ([&ColumnType<'_>; 2], u64) = match typ {
+        CollectionType::List(e) | CollectionType::Set(e) => ([e, e], 1),
+        CollectionType::Map(k, v) => ([k, v], 2),
+        _ => return None,
+    };
+    let mut ia = Elements::new(a, per_entry).ok()?;
+    let mut ib = Elements::new(b, per_entry).ok()?;
+    // For a map, elements alternate key, value; for a list or set both slots hold the
+    // element type.
+    let mut slot = 0usize;
+    loop {
+        match (ia.next(), ib.next()) {
+            (None, None) => return Some(Ordering::Equal),
+            (None, Some(_)) => return Some(Ordering::Less),
+            (Some(_), None) => return Some(Ordering::Greater),
+            (Some(x), Some(y)) => {
+                let order = compare(types[slot], x.ok()?, y.ok()?);
+                if order != Ordering::Equal {
+                    return Some(order);
+                }
+            }
+        }
+        slot ^= 1;
+    }
+}
+
+fn compare_fields<'t>(
+    mut types: impl Iterator<Item = &'t ColumnType<'t>>,
+    a: &[u8],
+    b: &[u8],
+) -> Option<Ordering> {
+    let (mut ba, mut bb) = (a, b);
+    while !ba.is_empty() && !bb.is_empty() {
+        let t = types.next()?;
+        let fa = read_bytes(&mut ba).ok()?;
+        let fb = read_bytes(&mut bb).ok()?;
+        let order = match (fa, fb) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some(x), Some(y)) => compare(t, x, y),
+        };
+        if order != Ordering::Equal {
+            return Some(order);
+        }
+    }
+    // Missing trailing fields are nulls.
+    while !ba.is_empty() {
+        if read_bytes(&mut ba).ok()?.is_some() {
+            return Some(Ordering::Greater);
+        }
+    }
+    while !bb.is_empty() {
+        if read_bytes(&mut bb).ok()?.is_some() {
+            return Some(Ordering::Less);
+        }
+    }
+    Some(Ordering::Equal)
+}
+
+fn compare_vector(elem: &ColumnType<'_>, dimensions: u16, a: &[u8], b: &[u8]) -> Option<Ordering> {
+    if let Some(size) = elem.type_size_for_vector() {
+        if size == 0 {
+            return None;
+        }
+        for (x, y) in a.chunks(size).zip(b.chunks(size)) {
+            let order = compare(elem, x, y);
+            if order != Ordering::Equal {
+                return Some(order);
+            }
+        }
+        return Some(a.len().cmp(&b.len()));
+    }
+    let (mut ba, mut bb) = (a, b);
+    for _ in 0..dimensions {
+        let x = read_vector_element(&mut ba)?;
+        let y = read_vector_element(&mut bb)?;
+        let order = compare(elem, x, y);
+        if order != Ordering::Equal {
+            return Some(order);
+        }
+    }
+    Some(Ordering::Equal)
+}
+
+/// Puts a frozen set or map into Cassandra's canonical form: elements (keys) sorted by
+/// their type's order, duplicates removed (for a map the last value given for a key
+/// wins). Any other type, or a value already canonical, is returned unchanged.
+/// `value` must have been validated.
+pub(crate) fn normalize_frozen(typ: &ColumnType<'_>, value: &Bytes) -> Bytes {
+    let ColumnType::Collection { frozen: true, typ } = typ else {
+        return value.clone();
+    };
+    match typ {
+        CollectionType::Set(e) => {
+            let Ok(mut elements) = collection_elements(value, 1) else {
+                return value.clone();
+            };
+            if elements
+                .windows(2)
+                .all(|w| compare(e, w[0], w[1]) == Ordering::Less)
+            {
+                return value.clone();
+            }
+            elements.sort_by(|x, y| compare(e, x, y));
+            elements.dedup_by(|x, y| compare(e, x, y) == Ordering::Equal);
+            serialize_elements(elements.len(), elements.into_iter())
+        }
+        CollectionType::Map(k, _) => {
+            let Ok(flat) = collection_elements(value, 2) else {
+                return value.clone();
+            };
+            let mut entries: Vec<(&[u8], &[u8])> =
+                flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
+            if entries
+                .windows(2)
+                .all(|w| compare(k, w[0].0, w[1].0) == Ordering::Less)
+            {
+                return value.clone();
+            }
+            entries.sort_by(|x, y| compare(k, x.0, y.0));
+            // Keep the last of each run of equal keys (the stable sort kept input order).
+            let mut kept: Vec<(&[u8], &[u8])> = Vec::with_capacity(entries.len());
+            for entry in entries {
+                match kept.last_mut() {
+                    Some(last) if compare(k, last.0, entry.0) == Ordering::Equal => *last = entry,
+                    _ => kept.push(entry),
+                }
+            }
+            let count = kept.len();
+            serialize_elements(count, kept.into_iter().flat_map(|(a, b)| [a, b]))
+        }
+        _ => value.clone(),
+    }
+}
