@@ -717,3 +717,548 @@ pub(crate) fn normalize_frozen(typ: &ColumnType<'_>, value: &Bytes) -> Bytes {
         _ => value.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    use scylla_cql::frame::response::column_type::UserDefinedType;
+
+    fn n(t: NativeType) -> ColumnType<'static> {
+        ColumnType::Native(t)
+    }
+
+    fn coll(frozen: bool, typ: CollectionType<'static>) -> ColumnType<'static> {
+        ColumnType::Collection { frozen, typ }
+    }
+
+    fn list_of(t: ColumnType<'static>) -> ColumnType<'static> {
+        coll(true, CollectionType::List(Box::new(t)))
+    }
+
+    fn set_of(t: ColumnType<'static>) -> ColumnType<'static> {
+        coll(true, CollectionType::Set(Box::new(t)))
+    }
+
+    fn map_of(k: ColumnType<'static>, v: ColumnType<'static>) -> ColumnType<'static> {
+        coll(true, CollectionType::Map(Box::new(k), Box::new(v)))
+    }
+
+    fn ser(items: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for i in items {
+            match i {
+                Some(v) => {
+                    out.extend_from_slice(&(v.len() as i32).to_be_bytes());
+                    out.extend_from_slice(v);
+                }
+                None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+            }
+        }
+        out
+    }
+
+    fn coll_bytes(count: i32, items: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut out = count.to_be_bytes().to_vec();
+        out.extend(ser(items));
+        out
+    }
+
+    fn int(v: i32) -> Vec<u8> {
+        v.to_be_bytes().to_vec()
+    }
+
+    fn uvint(v: u64, out: &mut Vec<u8>) {
+        // Test-only encoder of the protocol's unsigned vint.
+        let bits = 64 - v.leading_zeros() as usize;
+        let extra = if bits <= 7 { 0 } else { (bits - 1) / 7 }.min(8);
+        if extra == 8 {
+            out.push(0xff);
+            out.extend_from_slice(&v.to_be_bytes());
+            return;
+        }
+        let bytes = v.to_be_bytes();
+        let mut first = bytes[7 - extra];
+        first |= !(0xffu8 >> extra);
+        out.push(first);
+        out.extend_from_slice(&bytes[8 - extra..]);
+    }
+
+    fn vint(v: i64, out: &mut Vec<u8>) {
+        uvint(((v << 1) ^ (v >> 63)) as u64, out);
+    }
+
+    fn duration(m: i64, d: i64, ns: i64) -> Vec<u8> {
+        let mut out = Vec::new();
+        vint(m, &mut out);
+        vint(d, &mut out);
+        vint(ns, &mut out);
+        out
+    }
+
+    fn udt() -> ColumnType<'static> {
+        ColumnType::UserDefinedType {
+            frozen: true,
+            definition: Arc::new(UserDefinedType {
+                name: "addr".into(),
+                keyspace: "ks".into(),
+                field_types: vec![
+                    ("street".into(), n(NativeType::Text)),
+                    ("no".into(), n(NativeType::Int)),
+                ],
+            }),
+        }
+    }
+
+    #[test]
+    fn vint_reader_matches_encoder() {
+        for v in [
+            0i64,
+            1,
+            -1,
+            63,
+            -64,
+            64,
+            1000,
+            -100_000,
+            i64::MAX,
+            i64::MIN,
+            i32::MAX as i64,
+        ] {
+            let mut buf = Vec::new();
+            vint(v, &mut buf);
+            let mut s = &buf[..];
+            assert_eq!(read_vint(&mut s), Some(v), "{v}");
+            assert!(s.is_empty());
+        }
+        assert_eq!(read_unsigned_vint(&mut &[0xc0u8][..]), None);
+    }
+
+    #[test]
+    fn fixed_size_natives() {
+        let cases: &[(NativeType, usize)] = &[
+            (NativeType::Boolean, 1),
+            (NativeType::TinyInt, 1),
+            (NativeType::SmallInt, 2),
+            (NativeType::Int, 4),
+            (NativeType::Date, 4),
+            (NativeType::Float, 4),
+            (NativeType::BigInt, 8),
+            (NativeType::Timestamp, 8),
+            (NativeType::Time, 8),
+            (NativeType::Double, 8),
+            (NativeType::Uuid, 16),
+        ];
+        for &(t, size) in cases {
+            assert_eq!(validate(&n(t), &vec![0; size]), Ok(()), "{t}");
+            assert_eq!(validate(&n(t), &[]), Ok(()), "{t} empty");
+            assert!(validate(&n(t), &vec![0; size + 1]).is_err(), "{t} too long");
+            assert!(
+                validate(&n(t), &vec![0; size - 1]).is_err() || size == 1,
+                "{t} short"
+            );
+        }
+        assert!(validate(&n(NativeType::Boolean), &[1, 0]).is_err());
+        assert!(validate(&n(NativeType::Counter), &[0; 8]).is_ok());
+        assert!(validate(&n(NativeType::Counter), &[]).is_err());
+        assert!(validate(&n(NativeType::Counter), &[0; 4]).is_err());
+    }
+
+    #[test]
+    fn textual_natives() {
+        assert!(validate(&n(NativeType::Ascii), b"hello").is_ok());
+        assert!(validate(&n(NativeType::Ascii), b"").is_ok());
+        let err = validate(&n(NativeType::Ascii), &[b'a', 0xc3]).unwrap_err();
+        assert!(err.contains("ascii"), "{err}");
+        assert!(validate(&n(NativeType::Text), "héllo".as_bytes()).is_ok());
+        assert!(validate(&n(NativeType::Text), &[0xff, 0xfe]).is_err());
+        assert!(validate(&n(NativeType::Text), &[b'a', 0xc3]).is_err());
+        assert!(validate(&n(NativeType::Blob), &[0xff, 0, 1]).is_ok());
+    }
+
+    #[test]
+    fn uuid_inet_numbers() {
+        let v1 = uuid::Uuid::parse_str("a8098c1a-f86e-11da-bd1a-00112444be1e").unwrap();
+        let v4 = uuid::Uuid::parse_str("f47ac10b-58cc-4372-a567-0e02b2c3d479").unwrap();
+        assert!(validate(&n(NativeType::Timeuuid), v1.as_bytes()).is_ok());
+        assert!(validate(&n(NativeType::Timeuuid), v4.as_bytes()).is_err());
+        assert!(validate(&n(NativeType::Timeuuid), &[]).is_ok());
+        assert!(validate(&n(NativeType::Uuid), v4.as_bytes()).is_ok());
+        assert!(validate(&n(NativeType::Uuid), &v4.as_bytes()[..15]).is_err());
+        assert!(validate(&n(NativeType::Inet), &[127, 0, 0, 1]).is_ok());
+        assert!(validate(&n(NativeType::Inet), &[0; 16]).is_ok());
+        assert!(validate(&n(NativeType::Inet), &[0; 5]).is_err());
+        assert!(validate(&n(NativeType::Varint), &[0xff, 0x00, 0x12]).is_ok());
+        assert!(validate(&n(NativeType::Decimal), &[0, 0, 0, 2, 0x7f]).is_ok());
+        assert!(validate(&n(NativeType::Decimal), &[0, 0, 0, 2]).is_ok());
+        assert!(validate(&n(NativeType::Decimal), &[0, 0, 2]).is_err());
+    }
+
+    #[test]
+    fn durations() {
+        let t = n(NativeType::Duration);
+        assert!(validate(&t, &duration(1, 2, 3)).is_ok());
+        assert!(validate(&t, &duration(-1, -2, -3_000_000_000)).is_ok());
+        assert!(validate(&t, &duration(0, 0, 0)).is_ok());
+        let err = validate(&t, &duration(1, -2, 3)).unwrap_err();
+        assert!(err.contains("same sign"), "{err}");
+        assert!(validate(&t, &duration(i64::from(i32::MAX) + 1, 0, 0)).is_err());
+        assert!(validate(&t, &[]).is_err());
+        let mut trailing = duration(1, 1, 1);
+        trailing.push(0);
+        assert!(validate(&t, &trailing).is_err());
+        let mut truncated = duration(1, 1, 1_000_000_000);
+        truncated.pop();
+        assert!(validate(&t, &truncated).is_err());
+    }
+
+    #[test]
+    fn collections() {
+        let l = list_of(n(NativeType::Int));
+        assert!(validate(&l, &coll_bytes(2, &[Some(&int(1)), Some(&int(2))])).is_ok());
+        assert!(validate(&l, &coll_bytes(0, &[])).is_ok());
+        assert!(validate(&l, &[]).is_err(), "empty bytes are not a list");
+        assert!(validate(&l, &coll_bytes(2, &[Some(&int(1)), None])).is_err());
+        assert!(validate(&l, &coll_bytes(1, &[Some(&[1, 2, 3])])).is_err());
+        assert!(validate(&l, &coll_bytes(1, &[Some(&int(1)), Some(&int(2))])).is_err());
+        assert!(validate(&l, &coll_bytes(3, &[Some(&int(1))])).is_err());
+        assert!(validate(&l, &coll_bytes(-1, &[])).is_err());
+        // A huge declared count with no bytes fails without allocating.
+        assert!(validate(&l, &coll_bytes(i32::MAX, &[])).is_err());
+        let mut cut = coll_bytes(1, &[Some(&int(1))]);
+        cut.pop();
+        assert!(validate(&l, &cut).is_err());
+
+        let s = set_of(n(NativeType::Text));
+        assert!(validate(&s, &coll_bytes(1, &[Some(b"a")])).is_ok());
+        assert!(validate(&s, &coll_bytes(1, &[Some(&[0xff])])).is_err());
+
+        let m = map_of(n(NativeType::Text), n(NativeType::Int));
+        assert!(validate(&m, &coll_bytes(1, &[Some(b"k"), Some(&int(5))])).is_ok());
+        assert!(validate(&m, &coll_bytes(1, &[Some(b"k"), Some(&[5])])).is_err());
+        assert!(validate(&m, &coll_bytes(1, &[Some(b"k")])).is_err());
+        assert!(validate(&m, &coll_bytes(1, &[Some(b"k"), None])).is_err());
+    }
+
+    #[test]
+    fn tuples_and_udts() {
+        for t in [
+            ColumnType::Tuple(vec![n(NativeType::Text), n(NativeType::Int)]),
+            udt(),
+        ] {
+            assert!(validate(&t, &ser(&[Some(b"x"), Some(&int(1))])).is_ok());
+            assert!(validate(&t, &ser(&[Some(b"x")])).is_ok(), "fewer fields");
+            assert!(
+                validate(&t, &ser(&[None, Some(&int(1))])).is_ok(),
+                "null field"
+            );
+            assert!(validate(&t, &[]).is_ok(), "empty");
+            assert!(validate(&t, &ser(&[Some(b"x"), Some(&int(1)), Some(b"y")])).is_err());
+            assert!(validate(&t, &ser(&[Some(b"x"), Some(&[1])])).is_err());
+            assert!(validate(&t, &[0, 0, 0, 5, b'a']).is_err());
+        }
+    }
+
+    #[test]
+    fn vectors() {
+        let fixed = ColumnType::Vector {
+            typ: Box::new(n(NativeType::Float)),
+            dimensions: 3,
+        };
+        assert!(validate(&fixed, &[0; 12]).is_ok());
+        assert!(validate(&fixed, &[0; 8]).is_err());
+        assert!(validate(&fixed, &[]).is_err());
+        let var = ColumnType::Vector {
+            typ: Box::new(n(NativeType::Text)),
+            dimensions: 2,
+        };
+        let mut good = Vec::new();
+        for s in ["ab", "c"] {
+            uvint(s.len() as u64, &mut good);
+            good.extend_from_slice(s.as_bytes());
+        }
+        assert!(validate(&var, &good).is_ok());
+        assert!(validate(&var, &good[..3]).is_err());
+        let mut extra = good.clone();
+        extra.push(0);
+        assert!(validate(&var, &extra).is_err());
+        assert!(validate(&var, &[1, 0xff, 0]).is_err(), "bad utf8 element");
+    }
+
+    fn ordered(t: &ColumnType<'_>, values: &[Vec<u8>]) {
+        for (i, a) in values.iter().enumerate() {
+            for (j, b) in values.iter().enumerate() {
+                assert_eq!(compare(t, a, b), i.cmp(&j), "{t}: {a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn integer_orders() {
+        ordered(
+            &n(NativeType::Int),
+            &[
+                vec![],
+                int(i32::MIN),
+                int(-1),
+                int(0),
+                int(1),
+                int(i32::MAX),
+            ],
+        );
+        ordered(
+            &n(NativeType::BigInt),
+            &[(-5i64).to_be_bytes().to_vec(), 3i64.to_be_bytes().to_vec()],
+        );
+        ordered(
+            &n(NativeType::TinyInt),
+            &[vec![0x80], vec![0xff], vec![0], vec![0x7f]],
+        );
+        ordered(&n(NativeType::SmallInt), &[vec![0xff, 0], vec![0, 1]]);
+        ordered(
+            &n(NativeType::Timestamp),
+            &[
+                (-1000i64).to_be_bytes().to_vec(),
+                0i64.to_be_bytes().to_vec(),
+            ],
+        );
+        // Dates are unsigned: 2^31 is the epoch.
+        ordered(
+            &n(NativeType::Date),
+            &[
+                vec![0, 0, 0, 0],
+                vec![0x7f, 0xff, 0xff, 0xff],
+                vec![0x80, 0, 0, 0],
+                vec![0xff, 0xff, 0xff, 0xff],
+            ],
+        );
+        ordered(&n(NativeType::Boolean), &[vec![0], vec![1]]);
+        assert_eq!(
+            compare(&n(NativeType::Boolean), &[1], &[2]),
+            Ordering::Equal
+        );
+    }
+
+    #[test]
+    fn float_orders() {
+        let f = |v: f32| v.to_be_bytes().to_vec();
+        ordered(
+            &n(NativeType::Float),
+            &[
+                f(f32::NEG_INFINITY),
+                f(-1.5),
+                f(-0.0),
+                f(0.0),
+                f(1e-30),
+                f(f32::INFINITY),
+                f(f32::NAN),
+            ],
+        );
+        let d = |v: f64| v.to_be_bytes().to_vec();
+        ordered(
+            &n(NativeType::Double),
+            &[d(-2.0), d(-0.0), d(0.0), d(3.25), d(f64::NAN)],
+        );
+    }
+
+    #[test]
+    fn varint_and_decimal_orders() {
+        let v = n(NativeType::Varint);
+        ordered(
+            &v,
+            &[
+                vec![0xff, 0x7f],
+                vec![0x80],
+                vec![0xff],
+                vec![0x00],
+                vec![0x01],
+                vec![0x7f],
+                vec![0x00, 0x80],
+                vec![0x01, 0x00],
+            ],
+        );
+        assert_eq!(compare(&v, &[0, 0, 1], &[1]), Ordering::Equal);
+        assert_eq!(compare(&v, &[0xff, 0xff], &[0xff]), Ordering::Equal);
+
+        let dec = |scale: i32, unscaled: &[u8]| {
+            let mut out = scale.to_be_bytes().to_vec();
+            out.extend_from_slice(unscaled);
+            out
+        };
+        let d = n(NativeType::Decimal);
+        ordered(
+            &d,
+            &[
+                dec(0, &[0x80]),        // -128
+                dec(1, &[0xf1]),        // -1.5
+                dec(0, &[0xff]),        // -1
+                dec(0, &[0x00]),        // 0
+                dec(1, &[0x05]),        // 0.5
+                dec(0, &[0x01]),        // 1
+                dec(-2, &[0x0a]),       // 1000
+                dec(-10, &[0x01]),      // 1e10
+                dec(i32::MIN, &[0x01]), // 1e2147483648
+            ],
+        );
+        // 1.0 == 1.00 == 1
+        assert_eq!(
+            compare(&d, &dec(1, &[10]), &dec(2, &[100])),
+            Ordering::Equal
+        );
+        assert_eq!(compare(&d, &dec(0, &[1]), &dec(2, &[100])), Ordering::Equal);
+        assert_eq!(compare(&d, &dec(0, &[0]), &dec(40, &[0])), Ordering::Equal);
+        assert_eq!(
+            compare(&d, &dec(i32::MAX, &[1]), &dec(0, &[0])),
+            Ordering::Greater
+        );
+        assert_eq!(
+            compare(&d, &dec(i32::MAX, &[0xff]), &dec(0, &[0])),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn bytewise_orders() {
+        ordered(
+            &n(NativeType::Text),
+            &[
+                b"".to_vec(),
+                b"A".to_vec(),
+                b"a".to_vec(),
+                b"ab".to_vec(),
+                "é".as_bytes().to_vec(),
+            ],
+        );
+        ordered(
+            &n(NativeType::Blob),
+            &[vec![], vec![0], vec![0, 0], vec![0x80]],
+        );
+        ordered(
+            &n(NativeType::Inet),
+            &[
+                vec![10, 0, 0, 1],
+                vec![127, 0, 0, 1],
+                vec![0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+            ],
+        );
+    }
+
+    #[test]
+    fn uuid_orders() {
+        let u = |s: &str| uuid::Uuid::parse_str(s).unwrap().as_bytes().to_vec();
+        // Time-based (v1): time_low differs in the opposite direction of time_hi.
+        let early = u("ffffffff-ffff-1000-8000-000000000000");
+        let late = u("00000000-0000-1001-8000-000000000000");
+        let v4_low = u("00000000-0000-4000-8000-000000000000");
+        let v4_high = u("ffffffff-0000-4000-8000-000000000000");
+        ordered(
+            &n(NativeType::Uuid),
+            &[vec![], early.clone(), late.clone(), v4_low, v4_high],
+        );
+        // timeuuid: time first, then the low 8 bytes as signed bytes.
+        let lsb_neg = u("00000000-0000-1001-8000-000000000000");
+        let lsb_pos = u("00000000-0000-1001-7f00-000000000000");
+        ordered(&n(NativeType::Timeuuid), &[early, lsb_neg, lsb_pos]);
+    }
+
+    #[test]
+    fn composite_orders() {
+        let l = list_of(n(NativeType::Int));
+        let li = |v: &[i32]| {
+            let items: Vec<Vec<u8>> = v.iter().map(|x| int(*x)).collect();
+            let refs: Vec<Option<&[u8]>> = items.iter().map(|x| Some(&x[..])).collect();
+            coll_bytes(v.len() as i32, &refs)
+        };
+        ordered(
+            &l,
+            &[
+                li(&[]),
+                li(&[-1]),
+                li(&[1]),
+                li(&[1, -5]),
+                li(&[1, 2]),
+                li(&[2]),
+            ],
+        );
+        let m = map_of(n(NativeType::Int), n(NativeType::Text));
+        ordered(
+            &m,
+            &[
+                coll_bytes(1, &[Some(&int(1)), Some(b"a")]),
+                coll_bytes(1, &[Some(&int(1)), Some(b"b")]),
+                coll_bytes(1, &[Some(&int(2)), Some(b"a")]),
+            ],
+        );
+        let t = ColumnType::Tuple(vec![n(NativeType::Int), n(NativeType::Int)]);
+        ordered(
+            &t,
+            &[
+                ser(&[None, Some(&int(9))]),
+                ser(&[Some(&int(1))]),
+                ser(&[Some(&int(1)), Some(&int(-3))]),
+                ser(&[Some(&int(2)), None]),
+            ],
+        );
+        assert_eq!(
+            compare(&t, &ser(&[Some(&int(1))]), &ser(&[Some(&int(1)), None])),
+            Ordering::Equal
+        );
+        let vec3 = ColumnType::Vector {
+            typ: Box::new(n(NativeType::Int)),
+            dimensions: 2,
+        };
+        ordered(
+            &vec3,
+            &[
+                [int(-1), int(5)].concat(),
+                [int(0), int(-5)].concat(),
+                [int(0), int(0)].concat(),
+            ],
+        );
+    }
+
+    #[test]
+    fn malformed_values_compare_without_panicking() {
+        let l = list_of(n(NativeType::Int));
+        let _ = compare(&l, &[0, 0, 0, 9, 1], &[0, 0, 0, 1]);
+        let _ = compare(&n(NativeType::Decimal), &[1], &[2, 3]);
+        let _ = compare(&n(NativeType::Uuid), &[1; 5], &[2; 16]);
+        let _ = compare(&udt(), &[0, 0, 0, 9], &[0, 0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn frozen_sets_and_maps_are_canonicalized() {
+        let s = set_of(n(NativeType::Int));
+        let v = Bytes::from(coll_bytes(
+            3,
+            &[Some(&int(3)), Some(&int(-1)), Some(&int(3))],
+        ));
+        let norm = normalize_frozen(&s, &v);
+        assert_eq!(
+            norm,
+            Bytes::from(coll_bytes(2, &[Some(&int(-1)), Some(&int(3))]))
+        );
+        let sorted = Bytes::from(coll_bytes(2, &[Some(&int(1)), Some(&int(2))]));
+        assert_eq!(normalize_frozen(&s, &sorted), sorted);
+        let m = map_of(n(NativeType::Int), n(NativeType::Text));
+        let v = Bytes::from(coll_bytes(
+            3,
+            &[
+                Some(&int(2)),
+                Some(b"x"),
+                Some(&int(1)),
+                Some(b"y"),
+                Some(&int(2)),
+                Some(b"z"),
+            ],
+        ));
+        assert_eq!(
+            normalize_frozen(&m, &v),
+            Bytes::from(coll_bytes(
+                2,
+                &[Some(&int(1)), Some(b"y"), Some(&int(2)), Some(b"z")]
+            ))
+        );
+    }
+}
