@@ -191,3 +191,11 @@ fn concurrent_compare_and_set_is_atomic() {
         (threads * per_thread) as i64
     );
 }
+
+#[test]
+fn store_and_tables_are_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<scylla_sim::store::Store>();
+    assert_send_sync::<Table>();
+    assert_send_sync::<scylla_sim::store::Schema>();
+}

@@ -264,6 +264,24 @@ impl TableSchema {
         compose_key(components)
     }
 
+    /// Validates partition key bytes (see [`split_partition_key`](Self::split_partition_key))
+    /// without collecting the components.
+    pub fn check_partition_key(&self, key: &[u8]) -> Result<(), StoreError> {
+        if self.n_partition_key == 1
+            && !key.is_empty()
+            && key.len() <= MAX_KEY_COMPONENT
+            && let Some(col) = self.partition_key().first()
+        {
+            return validate(&col.typ, key).map_err(|m| {
+                StoreError::invalid(format!(
+                    "Invalid value for partition key column {}: {m}",
+                    col.name
+                ))
+            });
+        }
+        self.split_partition_key(key).map(|_| ())
+    }
+
     /// Splits partition key bytes into the partition key columns' values, validating
     /// each against its column's type.
     pub fn split_partition_key<'a>(&self, key: &'a [u8]) -> Result<Vec<&'a [u8]>, StoreError> {

@@ -194,7 +194,7 @@ impl Table {
     /// written. Writes that read the current row (`l[i] = v`, `l = l - [..]`) see the
     /// partition as it was before this call. Data older than a tombstone is dropped.
     pub fn apply(&self, key: &PartitionKey, writes: &[Write], now: Now) -> Result<(), StoreError> {
-        self.schema.split_partition_key(&key.key)?;
+        self.schema.check_partition_key(&key.key)?;
         let mut prepared = writes
             .iter()
             .map(|w| prepare(&self.schema, &self.data.list_seq, w, now))
@@ -219,7 +219,7 @@ impl Table {
         now: Now,
         decide: impl FnOnce(&PartitionSnapshot<'_>) -> Result<(Vec<Write>, R), StoreError>,
     ) -> Result<R, StoreError> {
-        self.schema.split_partition_key(&key.key)?;
+        self.schema.check_partition_key(&key.key)?;
         let mut shard = self
             .data
             .write_shard(TableData::shard_index(key.token))
@@ -295,7 +295,7 @@ impl Table {
             PartitionSelection::Keys(keys) => {
                 let mut skip_until = resume.as_ref().map(|(k, _)| *k);
                 for key in keys {
-                    self.schema.split_partition_key(&key.key)?;
+                    self.schema.check_partition_key(&key.key)?;
                 }
                 for key in keys {
                     let mut resume_ck = None;
@@ -560,10 +560,10 @@ impl Reader<'_> {
                         ck.with_weight(1)
                     }
                 });
-                let order: Box<dyn Iterator<Item = &PosRange>> = if self.reversed {
-                    Box::new(self.slices.iter().rev())
+                let order = if self.reversed {
+                    Either::Right(self.slices.iter().rev())
                 } else {
-                    Box::new(self.slices.iter())
+                    Either::Left(self.slices.iter())
                 };
                 'slices: for slice in order {
                     let mut start = &slice.start;
@@ -583,11 +583,10 @@ impl Reader<'_> {
                     let range = p
                         .rows
                         .range::<Pos, _>((Bound::Excluded(start), Bound::Excluded(end)));
-                    let rows: Box<dyn Iterator<Item = (&Pos, &super::data::Row)>> = if self.reversed
-                    {
-                        Box::new(range.rev())
+                    let rows = if self.reversed {
+                        Either::Right(range.rev())
                     } else {
-                        Box::new(range)
+                        Either::Left(range)
                     };
                     for (pos, row) in rows {
                         if !row.is_live(self.now) {
@@ -610,5 +609,22 @@ impl Reader<'_> {
             }
         }
         visitor.partition_end(&view, live)
+    }
+}
+
+/// One of two iterators of the same item type (avoids boxing on the read path).
+enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+impl<T, A: Iterator<Item = T>, B: Iterator<Item = T>> Iterator for Either<A, B> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        match self {
+            Either::Left(a) => a.next(),
+            Either::Right(b) => b.next(),
+        }
     }
 }
