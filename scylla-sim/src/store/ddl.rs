@@ -1220,6 +1220,7 @@ fn apply_options(
                 }
                 if name == "compression"
                     && let Some(class) = m.get("class").or_else(|| m.get("sstable_compression"))
+                    && !class.is_empty()
                 {
                     let full = expand_class(class, "org.apache.cassandra.io.compress.");
                     m.remove("sstable_compression");

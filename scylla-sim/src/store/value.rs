@@ -1261,4 +1261,88 @@ mod tests {
             ))
         );
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn minimal_varint(v: i64) -> Vec<u8> {
+            let bytes = v.to_be_bytes().to_vec();
+            strip_varint(&bytes).to_vec()
+        }
+
+        fn padded_varint(v: i64, pad: usize) -> Vec<u8> {
+            let fill = if v < 0 { 0xff } else { 0 };
+            let mut out = vec![fill; pad];
+            out.extend(minimal_varint(v));
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn varint_matches_integers(a: i64, b: i64, pa in 0usize..3, pb in 0usize..3) {
+                let t = n(NativeType::Varint);
+                prop_assert_eq!(compare(&t, &padded_varint(a, pa), &padded_varint(b, pb)), a.cmp(&b));
+            }
+
+            #[test]
+            fn decimal_matches_exact_rationals(
+                ua in -1_000_000i64..1_000_000, sa in -6i32..6,
+                ub in -1_000_000i64..1_000_000, sb in -6i32..6,
+            ) {
+                // a = ua * 10^-sa; compare ua * 10^(12 - sa) with ub * 10^(12 - sb).
+                let scale = |u: i64, s: i32| i128::from(u) * 10i128.pow((12 - s) as u32);
+                let enc = |u: i64, s: i32| {
+                    let mut out = s.to_be_bytes().to_vec();
+                    out.extend(minimal_varint(u));
+                    out
+                };
+                prop_assert_eq!(
+                    compare(&n(NativeType::Decimal), &enc(ua, sa), &enc(ub, sb)),
+                    scale(ua, sa).cmp(&scale(ub, sb))
+                );
+            }
+
+            #[test]
+            fn orders_are_antisymmetric(
+                a in prop::collection::vec(any::<u8>(), 16),
+                b in prop::collection::vec(any::<u8>(), 16),
+            ) {
+                for t in [NativeType::Uuid, NativeType::Timeuuid, NativeType::Double, NativeType::BigInt] {
+                    let t = n(t);
+                    prop_assert_eq!(compare(&t, &a, &b), compare(&t, &b, &a).reverse());
+                    prop_assert_eq!(compare(&t, &a[..8], &b[..8]), compare(&t, &b[..8], &a[..8]).reverse());
+                }
+            }
+
+            #[test]
+            fn float_order_matches_numbers(a: f64, b: f64) {
+                prop_assume!(!a.is_nan() && !b.is_nan());
+                let t = n(NativeType::Double);
+                let got = compare(&t, &a.to_be_bytes(), &b.to_be_bytes());
+                if a == b && a.to_bits() == b.to_bits() {
+                    prop_assert_eq!(got, Ordering::Equal);
+                } else if a != b {
+                    prop_assert_eq!(got, a.partial_cmp(&b).unwrap());
+                }
+            }
+
+            #[test]
+            fn validate_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+                let udt = udt();
+                let types = [
+                    list_of(n(NativeType::Int)),
+                    map_of(n(NativeType::Text), list_of(n(NativeType::Duration))),
+                    ColumnType::Tuple(vec![n(NativeType::Decimal), set_of(n(NativeType::Varint))]),
+                    udt,
+                    ColumnType::Vector { typ: Box::new(n(NativeType::Text)), dimensions: 3 },
+                    n(NativeType::Duration),
+                ];
+                for t in &types {
+                    let _ = validate(t, &bytes);
+                    let _ = compare(t, &bytes, &bytes[bytes.len() / 2..]);
+                }
+            }
+        }
+    }
 }
