@@ -17,6 +17,45 @@
 //!   partition, atomically), [`Table::read`] (a visitor over partitions and rows, with
 //!   slices, reverse order and paging), [`Table::cas`] (read-check-write under the
 //!   partition's lock, for lightweight transactions), [`Table::truncate`].
+//!
+//! # How CQL maps onto the store (for the executor)
+//!
+//! - Look the table up in a snapshot: `store.schema().require_table(ks, t)?`; resolve
+//!   column names once with [`TableSchema::column`] and keep the [`ColumnId`]s.
+//! - Partition key: [`TableSchema::compose_partition_key`] from the key columns'
+//!   values, the ring computes the token, then [`PartitionKey::new`].
+//! - `INSERT`: a [`Write::Row`] with `insert: true` (the row marker), one
+//!   [`CellOp::Set`] per column given (`None` for a null; unset values are skipped);
+//!   static columns go in a second `RowWrite` with [`RowTarget::Static`].
+//! - `UPDATE`: the same with `insert: false`; `c = c + ?` is [`CellOp::Increment`] on a
+//!   counter or [`CellOp::Add`] on a collection, `l = ? + l` is [`CellOp::Prepend`],
+//!   `c = c - ?` is [`CellOp::Remove`], `m[k] = ?`, `l[i] = ?` and `u.f = ?` are
+//!   [`CellOp::SetEntry`], [`CellOp::SetIndex`] and [`CellOp::SetField`].
+//! - `DELETE`: columns → `RowWrite` with `Set { value: None }` (or the element ops
+//!   with `None`); a full primary key → [`Write::DeleteRow`]; a clustering prefix or
+//!   slice → [`Write::DeleteRange`]; the partition key only →
+//!   [`Write::DeletePartition`].
+//! - `USING TTL n` → `ttl: Some(n)` (`None` applies `default_time_to_live`); `USING
+//!   TIMESTAMP` or the server's time → `timestamp`. Batches: one
+//!   [`Table::apply`] per partition (atomic and isolated within the partition).
+//! - `SELECT`: a [`ReadCommand`]; `WHERE` on clustering columns becomes slices (use
+//!   [`TableSchema::clustering_slices`] for `=`/range/tuple restrictions in value order
+//!   and [`ClusteringRange::prefix`] per `IN` value); `ORDER BY` against the clustering
+//!   order → `reversed`; `LIMIT`, `PER PARTITION LIMIT`, `DISTINCT`, filtering and
+//!   paging are done in a [`ReadVisitor`] (return [`Flow::NextPartition`] /
+//!   [`Flow::Stop`]) and by passing the last position back as
+//!   [`ReadCommand::start_after`]. `WRITETIME(c)` and `TTL(c)` come from
+//!   [`RowView::cell`] ([`CellRef::timestamp`], [`CellRef::remaining_ttl`]). A partition
+//!   whose static row is live but which has no row in the slices shows as one row of
+//!   nulls only when the query has no clustering restriction: the visitor decides that
+//!   in [`ReadVisitor::partition_end`].
+//! - `IF` conditions: [`Table::cas`] with a closure that reads
+//!   [`PartitionSnapshot::row`] / [`PartitionSnapshot::static_row`] and returns the
+//!   writes to apply when the condition holds.
+//! - DDL: [`Store::create_keyspace`], [`Store::create_table`], [`Store::alter_table`],
+//!   [`Store::create_type`], ..., each returning whether something changed (for the
+//!   `SCHEMA_CHANGE` result), errors as [`StoreError`] variants that map to CQL error
+//!   codes.
 
 mod cell;
 mod clustering;
