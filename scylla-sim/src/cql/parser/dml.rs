@@ -64,9 +64,10 @@ impl Parser<'_> {
                 Err(e) => modifier_error = Some(e),
             }
         }
-        let selection = self
-            .select_clause()
-            .map_err(|e| furthest(e, modifier_error.clone()))?;
+        let selection = match self.select_clause() {
+            Ok(selection) => selection,
+            Err(e) => return Err(furthest(e, modifier_error)),
+        };
         if !self.at_kw(Keyword::From) {
             return Err(furthest(self.mismatched("K_FROM"), modifier_error));
         }

@@ -24,37 +24,30 @@ pub(crate) const MAX_NESTING: usize = 32;
 /// How much of a token is quoted in an error message.
 const MAX_TOKEN_IN_MESSAGE: usize = 60;
 
-type PResult<T> = Result<T, SyntaxError>;
+/// An error found while parsing. Turning its offset into a line and column and building the
+/// context snippet costs time proportional to the input, so it is done once, for the error
+/// that is finally reported, not for every failed speculative parse.
+pub(crate) struct ParseError {
+    /// Byte offset of the offending input.
+    offset: usize,
+    /// Index of the offending token, if the error is about a token.
+    token: Option<usize>,
+    /// The message, without position.
+    message: String,
+}
+
+type PResult<T> = Result<T, ParseError>;
 
 /// Parses one or more `;`-separated statements (a trailing `;` is allowed).
-pub(crate) fn parse_all(src: &str) -> PResult<Vec<ParsedStatement>> {
+pub(crate) fn parse_all(src: &str) -> Result<Vec<ParsedStatement>, SyntaxError> {
     let mut p = Parser::new(src)?;
-    let mut out = vec![p.parsed_statement()?];
-    loop {
-        if p.eat(TokenKind::Semicolon) {
-            while p.eat(TokenKind::Semicolon) {}
-            if p.at(TokenKind::Eof) {
-                break;
-            }
-            out.push(p.parsed_statement()?);
-        } else if p.at(TokenKind::Eof) {
-            break;
-        } else {
-            return Err(p.mismatched("EOF"));
-        }
-    }
-    Ok(out)
+    p.statements().map_err(|e| p.into_syntax_error(e))
 }
 
 /// Parses exactly one statement, optionally followed by `;`.
-pub(crate) fn parse_one(src: &str) -> PResult<ParsedStatement> {
+pub(crate) fn parse_one(src: &str) -> Result<ParsedStatement, SyntaxError> {
     let mut p = Parser::new(src)?;
-    let stmt = p.parsed_statement()?;
-    while p.eat(TokenKind::Semicolon) {}
-    if !p.at(TokenKind::Eof) {
-        return Err(p.mismatched("EOF"));
-    }
-    Ok(stmt)
+    p.single_statement().map_err(|e| p.into_syntax_error(e))
 }
 
 /// Parser state: the tokens, the position, and the bind variables of the current statement.
@@ -68,7 +61,7 @@ pub(crate) struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str) -> PResult<Self> {
+    fn new(src: &'a str) -> Result<Self, SyntaxError> {
         Ok(Parser {
             src,
             tokens: tokenize(src)?,
@@ -77,6 +70,39 @@ impl<'a> Parser<'a> {
             binds: Vec::new(),
             named_binds: HashMap::new(),
         })
+    }
+
+    fn into_syntax_error(&self, e: ParseError) -> SyntaxError {
+        let context = e.token.map(|idx| self.context(idx)).unwrap_or_default();
+        SyntaxError::at(self.src, e.offset, e.message).with_context(context)
+    }
+
+    fn statements(&mut self) -> PResult<Vec<ParsedStatement>> {
+        let p = self;
+        let mut out = vec![p.parsed_statement()?];
+        loop {
+            if p.eat(TokenKind::Semicolon) {
+                while p.eat(TokenKind::Semicolon) {}
+                if p.at(TokenKind::Eof) {
+                    break;
+                }
+                out.push(p.parsed_statement()?);
+            } else if p.at(TokenKind::Eof) {
+                break;
+            } else {
+                return Err(p.mismatched("EOF"));
+            }
+        }
+        Ok(out)
+    }
+
+    fn single_statement(&mut self) -> PResult<ParsedStatement> {
+        let stmt = self.parsed_statement()?;
+        while self.eat(TokenKind::Semicolon) {}
+        if !self.at(TokenKind::Eof) {
+            return Err(self.mismatched("EOF"));
+        }
+        Ok(stmt)
     }
 
     fn parsed_statement(&mut self) -> PResult<ParsedStatement> {
@@ -222,24 +248,28 @@ impl<'a> Parser<'a> {
     }
 
     /// An error about the token at index `idx`.
-    fn error_at(&self, idx: usize, message: String) -> SyntaxError {
+    fn error_at(&self, idx: usize, message: String) -> ParseError {
         let offset = self.tokens.get(idx).map_or(self.src.len(), |t| t.start);
-        SyntaxError::at(self.src, offset, message).with_context(self.context(idx))
+        ParseError {
+            offset,
+            token: Some(idx),
+            message,
+        }
     }
 
     /// An error about the current token.
-    fn error_here(&self, message: impl Into<String>) -> SyntaxError {
+    fn error_here(&self, message: impl Into<String>) -> ParseError {
         self.error_at(self.pos, message.into())
     }
 
     /// "mismatched input 'X' expecting Y" at the current token.
-    fn mismatched(&self, expecting: &str) -> SyntaxError {
+    fn mismatched(&self, expecting: &str) -> ParseError {
         let shown = self.token_display(self.peek());
         self.error_here(format!("mismatched input '{shown}' expecting {expecting}"))
     }
 
     /// "no viable alternative at input 'X'" at the current token.
-    fn no_viable(&self) -> SyntaxError {
+    fn no_viable(&self) -> ParseError {
         let shown = self.token_display(self.peek());
         self.error_here(format!("no viable alternative at input '{shown}'"))
     }
@@ -444,7 +474,7 @@ fn is_function_name_token(t: Token) -> bool {
 
 /// Of two errors, the one further into the input (the first on a tie): when several
 /// alternatives fail, the one that got furthest is the most helpful to report.
-fn furthest(a: SyntaxError, b: Option<SyntaxError>) -> SyntaxError {
+fn furthest(a: ParseError, b: Option<ParseError>) -> ParseError {
     match b {
         Some(b) if b.offset > a.offset => b,
         _ => a,
