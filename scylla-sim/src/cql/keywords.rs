@@ -265,6 +265,10 @@ pub fn is_reserved_keyword(word: &str) -> bool {
 /// it is a valid unquoted identifier that reads back the same (lower case letters, digits and
 /// `_`, starting with a letter, not a reserved keyword), otherwise double-quoted with inner
 /// `"` doubled.
+///
+/// Like Cassandra's `maybeQuote`, this only quotes reserved keywords: a few positions accept
+/// fewer words (a user-defined type cannot be named `text` unquoted, a function cannot be
+/// named `ttl`), so a name used there may still need quotes.
 pub fn maybe_quote(name: &str) -> String {
     let mut chars = name.chars();
     let plain = chars.next().is_some_and(|c| c.is_ascii_lowercase())

@@ -212,7 +212,7 @@ impl Lexer<'_> {
                     }
                 }
                 b'a'..=b'z' | b'A'..=b'Z' => {
-                    if !self.uuid() && !(b == b'P' && self.iso_duration(start)) {
+                    if !(self.uuid() || (b == b'P' && self.iso_duration(start))) {
                         self.word();
                     }
                 }

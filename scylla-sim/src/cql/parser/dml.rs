@@ -216,10 +216,8 @@ impl Parser<'_> {
             } else {
                 self.marker()?;
             }
-            if self.eat_kw(Keyword::Default) {
-                if !self.eat_kw(Keyword::Unset) {
-                    self.expect_kw(Keyword::Null)?;
-                }
+            if self.eat_kw(Keyword::Default) && !self.eat_kw(Keyword::Unset) {
+                self.expect_kw(Keyword::Null)?;
             }
             self.if_not_exists()?;
             self.optional_using(true)?;

@@ -41,13 +41,13 @@ type PResult<T> = Result<T, ParseError>;
 /// Parses one or more `;`-separated statements (a trailing `;` is allowed).
 pub(crate) fn parse_all(src: &str) -> Result<Vec<ParsedStatement>, SyntaxError> {
     let mut p = Parser::new(src)?;
-    p.statements().map_err(|e| p.into_syntax_error(e))
+    p.statements().map_err(|e| p.to_syntax_error(e))
 }
 
 /// Parses exactly one statement, optionally followed by `;`.
 pub(crate) fn parse_one(src: &str) -> Result<ParsedStatement, SyntaxError> {
     let mut p = Parser::new(src)?;
-    p.single_statement().map_err(|e| p.into_syntax_error(e))
+    p.single_statement().map_err(|e| p.to_syntax_error(e))
 }
 
 /// Parser state: the tokens, the position, and the bind variables of the current statement.
@@ -72,7 +72,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn into_syntax_error(&self, e: ParseError) -> SyntaxError {
+    fn to_syntax_error(&self, e: ParseError) -> SyntaxError {
         let context = e.token.map(|idx| self.context(idx)).unwrap_or_default();
         SyntaxError::at(self.src, e.offset, e.message).with_context(context)
     }
