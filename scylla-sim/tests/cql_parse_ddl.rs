@@ -363,6 +363,15 @@ fn alter_table_forms() {
         CqlTypeSyntax::List(boxed(native(NativeType::Text)))
     );
 
+    let AlterTableAction::Add(defs) = alter("ALTER TABLE t ADD c int, d text STATIC").action else {
+        panic!()
+    };
+    let names: Vec<_> = defs
+        .iter()
+        .map(|d| (d.name.as_str(), d.is_static))
+        .collect();
+    assert_eq!(names, [("c", false), ("d", true)]);
+
     assert_eq!(
         alter("ALTER TABLE t DROP c").action,
         AlterTableAction::Drop {

@@ -682,7 +682,8 @@ pub enum AlterTableAction {
         /// The new type.
         ty: CqlTypeSyntax,
     },
-    /// `ADD c type [STATIC]` or `ADD (c1 t1, c2 t2 ...)`
+    /// `ADD c type [STATIC]`, `ADD (c1 t1, c2 t2 ...)` or (more permissive than Cassandra)
+    /// `ADD c1 t1, c2 t2`
     Add(Vec<ColumnDefinition>),
     /// `DROP c` or `DROP (c1, c2) [USING TIMESTAMP t]`
     Drop {

@@ -425,7 +425,11 @@ impl Parser<'_> {
                     }
                     self.expect(TokenKind::RParen)?;
                 } else {
+                    // Also accepted without parentheses: `ADD a int, b text`.
                     definitions.push(self.column_definition()?);
+                    while self.eat(TokenKind::Comma) {
+                        definitions.push(self.column_definition()?);
+                    }
                 }
                 AlterTableAction::Add(definitions)
             }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use super::ast::{BindMarker, ParsedStatement, Span, Statement};
 use super::error::{SyntaxError, shorten};
 use super::keywords::Keyword;
-use super::lexer::{Token, TokenKind, quoted_name_value, tokenize};
+use super::lexer::{Token, TokenKind, quoted_name_value, string_value, tokenize};
 
 /// How deeply expressions, types, selectors and relations may nest.
 pub(crate) const MAX_NESTING: usize = 32;
@@ -239,11 +239,15 @@ impl<'a> Parser<'a> {
 
     // ----- Errors -----
 
+    /// The token as ANTLR shows it in messages: its text, with strings and quoted names
+    /// shown by value (without quotes), `<EOF>` for the end of input.
     fn token_display(&self, t: Token) -> String {
-        if t.kind == TokenKind::Eof {
-            "<EOF>".to_owned()
-        } else {
-            shorten(self.text(t), MAX_TOKEN_IN_MESSAGE)
+        let text = self.text(t);
+        match t.kind {
+            TokenKind::Eof => "<EOF>".to_owned(),
+            TokenKind::String => shorten(&string_value(text), MAX_TOKEN_IN_MESSAGE),
+            TokenKind::QuotedName => shorten(&quoted_name_value(text), MAX_TOKEN_IN_MESSAGE),
+            _ => shorten(text, MAX_TOKEN_IN_MESSAGE),
         }
     }
 
