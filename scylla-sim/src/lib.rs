@@ -5,6 +5,8 @@
 
 #![deny(missing_docs)]
 
+pub mod cluster;
 pub mod cql;
+pub mod exec;
 pub mod ring;
 pub mod store;

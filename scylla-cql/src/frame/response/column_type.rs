@@ -5,8 +5,67 @@
 //! [`crate::frame::response::result`].
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
+
+/// The deepest nesting of types (collections, tuples, UDTs, vectors, frozen and
+/// reversed wrappers) the parsers in this crate accept. Deeper types are rejected
+/// with an error instead of risking a stack overflow in the many recursive
+/// functions that walk a [`ColumnType`].
+pub const MAX_TYPE_NESTING_DEPTH: usize = 64;
+
+/// CQL keywords that name types: a UDT with one of these names must be quoted.
+const TYPE_KEYWORDS: [&str; 28] = [
+    "ascii",
+    "bigint",
+    "blob",
+    "boolean",
+    "counter",
+    "date",
+    "decimal",
+    "double",
+    "duration",
+    "float",
+    "inet",
+    "int",
+    "smallint",
+    "text",
+    "time",
+    "timestamp",
+    "timeuuid",
+    "tinyint",
+    "uuid",
+    "varchar",
+    "varint",
+    "list",
+    "set",
+    "map",
+    "tuple",
+    "frozen",
+    "vector",
+    "empty",
+];
+
+/// Writes a CQL identifier, double-quoted (with `"` doubled) unless it is a lowercase
+/// unquoted identifier that is not a type keyword.
+pub(crate) fn write_cql_identifier(f: &mut impl fmt::Write, name: &str) -> fmt::Result {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !TYPE_KEYWORDS.contains(&name);
+    if plain {
+        return f.write_str(name);
+    }
+    f.write_char('"')?;
+    for c in name.chars() {
+        if c == '"' {
+            f.write_char('"')?;
+        }
+        f.write_char(c)?;
+    }
+    f.write_char('"')
+}
 
 /// A native (non-parameterized) CQL type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -359,7 +418,8 @@ impl<'frame> ColumnType<'frame> {
     }
 
     /// The CQL spelling of this type, as `DESCRIBE` and `system_schema.columns` show
-    /// it: `frozen<map<text, list<int>>>`, `vector<float, 3>`, `ks_udt` for a UDT...
+    /// it: `frozen<map<text, list<int>>>`, `vector<float, 3>`, `ks_udt` for a UDT
+    /// (quoted when the name needs it: `"MyType"`), `'class.Name'` for a custom type.
     pub fn cql_name(&self) -> String {
         self.to_string()
     }
@@ -386,10 +446,13 @@ impl fmt::Display for ColumnType<'_> {
             ColumnType::Vector { typ, dimensions } => write!(f, "vector<{typ}, {dimensions}>"),
             ColumnType::UserDefinedType { frozen, definition } => {
                 if *frozen {
-                    write!(f, "frozen<{}>", definition.name)
-                } else {
-                    f.write_str(&definition.name)
+                    f.write_str("frozen<")?;
                 }
+                write_cql_identifier(f, &definition.name)?;
+                if *frozen {
+                    f.write_str(">")?;
+                }
+                Ok(())
             }
             ColumnType::Tuple(ts) => {
                 f.write_str("frozen<tuple<")?;
@@ -401,7 +464,16 @@ impl fmt::Display for ColumnType<'_> {
                 }
                 f.write_str(">>")
             }
-            ColumnType::Custom(name) => write!(f, "'{name}'"),
+            ColumnType::Custom(name) => {
+                f.write_char('\'')?;
+                for c in name.chars() {
+                    if c == '\'' {
+                        f.write_char('\'')?;
+                    }
+                    f.write_char(c)?;
+                }
+                f.write_char('\'')
+            }
         }
     }
 }
