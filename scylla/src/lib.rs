@@ -1,11 +1,25 @@
 //! Async CQL driver for ScyllaDB and Apache Cassandra.
 //!
-//! The driver core (sessions, connections, statements) is being built; today this
-//! crate re-exports the protocol-level modules of `scylla-cql`.
+//! Its public API is compatible with the upstream `scylla` 1.x crate. Being built:
+//! see the project issues for what works today.
 
 #![deny(missing_docs)]
+// The driver core is being assembled from parallel work; some internals are not yet
+// wired to their callers.
+#![allow(dead_code)]
 
 pub use scylla_cql::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
+
+pub mod authentication;
+pub mod client;
+pub mod cluster;
+pub mod errors;
+pub mod network;
+pub mod observability;
+pub mod policies;
+pub mod response;
+pub mod routing;
+pub mod statement;
 
 /// Rust types for CQL values.
 pub mod value {

@@ -1,0 +1,1 @@
+//! The cluster as the driver sees it: nodes, their state, schema metadata.

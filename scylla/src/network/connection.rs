@@ -1,0 +1,1 @@
+//! One connection to a node (being built).

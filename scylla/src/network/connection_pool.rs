@@ -1,0 +1,13 @@
+//! The connections of one node (being built).
+
+/// The connections kept open to one node.
+#[derive(Debug)]
+pub(crate) struct NodeConnectionPool {}
+
+impl NodeConnectionPool {
+    /// Whether at least one connection is open.
+    #[allow(dead_code)]
+    pub(crate) fn is_connected(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,1 @@
+//! TLS contexts for connections (being built).

@@ -1,0 +1,1 @@
+//! Observability: CQL tracing, request history, metrics.

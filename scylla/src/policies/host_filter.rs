@@ -1,0 +1,1 @@
+//! host_filter (being built).

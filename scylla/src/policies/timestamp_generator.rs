@@ -1,0 +1,1 @@
+//! timestamp_generator (being built).
