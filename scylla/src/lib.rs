@@ -14,12 +14,18 @@ pub mod authentication;
 pub mod client;
 pub mod cluster;
 pub mod errors;
-pub mod network;
+pub(crate) mod network;
 pub mod observability;
 pub mod policies;
 pub mod response;
 pub mod routing;
 pub mod statement;
+
+/// Frame-level types visible to users: authenticators, compression, frame errors.
+pub mod frame {
+    pub use scylla_cql::frame::frame_errors;
+    pub use scylla_cql::frame::{Authenticator, Compression};
+}
 
 /// Rust types for CQL values.
 pub mod value {
