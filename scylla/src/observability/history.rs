@@ -153,13 +153,12 @@ impl HistoryCollector {
     /// up, so later events do not reuse the ids of taken ones.
     pub fn take_collected(&self) -> HistoryCollectorData {
         let mut data = self.lock();
-        let taken = HistoryCollectorData {
+        HistoryCollectorData {
             events: std::mem::take(&mut data.events),
             next_request_id: data.next_request_id,
             next_speculative_fiber_id: data.next_speculative_fiber_id,
             next_attempt_id: data.next_attempt_id,
-        };
-        taken
+        }
     }
 
     /// The events recorded so far, structured per request.

@@ -1,13 +1,317 @@
 //! Results of requests: [`QueryResult`] and, for row results, [`QueryRowsResult`].
+//!
+//! A [`QueryResult`] keeps a Rows result as received: the column specs and the rows
+//! stay serialized until [`QueryResult::into_rows_result`] reads the metadata, and
+//! rows are deserialized one by one, borrowing from the response, by
+//! [`QueryRowsResult::rows`].
+//!
+//! ```
+//! # use scylla::response::query_result::QueryResult;
+//! # fn f(result: QueryResult) -> Result<(), Box<dyn std::error::Error>> {
+//! let rows = result.into_rows_result()?;
+//! for row in rows.rows::<(i32, &str)>()? {
+//!     let (id, name) = row?;
+//!     println!("{id}: {name}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 use thiserror::Error;
+use uuid::Uuid;
 
+use scylla_cql::deserialize::result::{RawRowIterator, TypedRowIterator};
+use scylla_cql::deserialize::row::DeserializeRow;
 use scylla_cql::deserialize::{DeserializationError, TypeCheckError};
 use scylla_cql::frame::frame_errors::ResultMetadataAndRowsCountParseError;
+use scylla_cql::frame::response::result::{
+    ColumnSpec, DeserializedMetadataAndRawRows, RawMetadataAndRawRows, Result as CqlResult,
+};
 
-/// The result of a request. (Being built.)
-#[derive(Debug, Clone, Default)]
-pub struct QueryResult {}
+use super::{Coordinator, PagingStateResponse};
+
+/// A view of the column specs of a result (or of a statement's bind markers).
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpecs<'slice, 'spec> {
+    specs: &'slice [ColumnSpec<'spec>],
+}
+
+impl<'slice, 'spec> ColumnSpecs<'slice, 'spec> {
+    /// A view of `specs`.
+    #[inline]
+    pub fn new(specs: &'slice [ColumnSpec<'spec>]) -> Self {
+        Self { specs }
+    }
+
+    /// The number of columns.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+
+    /// Whether there are no columns.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+
+    /// The spec of the column at `index`.
+    #[inline]
+    pub fn get_by_index(&self, index: usize) -> Option<&'slice ColumnSpec<'spec>> {
+        self.specs.get(index)
+    }
+
+    /// The position and spec of the first column named `name`.
+    pub fn get_by_name(&self, name: &str) -> Option<(usize, &'slice ColumnSpec<'spec>)> {
+        self.specs
+            .iter()
+            .enumerate()
+            .find(|(_, spec)| spec.name() == name)
+    }
+
+    /// The specs as a slice.
+    #[inline]
+    pub fn as_slice(&self) -> &'slice [ColumnSpec<'spec>] {
+        self.specs
+    }
+
+    /// The specs, in column order.
+    #[inline]
+    pub fn iter(&self) -> impl Iterator<Item = &'slice ColumnSpec<'spec>> + use<'slice, 'spec> {
+        self.specs.iter()
+    }
+}
+
+/// The result of a request: rows (still serialized) or a result without rows (for
+/// writes, DDL and `USE`), with the tracing id, the warnings and the coordinator.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    // Boxed to keep `QueryResult` (which errors carry) small.
+    raw_metadata_and_rows: Option<Box<RawMetadataAndRawRows>>,
+    tracing_id: Option<Uuid>,
+    warnings: Vec<String>,
+    request_coordinator: Coordinator,
+}
+
+impl QueryResult {
+    /// A result from its parts: `raw_metadata_and_rows` is `Some` for a Rows result.
+    pub(crate) fn new(
+        request_coordinator: Coordinator,
+        raw_metadata_and_rows: Option<RawMetadataAndRawRows>,
+        tracing_id: Option<Uuid>,
+        warnings: Vec<String>,
+    ) -> Self {
+        Self {
+            raw_metadata_and_rows: raw_metadata_and_rows.map(Box::new),
+            tracing_id,
+            warnings,
+            request_coordinator,
+        }
+    }
+
+    /// A result without rows (what an ignored write error returns).
+    pub(crate) fn mock_empty(request_coordinator: Coordinator) -> Self {
+        Self::new(request_coordinator, None, None, Vec::new())
+    }
+
+    /// The result of a RESULT response, and the paging state of a Rows result
+    /// ([`PagingStateResponse::NoMorePages`] for the other kinds).
+    ///
+    /// To use a prepared statement's cached result metadata for results sent
+    /// without metadata, parse the body with that metadata
+    /// (`result::deserialize_with_features(body, Some(&prepared.current_result_metadata()), ..)`):
+    /// it travels inside [`RawMetadataAndRawRows`].
+    pub(crate) fn from_cql_result(
+        result: CqlResult,
+        tracing_id: Option<Uuid>,
+        warnings: Vec<String>,
+        request_coordinator: Coordinator,
+    ) -> (Self, PagingStateResponse) {
+        match result {
+            CqlResult::Rows((raw, paging)) => (
+                Self::new(request_coordinator, Some(raw), tracing_id, warnings),
+                paging,
+            ),
+            CqlResult::Void
+            | CqlResult::SetKeyspace(_)
+            | CqlResult::Prepared(_)
+            | CqlResult::SchemaChange(_) => (
+                Self::new(request_coordinator, None, tracing_id, warnings),
+                PagingStateResponse::NoMorePages,
+            ),
+        }
+    }
+
+    /// The still-serialized rows, for a Rows result.
+    pub(crate) fn raw_metadata_and_rows(&self) -> Option<&RawMetadataAndRawRows> {
+        self.raw_metadata_and_rows.as_deref()
+    }
+
+    /// Whether this is a Rows result (a `SELECT`, or an LWT's result).
+    #[inline]
+    pub fn is_rows(&self) -> bool {
+        self.raw_metadata_and_rows.is_some()
+    }
+
+    /// `Ok` if this is not a Rows result; for statements that return nothing.
+    pub fn result_not_rows(&self) -> Result<(), ResultNotRowsError> {
+        match self.raw_metadata_and_rows {
+            Some(_) => Err(ResultNotRowsError),
+            None => Ok(()),
+        }
+    }
+
+    /// The rows of a Rows result. Reads the column specs (or takes the prepared
+    /// statement's cached ones, for a result sent without metadata); the rows stay
+    /// serialized.
+    pub fn into_rows_result(self) -> Result<QueryRowsResult, IntoRowsResultError> {
+        let QueryResult {
+            raw_metadata_and_rows,
+            tracing_id,
+            warnings,
+            request_coordinator,
+        } = self;
+        let Some(raw) = raw_metadata_and_rows else {
+            return Err(IntoRowsResultError::ResultNotRows(QueryResult {
+                raw_metadata_and_rows: None,
+                tracing_id,
+                warnings,
+                request_coordinator,
+            }));
+        };
+        Ok(QueryRowsResult {
+            raw_rows_with_metadata: (*raw).deserialize_metadata()?,
+            tracing_id,
+            warnings,
+            request_coordinator,
+        })
+    }
+
+    /// The tracing id, if tracing was on for the request.
+    #[inline]
+    pub fn tracing_id(&self) -> Option<Uuid> {
+        self.tracing_id
+    }
+
+    /// The warnings the coordinator sent with the result.
+    pub fn warnings(&self) -> impl Iterator<Item = &str> {
+        self.warnings.iter().map(String::as_str)
+    }
+
+    /// The node, connection and shard that served the request.
+    #[inline]
+    pub fn request_coordinator(&self) -> &Coordinator {
+        &self.request_coordinator
+    }
+}
+
+/// The rows of a Rows result, with its column specs. Rows are deserialized on
+/// demand, borrowing from the response.
+#[derive(Debug, Clone)]
+pub struct QueryRowsResult {
+    raw_rows_with_metadata: DeserializedMetadataAndRawRows,
+    tracing_id: Option<Uuid>,
+    warnings: Vec<String>,
+    request_coordinator: Coordinator,
+}
+
+impl QueryRowsResult {
+    /// The metadata and serialized rows.
+    pub(crate) fn raw_rows_with_metadata(&self) -> &DeserializedMetadataAndRawRows {
+        &self.raw_rows_with_metadata
+    }
+
+    /// The number of rows.
+    #[inline]
+    pub fn rows_num(&self) -> usize {
+        self.raw_rows_with_metadata.rows_count()
+    }
+
+    /// The size of the serialized rows, in bytes.
+    #[inline]
+    pub fn rows_bytes_size(&self) -> usize {
+        self.raw_rows_with_metadata.rows_bytes_size()
+    }
+
+    /// The columns.
+    #[inline]
+    pub fn column_specs(&self) -> ColumnSpecs<'_, '_> {
+        ColumnSpecs::new(self.raw_rows_with_metadata.metadata().col_specs())
+    }
+
+    /// An iterator deserializing each row into `R`. `R` is type-checked against the
+    /// columns once, here.
+    pub fn rows<'frame, R: DeserializeRow<'frame, 'frame>>(
+        &'frame self,
+    ) -> Result<TypedRowIterator<'frame, 'frame, R>, RowsError> {
+        let raw = RawRowIterator::new(
+            self.raw_rows_with_metadata.rows_count(),
+            self.raw_rows_with_metadata.metadata().col_specs(),
+            self.raw_rows_with_metadata.raw_rows_slice(),
+        );
+        TypedRowIterator::new(raw).map_err(RowsError::TypeCheckFailed)
+    }
+
+    /// The first row; an error if there are no rows.
+    pub fn first_row<'frame, R: DeserializeRow<'frame, 'frame>>(
+        &'frame self,
+    ) -> Result<R, FirstRowError> {
+        match self.maybe_first_row::<R>() {
+            Ok(Some(row)) => Ok(row),
+            Ok(None) => Err(FirstRowError::RowsEmpty),
+            Err(MaybeFirstRowError::TypeCheckFailed(e)) => Err(FirstRowError::TypeCheckFailed(e)),
+            Err(MaybeFirstRowError::DeserializationFailed(e)) => {
+                Err(FirstRowError::DeserializationFailed(e))
+            }
+        }
+    }
+
+    /// The first row, if there is one.
+    pub fn maybe_first_row<'frame, R: DeserializeRow<'frame, 'frame>>(
+        &'frame self,
+    ) -> Result<Option<R>, MaybeFirstRowError> {
+        let mut rows = self
+            .rows::<R>()
+            .map_err(|RowsError::TypeCheckFailed(e)| MaybeFirstRowError::TypeCheckFailed(e))?;
+        rows.next()
+            .transpose()
+            .map_err(MaybeFirstRowError::DeserializationFailed)
+    }
+
+    /// The only row; an error if there is not exactly one.
+    pub fn single_row<'frame, R: DeserializeRow<'frame, 'frame>>(
+        &'frame self,
+    ) -> Result<R, SingleRowError> {
+        let mut rows = self
+            .rows::<R>()
+            .map_err(|RowsError::TypeCheckFailed(e)| SingleRowError::TypeCheckFailed(e))?;
+        let count = self.rows_num();
+        if count != 1 {
+            return Err(SingleRowError::UnexpectedRowCount(count));
+        }
+        match rows.next() {
+            Some(row) => row.map_err(SingleRowError::DeserializationFailed),
+            None => Err(SingleRowError::UnexpectedRowCount(0)),
+        }
+    }
+
+    /// The tracing id, if tracing was on for the request.
+    #[inline]
+    pub fn tracing_id(&self) -> Option<Uuid> {
+        self.tracing_id
+    }
+
+    /// The warnings the coordinator sent with the result.
+    pub fn warnings(&self) -> impl Iterator<Item = &str> {
+        self.warnings.iter().map(String::as_str)
+    }
+
+    /// The node, connection and shard that served the request.
+    #[inline]
+    pub fn request_coordinator(&self) -> &Coordinator {
+        &self.request_coordinator
+    }
+}
 
 /// [`QueryResult::into_rows_result`] failed.
 #[derive(Debug, Error, Clone)]
