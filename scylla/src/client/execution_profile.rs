@@ -298,3 +298,113 @@ impl ExecutionProfileHandle {
         self.0.profile.store(profile.0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policies::retry::FallthroughRetryPolicy;
+    use crate::policies::speculative_execution::SimpleSpeculativeExecutionPolicy;
+    use crate::statement::Statement;
+
+    #[test]
+    fn defaults() {
+        let p = ExecutionProfile::builder().build();
+        assert_eq!(p.get_consistency(), Consistency::LocalQuorum);
+        assert_eq!(
+            p.get_serial_consistency(),
+            Some(SerialConsistency::LocalSerial)
+        );
+        assert_eq!(p.get_request_timeout(), Some(Duration::from_secs(30)));
+        assert!(p.get_speculative_execution_policy().is_none());
+        assert!(format!("{:?}", p.get_retry_policy()).contains("DefaultRetryPolicy"));
+        assert!(format!("{:?}", p.get_load_balancing_policy()).contains("DefaultPolicy"));
+        let d = ExecutionProfile::default();
+        assert_eq!(d.get_consistency(), Consistency::LocalQuorum);
+    }
+
+    #[test]
+    fn builder_sets_everything_and_to_builder_keeps_it() {
+        let retry: Arc<dyn RetryPolicy> = Arc::new(FallthroughRetryPolicy::new());
+        let lbp: Arc<dyn LoadBalancingPolicy> = Arc::new(DefaultPolicy::default());
+        let sep: Arc<dyn SpeculativeExecutionPolicy> = Arc::new(SimpleSpeculativeExecutionPolicy {
+            max_retry_count: 2,
+            retry_interval: Duration::from_millis(5),
+        });
+        let p = ExecutionProfile::builder()
+            .consistency(Consistency::Two)
+            .serial_consistency(None)
+            .request_timeout(None)
+            .retry_policy(Arc::clone(&retry))
+            .load_balancing_policy(Arc::clone(&lbp))
+            .speculative_execution_policy(Some(Arc::clone(&sep)))
+            .build();
+        assert_eq!(p.get_consistency(), Consistency::Two);
+        assert_eq!(p.get_serial_consistency(), None);
+        assert_eq!(p.get_request_timeout(), None);
+        assert!(Arc::ptr_eq(p.get_retry_policy(), &retry));
+        assert!(Arc::ptr_eq(p.get_load_balancing_policy(), &lbp));
+        assert!(Arc::ptr_eq(
+            p.get_speculative_execution_policy().unwrap(),
+            &sep
+        ));
+
+        let q = p.to_builder().consistency(Consistency::Three).build();
+        assert_eq!(q.get_consistency(), Consistency::Three);
+        assert_eq!(q.get_serial_consistency(), None);
+        assert_eq!(q.get_request_timeout(), None);
+        assert!(Arc::ptr_eq(q.get_retry_policy(), &retry));
+        assert!(q.get_speculative_execution_policy().is_some());
+        // The original is unchanged.
+        assert_eq!(p.get_consistency(), Consistency::Two);
+        let cleared = q.to_builder().speculative_execution_policy(None).build();
+        assert!(cleared.get_speculative_execution_policy().is_none());
+    }
+
+    #[test]
+    fn remapping_a_handle_is_seen_by_every_holder() {
+        let mut handle = ExecutionProfile::builder()
+            .consistency(Consistency::One)
+            .build()
+            .into_handle_with_label("reads".to_owned());
+        assert_eq!(handle.label(), Some("reads"));
+        let held_by_session = handle.clone();
+        let mut statement = Statement::new("SELECT 1");
+        statement.set_execution_profile_handle(Some(handle.clone()));
+        let before = held_by_session.access();
+
+        let new = handle
+            .pointee_to_builder()
+            .consistency(Consistency::EachQuorum)
+            .build();
+        handle.map_to_another_profile(new);
+
+        assert_eq!(
+            held_by_session.to_profile().get_consistency(),
+            Consistency::EachQuorum
+        );
+        assert_eq!(
+            statement
+                .get_execution_profile_handle()
+                .unwrap()
+                .to_profile()
+                .get_consistency(),
+            Consistency::EachQuorum
+        );
+        // A profile taken before the remapping keeps its settings.
+        assert_eq!(before.consistency, Consistency::One);
+        // Settings not changed by the builder carry over.
+        assert_eq!(
+            held_by_session.to_profile().get_request_timeout(),
+            Some(Duration::from_secs(30))
+        );
+        let dbg = format!("{handle:?}");
+        assert!(dbg.contains("reads") && dbg.contains("EachQuorum"), "{dbg}");
+        // An unrelated handle is not affected.
+        let other = ExecutionProfile::builder().build().into_handle();
+        assert_eq!(other.label(), None);
+        assert_eq!(
+            other.to_profile().get_consistency(),
+            Consistency::LocalQuorum
+        );
+    }
+}

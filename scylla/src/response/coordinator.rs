@@ -49,3 +49,18 @@ impl Coordinator {
         self.shard
     }
 }
+
+#[cfg(test)]
+impl Coordinator {
+    /// A coordinator on a test node at `addr`, shard 3.
+    pub(crate) fn new_for_test(addr: SocketAddr) -> Self {
+        let node = Arc::new(Node::new_for_test(
+            uuid::Uuid::from_u128(1),
+            addr,
+            None,
+            None,
+            None,
+        ));
+        Coordinator::new(&node, addr, Some(3))
+    }
+}

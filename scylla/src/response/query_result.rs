@@ -375,3 +375,270 @@ pub enum SingleRowError {
 #[derive(Debug, Error, Clone)]
 #[error("the result is a Rows result; expected a non-Rows result")]
 pub struct ResultNotRowsError;
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+
+    use bytes::Bytes;
+    use scylla_cql::frame::response::result::{
+        self, ColumnType, MetadataWriteOptions, NativeType, ResultMetadata, RowsWriter, TableSpec,
+    };
+
+    use super::*;
+
+    fn addr() -> SocketAddr {
+        "127.0.0.5:9042".parse().unwrap()
+    }
+
+    fn metadata() -> ResultMetadata<'static> {
+        let t = TableSpec::borrowed("ks", "t");
+        ResultMetadata::new(vec![
+            ColumnSpec::borrowed("id", ColumnType::Native(NativeType::Int), t.clone()),
+            ColumnSpec::borrowed("name", ColumnType::Native(NativeType::Text), t),
+        ])
+    }
+
+    /// A RESULT Rows body with the rows `(id, name)`.
+    fn rows_body(rows: &[(i32, Option<&str>)], options: &MetadataWriteOptions<'_>) -> Bytes {
+        let md = metadata();
+        let mut body = Vec::new();
+        let mut w = RowsWriter::new(&mut body, &md, options).unwrap();
+        for (id, name) in rows {
+            w.append_row([Some(&id.to_be_bytes()[..]), name.map(str::as_bytes)])
+                .unwrap();
+        }
+        w.finish().unwrap();
+        Bytes::from(body)
+    }
+
+    fn query_result(
+        body: Bytes,
+        cached: Option<&Arc<ResultMetadata<'static>>>,
+    ) -> (QueryResult, PagingStateResponse) {
+        let parsed = result::deserialize(body, cached).unwrap();
+        QueryResult::from_cql_result(
+            parsed,
+            Some(Uuid::from_u128(77)),
+            vec!["first warning".to_owned(), "second".to_owned()],
+            Coordinator::new_for_test(addr()),
+        )
+    }
+
+    #[test]
+    fn column_specs_view() {
+        let md = metadata();
+        let specs = ColumnSpecs::new(md.col_specs());
+        let copy = specs;
+        assert_eq!(copy.len(), 2);
+        assert!(!copy.is_empty());
+        assert_eq!(specs.get_by_index(1).map(|c| c.name()), Some("name"));
+        assert!(specs.get_by_index(2).is_none());
+        assert_eq!(specs.get_by_name("name").map(|(i, _)| i), Some(1));
+        assert!(specs.get_by_name("missing").is_none());
+        assert_eq!(specs.as_slice().len(), 2);
+        assert_eq!(
+            specs.iter().map(|c| c.name()).collect::<Vec<_>>(),
+            ["id", "name"]
+        );
+        assert!(ColumnSpecs::new(&[]).is_empty());
+    }
+
+    #[test]
+    fn rows_result() {
+        let (qr, paging) = query_result(
+            rows_body(
+                &[(1, Some("one")), (2, None), (3, Some("three"))],
+                &Default::default(),
+            ),
+            None,
+        );
+        assert!(paging.finished());
+        assert!(qr.is_rows());
+        assert!(qr.result_not_rows().is_err());
+        assert_eq!(qr.tracing_id(), Some(Uuid::from_u128(77)));
+        assert_eq!(
+            qr.warnings().collect::<Vec<_>>(),
+            ["first warning", "second"]
+        );
+        assert_eq!(qr.request_coordinator().connection_address(), addr());
+        assert_eq!(qr.request_coordinator().shard(), Some(3));
+        assert!(qr.raw_metadata_and_rows().is_some());
+
+        let rows = qr.clone().into_rows_result().unwrap();
+        assert_eq!(rows.rows_num(), 3);
+        assert!(rows.rows_bytes_size() > 0);
+        assert_eq!(rows.column_specs().len(), 2);
+        assert_eq!(
+            rows.column_specs().get_by_name("id").map(|(i, _)| i),
+            Some(0)
+        );
+        assert_eq!(rows.tracing_id(), Some(Uuid::from_u128(77)));
+        assert_eq!(rows.warnings().count(), 2);
+        assert_eq!(rows.request_coordinator().shard(), Some(3));
+        assert_eq!(rows.raw_rows_with_metadata().rows_count(), 3);
+
+        let all: Vec<(i32, Option<&str>)> = rows
+            .rows::<(i32, Option<&str>)>()
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(all, [(1, Some("one")), (2, None), (3, Some("three"))]);
+        // Borrowed strings point into the response.
+        let first: (i32, Option<&str>) = rows.first_row().unwrap();
+        assert_eq!(first, (1, Some("one")));
+        assert_eq!(
+            rows.maybe_first_row::<(i32, Option<String>)>().unwrap(),
+            Some((1, Some("one".to_owned())))
+        );
+        assert!(matches!(
+            rows.single_row::<(i32, Option<&str>)>(),
+            Err(SingleRowError::UnexpectedRowCount(3))
+        ));
+        // Wrong types fail the type check in every accessor.
+        assert!(matches!(
+            rows.rows::<(String, i32)>(),
+            Err(RowsError::TypeCheckFailed(_))
+        ));
+        assert!(matches!(
+            rows.first_row::<(i64, &str)>(),
+            Err(FirstRowError::TypeCheckFailed(_))
+        ));
+        assert!(matches!(
+            rows.maybe_first_row::<(i32,)>(),
+            Err(MaybeFirstRowError::TypeCheckFailed(_))
+        ));
+        assert!(matches!(
+            rows.single_row::<(i32,)>(),
+            Err(SingleRowError::TypeCheckFailed(_))
+        ));
+        // A null where the type has no null: a deserialization error.
+        let (qr2, _) = query_result(rows_body(&[(2, None)], &Default::default()), None);
+        let rows2 = qr2.into_rows_result().unwrap();
+        assert!(matches!(
+            rows2.first_row::<(i32, &str)>(),
+            Err(FirstRowError::DeserializationFailed(_))
+        ));
+        assert!(matches!(
+            rows2.maybe_first_row::<(i32, &str)>(),
+            Err(MaybeFirstRowError::DeserializationFailed(_))
+        ));
+        assert!(matches!(
+            rows2.single_row::<(i32, &str)>(),
+            Err(SingleRowError::DeserializationFailed(_))
+        ));
+        assert_eq!(
+            rows2.single_row::<(i32, Option<&str>)>().unwrap(),
+            (2, None)
+        );
+    }
+
+    #[test]
+    fn empty_rows() {
+        let (qr, _) = query_result(rows_body(&[], &Default::default()), None);
+        let rows = qr.into_rows_result().unwrap();
+        assert_eq!(rows.rows_num(), 0);
+        assert!(matches!(
+            rows.first_row::<(i32, &str)>(),
+            Err(FirstRowError::RowsEmpty)
+        ));
+        assert_eq!(rows.maybe_first_row::<(i32, &str)>().unwrap(), None);
+        assert!(matches!(
+            rows.single_row::<(i32, &str)>(),
+            Err(SingleRowError::UnexpectedRowCount(0))
+        ));
+        assert_eq!(rows.rows::<(i32, &str)>().unwrap().count(), 0);
+    }
+
+    #[test]
+    fn paging_state_is_returned_separately() {
+        let (qr, paging) = query_result(
+            rows_body(
+                &[(1, Some("a"))],
+                &MetadataWriteOptions {
+                    paging_state: Some(b"next"),
+                    ..Default::default()
+                },
+            ),
+            None,
+        );
+        assert!(!paging.finished());
+        match paging {
+            PagingStateResponse::HasMorePages { state } => {
+                assert_eq!(state.as_bytes_slice().map(|s| &s[..]), Some(&b"next"[..]))
+            }
+            PagingStateResponse::NoMorePages => panic!("expected more pages"),
+        }
+        assert_eq!(qr.into_rows_result().unwrap().rows_num(), 1);
+    }
+
+    #[test]
+    fn cached_metadata_is_used_for_results_without_metadata() {
+        let no_md = MetadataWriteOptions {
+            no_metadata: true,
+            ..Default::default()
+        };
+        let cached = Arc::new(metadata());
+        let (qr, _) = query_result(rows_body(&[(5, Some("five"))], &no_md), Some(&cached));
+        let rows = qr.into_rows_result().unwrap();
+        assert_eq!(
+            rows.column_specs().get_by_index(1).map(|c| c.name()),
+            Some("name")
+        );
+        assert_eq!(rows.single_row::<(i32, &str)>().unwrap(), (5, "five"));
+
+        // Without cached metadata, the lazy metadata step fails cleanly.
+        let (qr, _) = query_result(rows_body(&[(5, Some("five"))], &no_md), None);
+        assert!(qr.is_rows());
+        assert!(matches!(
+            qr.into_rows_result(),
+            Err(IntoRowsResultError::ResultMetadataLazyDeserializationError(
+                _
+            ))
+        ));
+    }
+
+    #[test]
+    fn non_rows_results() {
+        for body in [
+            Bytes::from_static(&[0, 0, 0, 1]),
+            Bytes::from_static(&[0, 0, 0, 3, 0, 2, b'k', b's']),
+        ] {
+            let (qr, paging) = query_result(body, None);
+            assert!(paging.finished());
+            assert!(!qr.is_rows());
+            assert!(qr.result_not_rows().is_ok());
+            assert_eq!(qr.warnings().count(), 2);
+            match qr.into_rows_result() {
+                Err(IntoRowsResultError::ResultNotRows(back)) => {
+                    // The result comes back whole.
+                    assert_eq!(back.tracing_id(), Some(Uuid::from_u128(77)));
+                    assert_eq!(back.warnings().count(), 2);
+                    assert_eq!(back.request_coordinator().connection_address(), addr());
+                }
+                other => panic!("expected ResultNotRows, got {other:?}"),
+            }
+        }
+        let empty = QueryResult::mock_empty(Coordinator::new_for_test(addr()));
+        assert!(!empty.is_rows());
+        assert_eq!(empty.tracing_id(), None);
+        assert_eq!(empty.warnings().count(), 0);
+    }
+
+    #[test]
+    fn truncated_rows_give_errors_not_panics() {
+        let full = rows_body(&[(1, Some("one")), (2, Some("two"))], &Default::default());
+        // Cut the body inside the second row: the row count now overstates the rows.
+        let cut = full.slice(..full.len() - 2);
+        let (qr, _) = query_result(cut, None);
+        match qr.into_rows_result() {
+            Ok(rows) => {
+                let all: Vec<_> = rows.rows::<(i32, &str)>().unwrap().collect();
+                assert!(all.iter().any(|r| r.is_err()));
+            }
+            Err(IntoRowsResultError::ResultMetadataLazyDeserializationError(_)) => {}
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+}

@@ -292,3 +292,6 @@ macro_rules! impl_statement_config_getters {
     };
 }
 pub(crate) use impl_statement_config_getters;
+
+#[cfg(test)]
+mod tests;
