@@ -10,4 +10,10 @@ impl NodeConnectionPool {
     pub(crate) fn is_connected(&self) -> bool {
         false
     }
+
+    /// How the node maps tokens to shards, as its connections reported it.
+    #[allow(dead_code)]
+    pub(crate) fn sharder(&self) -> Option<crate::routing::Sharder> {
+        None
+    }
 }
