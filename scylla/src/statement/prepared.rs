@@ -25,12 +25,14 @@ use scylla_cql::serialize::row::{RowSerializationContext, SerializeRow, Serializ
 use super::bound::BoundStatement;
 use super::unprepared::Statement;
 use super::{
-    PageSize, StatementConfig, impl_statement_config_getters, impl_statement_config_setters,
+    Consistency, PageSize, SerialConsistency, StatementConfig, impl_statement_config_getters,
+    impl_statement_config_setters,
 };
 use crate::errors::{BadQuery, ExecutionError};
+use crate::policies::load_balancing::RoutingInfo;
 use crate::response::query_result::ColumnSpecs;
-use crate::routing::Token;
 use crate::routing::partitioner::{Partitioner, PartitionerHasher, PartitionerName};
+use crate::routing::{NodeLocationPreference, Token};
 
 /// Computing a prepared statement's partition key failed.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
@@ -464,6 +466,26 @@ impl PreparedStatement {
     ) -> Result<Option<Token>, PartitionKeyError> {
         let values = self.serialize_values(values)?;
         self.calculate_token_untyped(&values)
+    }
+
+    /// What the load-balancing policy needs to route a request of this statement:
+    /// `token` (from [`calculate_token_untyped`](Self::calculate_token_untyped)),
+    /// the table, the LWT mark, and the given consistencies and location preference.
+    pub(crate) fn routing_info<'a>(
+        &'a self,
+        consistency: Consistency,
+        serial_consistency: Option<SerialConsistency>,
+        token: Option<Token>,
+        node_location_preference: &'a NodeLocationPreference,
+    ) -> RoutingInfo<'a> {
+        RoutingInfo {
+            consistency,
+            serial_consistency,
+            token,
+            table: self.get_table_spec(),
+            is_confirmed_lwt: self.is_confirmed_lwt(),
+            node_location_preference,
+        }
     }
 
     impl_statement_config_setters!(config);

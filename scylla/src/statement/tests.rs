@@ -545,3 +545,82 @@ fn batch_defaults_statements_and_wire_form() {
         matches!(counter.statements[0], BatchStatement::Query(ref s) if s.contents.starts_with("UPDATE"))
     );
 }
+
+#[test]
+fn tokens_match_cassandra() {
+    // Token values Cassandra computes for `int` partition keys 1, 2 and 3
+    // (`SELECT token(k) ...`), and for the text key 'a'.
+    let p = prepared(vec![col("k", NativeType::Int)], &[(0, 0)]);
+    for (k, expected) in [
+        (1i32, -4_069_959_284_402_364_209i64),
+        (2, -3_248_873_570_005_575_792),
+        (3, 9_010_454_139_840_013_625),
+    ] {
+        assert_eq!(
+            p.calculate_token(&(k,)).unwrap().unwrap().value(),
+            expected,
+            "k = {k}"
+        );
+    }
+    let t = prepared(vec![col("k", NativeType::Text)], &[(0, 0)]);
+    assert_eq!(
+        t.calculate_token(&("a",)).unwrap().unwrap().value(),
+        murmur3(b"a")
+    );
+}
+
+#[test]
+fn tokens_agree_with_the_cluster_state_computation() {
+    // Markers (v, b, a); key (a, b). The cluster state hashes key values given in key
+    // order; both must give the same token, nulls included.
+    let p = prepared(
+        vec![
+            col("v", NativeType::Int),
+            col("b", NativeType::Text),
+            col("a", NativeType::BigInt),
+        ],
+        &[(2, 0), (1, 1)],
+    );
+    for (a, b) in [
+        (Some(10i64), Some("bee")),
+        (None, Some("x")),
+        (Some(-1), None),
+    ] {
+        let token = p.calculate_token(&(0i32, b, a)).unwrap().unwrap();
+        let mut key = SerializedValues::new();
+        key.add_value(&a, &ColumnType::Native(NativeType::BigInt))
+            .unwrap();
+        key.add_value(&b, &ColumnType::Native(NativeType::Text))
+            .unwrap();
+        let expected = crate::routing::partitioner::calculate_token_for_partition_key(
+            &key,
+            &PartitionerName::Murmur3,
+        )
+        .unwrap();
+        assert_eq!(token, expected, "a = {a:?}, b = {b:?}");
+    }
+}
+
+#[test]
+fn cdc_partitioner_and_routing_info() {
+    let mut p = prepared(vec![col("k", NativeType::BigInt)], &[(0, 0)]);
+    p.set_partitioner_name(PartitionerName::CDC);
+    assert_eq!(p.get_partitioner_name(), &PartitionerName::CDC);
+    let token = p.calculate_token(&(12345i64,)).unwrap().unwrap();
+    assert_eq!(
+        token,
+        crate::routing::partitioner::CDCPartitioner.hash_one(&12345i64.to_be_bytes())
+    );
+    let pref = crate::routing::NodeLocationPreference::Any;
+    let info = p.routing_info(
+        Consistency::One,
+        Some(SerialConsistency::Serial),
+        Some(token),
+        &pref,
+    );
+    assert_eq!(info.consistency, Consistency::One);
+    assert_eq!(info.serial_consistency, Some(SerialConsistency::Serial));
+    assert_eq!(info.token, Some(token));
+    assert_eq!(info.table, Some(&TableSpec::borrowed("ks", "t")));
+    assert!(!info.is_confirmed_lwt);
+}
