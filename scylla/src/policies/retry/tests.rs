@@ -11,6 +11,10 @@ use crate::statement::Consistency;
 
 use RetryDecision::{DontRetry, IgnoreWriteError, RetryNextTarget, RetrySameTarget};
 
+/// The decisions of a fresh session and then of the same session for the same error,
+/// for a non-idempotent and for an idempotent statement.
+type Expected = [(RetryDecision, RetryDecision); 2];
+
 fn db(e: DbError) -> RequestAttemptError {
     RequestAttemptError::DbError(e, "reason".to_owned())
 }
@@ -146,7 +150,7 @@ fn fallthrough_never_retries() {
 fn default_policy_table() {
     let policy = DefaultRetryPolicy::new();
     // (error, decision for non-idempotent (first, second), for idempotent (first, second))
-    let table: Vec<(RequestAttemptError, [(RetryDecision, RetryDecision); 2])> = vec![
+    let table: Vec<(RequestAttemptError, Expected)> = vec![
         (
             broken(),
             [
@@ -275,11 +279,7 @@ fn downgrading_policy_table() {
     let policy = DowngradingConsistencyRetryPolicy::new();
     let q = Consistency::Quorum;
     let same = |c| RetrySameTarget(Some(c));
-    let table: Vec<(
-        RequestAttemptError,
-        Consistency,
-        [(RetryDecision, RetryDecision); 2],
-    )> = vec![
+    let table: Vec<(RequestAttemptError, Consistency, Expected)> = vec![
         // Node-level errors: as the default policy.
         (
             broken(),
