@@ -258,3 +258,245 @@ impl ClusterState {
         &self.locator
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use scylla_cql::frame::response::result::{ColumnType, NativeType};
+
+    use super::*;
+    use crate::cluster::NodeAddr;
+    use crate::cluster::metadata::{Column, ColumnKind, Strategy, Table};
+    use crate::cluster::test_utils::{host_id, id_of, keyspace, peer, simple};
+    use crate::errors::{KeyspaceStrategyError, KeyspacesMetadataError, MetadataError};
+    use crate::policies::host_filter::DcHostFilter;
+    use crate::routing::partitioner::{Murmur3Partitioner, Partitioner};
+
+    fn metadata(
+        peers: Vec<Peer>,
+        keyspaces: Vec<(&str, Result<Keyspace, MetadataError>)>,
+    ) -> Metadata {
+        Metadata {
+            peers,
+            keyspaces: keyspaces
+                .into_iter()
+                .map(|(n, k)| (n.to_owned(), k))
+                .collect(),
+            cluster_name: Some("c1".to_owned()),
+        }
+    }
+
+    fn build(
+        md: Metadata,
+        previous: Option<&ClusterState>,
+        filter: Option<&dyn HostFilter>,
+        created: &mut Vec<(u8, bool)>,
+    ) -> ClusterState {
+        ClusterState::new_with_node_factory(md, previous, filter, |peer, accepted| {
+            created.push((peer.host_id.as_u128() as u8, accepted));
+            let node = Node::new_for_test(
+                peer.host_id,
+                peer.address.into_inner(),
+                peer.datacenter.as_deref(),
+                peer.rack.as_deref(),
+                None,
+            );
+            if accepted {
+                node
+            } else {
+                Node::new_disabled_for_test(peer.host_id, peer.address.into_inner())
+            }
+        })
+    }
+
+    fn bad_keyspace() -> Result<Keyspace, MetadataError> {
+        Err(MetadataError::Keyspaces(KeyspacesMetadataError::Strategy {
+            keyspace: "ks".to_owned(),
+            error: KeyspaceStrategyError::MissingClassForStrategyDefinition,
+        }))
+    }
+
+    #[test]
+    fn nodes_are_reused_across_refreshes() {
+        let mut created = Vec::new();
+        let first = build(
+            metadata(
+                vec![
+                    peer(1, Some("dc1"), Some("r1"), &[0]),
+                    peer(2, Some("dc1"), Some("r1"), &[100]),
+                    peer(3, Some("dc1"), Some("r1"), &[200]),
+                ],
+                vec![("ks", Ok(keyspace(simple(2))))],
+            ),
+            None,
+            None,
+            &mut created,
+        );
+        assert_eq!(created, [(1, true), (2, true), (3, true)]);
+        assert_eq!(first.cluster_name(), "c1");
+        assert_eq!(first.get_nodes_info().len(), 3);
+
+        // Node 1 unchanged, node 2 moved rack, node 3 changed address, node 4 is new.
+        let mut moved = peer(3, Some("dc1"), Some("r1"), &[200]);
+        moved.address = NodeAddr::Translatable("10.9.9.9:9042".parse().unwrap());
+        created.clear();
+        let mut md = metadata(
+            vec![
+                peer(1, Some("dc1"), Some("r1"), &[0, 50]),
+                peer(2, Some("dc1"), Some("r2"), &[100]),
+                moved,
+                peer(4, Some("dc1"), Some("r1"), &[300]),
+            ],
+            vec![("ks", bad_keyspace())],
+        );
+        md.cluster_name = None;
+        let second = build(md, Some(&first), None, &mut created);
+        assert_eq!(created, [(3, true), (4, true)]);
+        let n = |s: &ClusterState, i: u8| Arc::clone(s.get_node_by_host_id(host_id(i)).unwrap());
+        assert!(Arc::ptr_eq(&n(&first, 1), &n(&second, 1)));
+        assert!(!Arc::ptr_eq(&n(&first, 2), &n(&second, 2)));
+        assert_eq!(n(&second, 2).rack.as_deref(), Some("r2"));
+        assert!(!Arc::ptr_eq(&n(&first, 3), &n(&second, 3)));
+        // Tokens come from the new metadata even for a reused node.
+        assert_eq!(second.replica_locator().ring().len(), 5);
+        // The keyspace that failed to parse keeps its previous version.
+        assert_eq!(second.get_keyspace("ks").unwrap().strategy, simple(2));
+        // So does the cluster name.
+        assert_eq!(second.cluster_name(), "c1");
+        // Without a previous version, a failed keyspace is left out.
+        let third = build(
+            metadata(
+                vec![peer(1, None, None, &[0])],
+                vec![("ks", bad_keyspace())],
+            ),
+            None,
+            None,
+            &mut created,
+        );
+        assert!(third.get_keyspace("ks").is_none());
+        assert_eq!(third.keyspaces_iter().count(), 0);
+    }
+
+    #[test]
+    fn host_filter_disables_nodes() {
+        let mut created = Vec::new();
+        let filter = DcHostFilter::new("dc1".to_owned());
+        let state = build(
+            metadata(
+                vec![
+                    peer(1, Some("dc1"), None, &[0]),
+                    peer(2, Some("dc2"), None, &[100]),
+                    // A duplicate host id is ignored.
+                    peer(1, Some("dc2"), None, &[200]),
+                ],
+                vec![],
+            ),
+            None,
+            Some(&filter),
+            &mut created,
+        );
+        assert_eq!(created, [(1, true), (2, false)]);
+        let nodes: Vec<(u8, bool)> = state
+            .get_nodes_info()
+            .iter()
+            .map(|n| (id_of(n), n.is_enabled()))
+            .collect();
+        assert_eq!(nodes, [(1, true), (2, false)]);
+        // Disabled nodes stay in the ring.
+        assert_eq!(state.replica_locator().ring().len(), 2);
+    }
+
+    fn table_ks() -> Keyspace {
+        let mut ks = keyspace(simple(1));
+        let mut t = Table::default();
+        t.columns.insert(
+            "a".to_owned(),
+            Column {
+                typ: ColumnType::Native(NativeType::Int),
+                kind: ColumnKind::PartitionKey,
+            },
+        );
+        t.columns.insert(
+            "b".to_owned(),
+            Column {
+                typ: ColumnType::Native(NativeType::Text),
+                kind: ColumnKind::PartitionKey,
+            },
+        );
+        t.partition_key = vec!["a".to_owned(), "b".to_owned()];
+        ks.tables.insert("t".to_owned(), t);
+        let mut single = Table::default();
+        single.columns.insert(
+            "k".to_owned(),
+            Column {
+                typ: ColumnType::Native(NativeType::BigInt),
+                kind: ColumnKind::PartitionKey,
+            },
+        );
+        single.partition_key = vec!["k".to_owned()];
+        ks.tables.insert("single".to_owned(), single.clone());
+        single.partitioner = Some("com.scylladb.dht.CDCPartitioner".to_owned());
+        ks.tables.insert("cdc".to_owned(), single);
+        ks
+    }
+
+    #[test]
+    fn compute_token_and_endpoints() {
+        let state = build(
+            metadata(
+                vec![
+                    peer(1, None, None, &[i64::MIN + 1]),
+                    peer(2, None, None, &[0]),
+                ],
+                vec![("ks", Ok(table_ks()))],
+            ),
+            None,
+            None,
+            &mut Vec::new(),
+        );
+        let composite = [0, 4, 0, 0, 0, 7, 0, 0, 2, b'a', b'b', 0];
+        let expected = Murmur3Partitioner.hash_one(&composite);
+        let token = state.compute_token("ks", "t", &(7i32, "ab")).unwrap();
+        assert_eq!(token, expected);
+        let endpoints = state.get_endpoints("ks", "t", &(7i32, "ab")).unwrap();
+        let owner = if expected.value() <= i64::MIN + 1 || expected.value() > 0 {
+            1
+        } else {
+            2
+        };
+        assert_eq!(endpoints.len(), 1);
+        assert_eq!(id_of(&endpoints[0].0), owner);
+
+        assert_eq!(
+            state.compute_token("ks", "single", &(5i64,)).unwrap(),
+            Murmur3Partitioner.hash_one(&5i64.to_be_bytes())
+        );
+        // A CDC table's key is not 16 bytes: the minimum token.
+        assert_eq!(
+            state.compute_token("ks", "cdc", &(5i64,)).unwrap(),
+            Token::new(i64::MIN)
+        );
+
+        assert!(matches!(
+            state.compute_token("ks", "nope", &(1i32,)),
+            Err(ClusterStateTokenError::UnknownTable { keyspace, table }) if keyspace == "ks" && table == "nope"
+        ));
+        assert!(matches!(
+            state.compute_token("nope", "t", &(1i32,)),
+            Err(ClusterStateTokenError::UnknownTable { .. })
+        ));
+        // Wrong value types or count: a serialization error.
+        assert!(matches!(
+            state.compute_token("ks", "t", &(1i32,)),
+            Err(ClusterStateTokenError::Serialization(_))
+        ));
+        assert!(matches!(
+            state.compute_token("ks", "t", &("x", "y")),
+            Err(ClusterStateTokenError::Serialization(_))
+        ));
+        let _ = format!("{state:?}");
+        let _: HashMap<&str, &Keyspace> = state.keyspaces_iter().collect();
+        let _ = Strategy::LocalStrategy;
+    }
+}

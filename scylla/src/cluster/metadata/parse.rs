@@ -710,3 +710,7 @@ pub(crate) fn parse_keyspaces(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;
