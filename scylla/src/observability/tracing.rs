@@ -20,7 +20,7 @@ pub(crate) const TRACES_EVENTS_QUERY_STR: &str = "SELECT event_id, activity, sou
 
 /// A tracing session: a row of `system_traces.sessions` and its events.
 ///
-/// Rows of [`TRACES_SESSION_QUERY_STR`] deserialize into it (columns matched by
+/// Rows of `system_traces.sessions` deserialize into it (columns matched by
 /// name); [`events`](Self::events) is filled separately.
 #[derive(Debug, Clone, PartialEq, Eq, DeserializeRow)]
 #[scylla(crate = crate)]
