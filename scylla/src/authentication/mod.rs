@@ -86,7 +86,10 @@ impl AuthenticatorProvider for PlainTextAuthenticator {
         &self,
         _authenticator_name: &str,
     ) -> Result<(Option<Vec<u8>>, Box<dyn AuthenticatorSession>), AuthError> {
-        Ok((Some(self.initial_token()), Box::new(PlainTextAuthenticatorSession)))
+        Ok((
+            Some(self.initial_token()),
+            Box::new(PlainTextAuthenticatorSession),
+        ))
     }
 }
 
@@ -100,9 +103,11 @@ impl AuthenticatorSession for PlainTextAuthenticatorSession {
         &mut self,
         _token: Option<&[u8]>,
     ) -> Result<Option<Vec<u8>>, AuthError> {
-        Err("the node sent an authentication challenge, but plain text (SASL PLAIN) \
+        Err(
+            "the node sent an authentication challenge, but plain text (SASL PLAIN) \
              authentication sends all credentials in its initial response and expects none"
-            .to_owned())
+                .to_owned(),
+        )
     }
 
     async fn success(&mut self, _token: Option<&[u8]>) -> Result<(), AuthError> {

@@ -44,7 +44,9 @@ use crate::errors::{
 };
 use crate::network::tls::TlsContext;
 
-pub(crate) use router::{MAX_STREAMS, OrphanLimit};
+#[cfg(test)]
+pub(crate) use router::MAX_STREAMS;
+pub(crate) use router::OrphanLimit;
 use router::{RawResponse, Router, SendFrameError};
 
 /// How many events may wait in the channel returned by [`Connection::register`]
@@ -82,9 +84,10 @@ impl StartupIdentity {
         };
         put(
             startup_options::DRIVER_NAME,
-            self.driver_name
-                .as_deref()
-                .map_or(Cow::Borrowed(startup_options::DEFAULT_DRIVER_NAME), Cow::Borrowed),
+            self.driver_name.as_deref().map_or(
+                Cow::Borrowed(startup_options::DEFAULT_DRIVER_NAME),
+                Cow::Borrowed,
+            ),
         );
         put(
             startup_options::DRIVER_VERSION,
@@ -94,7 +97,10 @@ impl StartupIdentity {
         );
         for (key, value) in [
             (startup_options::APPLICATION_NAME, &self.application_name),
-            (startup_options::APPLICATION_VERSION, &self.application_version),
+            (
+                startup_options::APPLICATION_VERSION,
+                &self.application_version,
+            ),
             (startup_options::CLIENT_ID, &self.client_id),
         ] {
             if let Some(v) = value.as_deref() {
@@ -430,9 +436,12 @@ impl Connection {
         source_port: Option<u16>,
         config: &ConnectionConfig,
     ) -> Result<Connection, ConnectionError> {
-        tokio::time::timeout(config.connect_timeout, Self::open_untimed(addr, source_port, config))
-            .await
-            .map_err(|_| ConnectionError::ConnectTimeout)?
+        tokio::time::timeout(
+            config.connect_timeout,
+            Self::open_untimed(addr, source_port, config),
+        )
+        .await
+        .map_err(|_| ConnectionError::ConnectTimeout)?
     }
 
     async fn open_untimed(
@@ -525,7 +534,10 @@ impl Connection {
             None
         });
         self.host_id = supported.host_id().unwrap_or_else(|e| {
-            tracing::warn!("node {} sent an unusable host id: {e}", self.connect_address);
+            tracing::warn!(
+                "node {} sent an unusable host id: {e}",
+                self.connect_address
+            );
             None
         });
         let compression = config.compression.filter(|c| {
@@ -549,7 +561,10 @@ impl Connection {
             Cow::Borrowed(startup_options::DEFAULT_CQL_PROTOCOL_VERSION),
         );
         if let Some(c) = compression {
-            options.insert(Cow::Borrowed(startup_options::COMPRESSION), Cow::Borrowed(c.as_str()));
+            options.insert(
+                Cow::Borrowed(startup_options::COMPRESSION),
+                Cow::Borrowed(c.as_str()),
+            );
         }
         config.identity.add_startup_options(&mut options);
         features.add_startup_options(&mut options);
@@ -651,8 +666,9 @@ impl Connection {
         cached_metadata: Option<&Arc<ResultMetadata<'static>>>,
     ) -> Result<QueryResponse, RequestAttemptError> {
         let body = parse_response_body_extensions(raw.params.flags, self.compression, raw.body)?;
-        let response = Response::deserialize(&self.features, raw.opcode, body.body, cached_metadata)
-            .map_err(request_parse_error)?;
+        let response =
+            Response::deserialize(&self.features, raw.opcode, body.body, cached_metadata)
+                .map_err(request_parse_error)?;
         Ok(QueryResponse {
             response,
             tracing_id: body.trace_id,
@@ -668,7 +684,8 @@ impl Connection {
         tracing: bool,
         custom_payload: Option<&HashMap<String, Bytes>>,
     ) -> Result<QueryResponse, RequestAttemptError> {
-        self.send_request(query, tracing, custom_payload, None).await
+        self.send_request(query, tracing, custom_payload, None)
+            .await
     }
 
     /// Sends EXECUTE. Set `execute.result_metadata_id` only when
@@ -697,7 +714,8 @@ impl Connection {
         S: Clone,
         V: RawBatchValues,
     {
-        self.send_request(batch, tracing, custom_payload, None).await
+        self.send_request(batch, tracing, custom_payload, None)
+            .await
     }
 
     /// Sends PREPARE and returns the prepared statement, or the node's error.

@@ -7,7 +7,7 @@
 //! commands in the statement text (see [`default_handler`]). It counts the reads that
 //! returned client data, so tests can check how many writes the client made.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -106,7 +106,10 @@ fn reply_to_statement(s: &str) -> Reply {
     if let Some(rest) = s.strip_prefix("sleep:") {
         let (ms, rest) = rest.split_once(':').unwrap_or((rest, ""));
         let ms: u64 = ms.parse().unwrap_or(0);
-        return Reply::Delayed(Duration::from_millis(ms), Box::new(reply_to_statement(rest)));
+        return Reply::Delayed(
+            Duration::from_millis(ms),
+            Box::new(reply_to_statement(rest)),
+        );
     }
     if s.starts_with("noreply:") {
         return Reply::Ignore;
@@ -214,6 +217,8 @@ struct ServerState {
     connections: Mutex<Vec<LiveConnection>>,
     next_id: AtomicUsize,
     round_robin: AtomicUsize,
+    /// Shards for the next connections to the regular port (then round robin).
+    regular_port_script: Mutex<VecDeque<u16>>,
     reads: AtomicU64,
     answer_options: AtomicBool,
     requests: AtomicU64,
@@ -238,11 +243,13 @@ impl Drop for TestServer {
 
 impl TestServer {
     pub(crate) async fn start(config: ServerConfig) -> TestServer {
-        Self::start_on("127.0.0.1", config).await
+        Self::start_at("127.0.0.1:0".parse().unwrap(), config).await
     }
 
-    pub(crate) async fn start_on(ip: &str, config: ServerConfig) -> TestServer {
-        let listener = TcpListener::bind((ip, 0)).await.unwrap();
+    /// A server listening on `addr` (port 0: any free port).
+    pub(crate) async fn start_at(addr: SocketAddr, config: ServerConfig) -> TestServer {
+        let ip = addr.ip();
+        let listener = TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut shard_aware_listener = None;
         let mut shard_aware_addr = None;
@@ -264,6 +271,7 @@ impl TestServer {
             connections: Mutex::new(Vec::new()),
             next_id: AtomicUsize::new(0),
             round_robin: AtomicUsize::new(0),
+            regular_port_script: Mutex::new(VecDeque::new()),
             reads: AtomicU64::new(0),
             answer_options: AtomicBool::new(true),
             requests: AtomicU64::new(0),
@@ -328,6 +336,12 @@ impl TestServer {
     /// The number of requests received, on all connections.
     pub(crate) fn requests(&self) -> u64 {
         self.state.requests.load(Ordering::SeqCst)
+    }
+
+    /// The shards the next connections to the regular port land on, in order
+    /// (round robin after them).
+    pub(crate) fn set_regular_port_shards(&self, shards: Vec<u16>) {
+        *self.state.regular_port_script.lock().unwrap() = shards.into();
     }
 
     /// Whether OPTIONS gets an answer (keepalives are OPTIONS).
@@ -443,6 +457,8 @@ async fn serve(
     let shard = state.config.sharding.map(|s| {
         if shard_aware {
             peer.port() % s.nr_shards
+        } else if let Some(shard) = state.regular_port_script.lock().unwrap().pop_front() {
+            shard
         } else {
             (state.round_robin.fetch_add(1, Ordering::SeqCst) % s.nr_shards as usize) as u16
         }
@@ -495,7 +511,8 @@ async fn serve(
                 with_conn(&state, id, |c| c.info.compressed_requests += 1);
             }
             let mut buf: &[u8] = &body.body;
-            let Ok(request) = AnyRequest::deserialize(&mut buf, opcode, &ProtocolFeatures::default())
+            let Ok(request) =
+                AnyRequest::deserialize(&mut buf, opcode, &ProtocolFeatures::default())
             else {
                 return;
             };
@@ -617,7 +634,8 @@ fn send_reply(
                 warnings: &warnings,
                 custom_payload: custom_payload.as_ref(),
             };
-            out.send(encode(stream, &response, &ext, compression)).is_ok()
+            out.send(encode(stream, &response, &ext, compression))
+                .is_ok()
         }
         Reply::Delayed(delay, reply) => {
             let out = out.clone();

@@ -148,8 +148,7 @@ mod openssl_backend {
     use openssl::error::ErrorStack;
     use openssl::ex_data::Index;
     use openssl::ssl::{
-        Ssl, SslConnectorBuilder, SslContext, SslContextBuilder, SslSession,
-        SslSessionCacheMode,
+        Ssl, SslConnectorBuilder, SslContext, SslContextBuilder, SslSession, SslSessionCacheMode,
     };
     use tokio::net::TcpStream;
 

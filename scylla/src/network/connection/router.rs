@@ -349,10 +349,12 @@ impl Router {
                 table
                     .slots
                     .iter_mut()
-                    .filter_map(|slot| match std::mem::replace(&mut slot.state, SlotState::Free) {
-                        SlotState::Waiting(sender) => Some(sender),
-                        _ => None,
-                    })
+                    .filter_map(
+                        |slot| match std::mem::replace(&mut slot.state, SlotState::Free) {
+                            SlotState::Waiting(sender) => Some(sender),
+                            _ => None,
+                        },
+                    )
                     .collect()
             }
         };
@@ -560,9 +562,7 @@ async fn writer_task<W: AsyncWrite + Unpin>(
             }
             match coalescing {
                 None => {}
-                Some(WriteCoalescingDelay::SmallNondeterministic) => {
-                    tokio::task::yield_now().await
-                }
+                Some(WriteCoalescingDelay::SmallNondeterministic) => tokio::task::yield_now().await,
                 Some(WriteCoalescingDelay::Milliseconds(ms)) => {
                     tokio::time::sleep(Duration::from_millis(ms.get())).await
                 }
@@ -639,7 +639,9 @@ mod tests {
     #[test]
     fn allocates_lowest_free_id_and_reuses_released_ones() {
         let mut table = StreamTable::new();
-        let ids: Vec<i16> = (0..130).map(|_| table.allocate(sender()).unwrap().0).collect();
+        let ids: Vec<i16> = (0..130)
+            .map(|_| table.allocate(sender()).unwrap().0)
+            .collect();
         assert_eq!(ids, (0..130).collect::<Vec<_>>());
         assert!(matches!(table.complete(65), Completion::Deliver(_)));
         assert!(matches!(table.complete(3), Completion::Deliver(_)));

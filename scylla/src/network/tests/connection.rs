@@ -14,7 +14,9 @@ use scylla_cql::frame::server_event_type::EventTypeV2;
 use uuid::Uuid;
 
 use super::{connect, echo, send, test_config};
-use crate::authentication::{AuthError, AuthenticatorProvider, AuthenticatorSession, PlainTextAuthenticator};
+use crate::authentication::{
+    AuthError, AuthenticatorProvider, AuthenticatorSession, PlainTextAuthenticator,
+};
 use crate::errors::{
     BadKeyspaceName, BrokenConnectionErrorKind, ConnectionError, ConnectionSetupRequestErrorKind,
     CqlRequestKind, DbError, RequestAttemptError, UseKeyspaceError,
@@ -91,7 +93,11 @@ async fn compression_not_offered_is_not_used() {
     let conn = connect(&server, &config).await;
     assert_eq!(conn.get_compression(), None);
     assert_eq!(echo(&conn, "x").await.unwrap(), "x");
-    assert!(!server.connections()[0].startup_options.contains_key("COMPRESSION"));
+    assert!(
+        !server.connections()[0]
+            .startup_options
+            .contains_key("COMPRESSION")
+    );
 }
 
 #[tokio::test]
@@ -127,7 +133,10 @@ async fn scylla_extensions_sharding_and_host_id_are_negotiated() {
     let sharding = conn.get_shard_info().unwrap();
     assert_eq!(sharding.nr_shards.get(), 4);
     assert_eq!(sharding.msb_ignore, 12);
-    assert_eq!(sharding.shard_aware_port, server.shard_aware_addr.map(|a| a.port()));
+    assert_eq!(
+        sharding.shard_aware_port,
+        server.shard_aware_addr.map(|a| a.port())
+    );
     assert_eq!(conn.shard(), server.connections()[0].shard);
 
     let options = &server.connections()[0].startup_options;
@@ -175,7 +184,9 @@ fn auth_server_config(challenge: bool) -> ServerConfig {
     }
 }
 
-fn with_auth(provider: Arc<dyn AuthenticatorProvider>) -> crate::network::connection::ConnectionConfig {
+fn with_auth(
+    provider: Arc<dyn AuthenticatorProvider>,
+) -> crate::network::connection::ConnectionConfig {
     crate::network::connection::ConnectionConfig {
         authenticator: Some(provider),
         ..test_config()
@@ -200,7 +211,9 @@ async fn wrong_password_is_an_authentication_error() {
         "cassandra".to_owned(),
         "wrong".to_owned(),
     )));
-    let err = Connection::open(server.addr, None, &config).await.unwrap_err();
+    let err = Connection::open(server.addr, None, &config)
+        .await
+        .unwrap_err();
     let ConnectionError::ConnectionSetupRequestError(e) = err else {
         panic!("unexpected error {err:?}");
     };
@@ -292,7 +305,9 @@ async fn plain_text_refuses_challenges() {
         "cassandra".to_owned(),
         "secret".to_owned(),
     )));
-    let err = Connection::open(server.addr, None, &config).await.unwrap_err();
+    let err = Connection::open(server.addr, None, &config)
+        .await
+        .unwrap_err();
     let ConnectionError::ConnectionSetupRequestError(e) = err else {
         panic!("unexpected error {err:?}");
     };
@@ -319,19 +334,19 @@ async fn node_errors_are_db_errors() {
 #[tokio::test]
 async fn prepare_returns_the_prepared_statement() {
     use scylla_cql::frame::response::result::{PreparedMetadata, ResultMetadata};
-    let handler: crate::network::test_server::Handler = Arc::new(|req| {
-        match req.opcode {
-            scylla_cql::frame::request::RequestOpcode::Prepare => {
-                assert_eq!(req.statement.as_deref(), Some("SELECT 1"));
-                Reply::response(Response::Result(result::Result::Prepared(result::Prepared {
+    let handler: crate::network::test_server::Handler = Arc::new(|req| match req.opcode {
+        scylla_cql::frame::request::RequestOpcode::Prepare => {
+            assert_eq!(req.statement.as_deref(), Some("SELECT 1"));
+            Reply::response(Response::Result(result::Result::Prepared(
+                result::Prepared {
                     id: bytes::Bytes::from_static(b"id-1"),
                     prepared_metadata: PreparedMetadata::default(),
                     result_metadata: ResultMetadata::mock_empty(),
                     result_metadata_id: None,
-                })))
-            }
-            _ => default_handler()(req),
+                },
+            )))
         }
+        _ => default_handler()(req),
     });
     let server = TestServer::start(ServerConfig {
         handler,
@@ -372,7 +387,10 @@ async fn use_keyspace_checks_the_answer() {
     );
     assert_eq!(
         VerifiedKeyspaceName::new("bad name".to_owned(), false),
-        Err(BadKeyspaceName::IllegalCharacter("bad name".to_owned(), ' '))
+        Err(BadKeyspaceName::IllegalCharacter(
+            "bad name".to_owned(),
+            ' '
+        ))
     );
 }
 
@@ -428,7 +446,9 @@ async fn connect_timeout_covers_the_handshake() {
         connect_timeout: Duration::from_millis(200),
         ..test_config()
     };
-    let err = Connection::open(server.addr, None, &config).await.unwrap_err();
+    let err = Connection::open(server.addr, None, &config)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ConnectionError::ConnectTimeout), "{err:?}");
 }
 

@@ -2,6 +2,7 @@
 
 mod connection;
 mod multiplexer;
+mod pool;
 #[cfg(any(feature = "rustls-023", feature = "openssl-010"))]
 mod tls;
 
@@ -34,7 +35,10 @@ pub(super) fn query(text: &str) -> Query<'_> {
     }
 }
 
-pub(super) async fn send(conn: &Connection, text: &str) -> Result<QueryResponse, RequestAttemptError> {
+pub(super) async fn send(
+    conn: &Connection,
+    text: &str,
+) -> Result<QueryResponse, RequestAttemptError> {
     conn.query_raw(&query(text), false, None).await
 }
 

@@ -26,7 +26,9 @@ async fn concurrent_requests_get_their_own_responses() {
     let server = TestServer::start(ServerConfig::default()).await;
     let conn = connect(&server, &test_config()).await;
     // Later requests are answered first.
-    let texts: Vec<String> = (0..50).map(|i| format!("sleep:{}:r{i}", 100 - 2 * i)).collect();
+    let texts: Vec<String> = (0..50)
+        .map(|i| format!("sleep:{}:r{i}", 100 - 2 * i))
+        .collect();
     let results = join_all(texts.iter().map(|t| echo(&conn, t))).await;
     for (i, r) in results.into_iter().enumerate() {
         assert_eq!(r.unwrap(), format!("r{i}"));
@@ -38,11 +40,16 @@ async fn concurrent_requests_get_their_own_responses() {
 async fn all_stream_ids_can_be_used_and_then_run_out() {
     let server = TestServer::start(ServerConfig::default()).await;
     let conn = connect(&server, &test_config()).await;
-    let texts: Vec<String> = (0..MAX_STREAMS).map(|i| format!("sleep:500:s{i}")).collect();
+    let texts: Vec<String> = (0..MAX_STREAMS)
+        .map(|i| format!("sleep:500:s{i}"))
+        .collect();
     let all = join_all(texts.iter().map(|t| echo(&conn, t)));
     let extra = async {
         // Runs once all others have taken their ids.
-        wait_until("all stream ids are taken", || conn.streams_in_use() == MAX_STREAMS).await;
+        wait_until("all stream ids are taken", || {
+            conn.streams_in_use() == MAX_STREAMS
+        })
+        .await;
         echo(&conn, "one too many").await
     };
     let (results, extra) = tokio::join!(all, extra);
@@ -207,7 +214,10 @@ async fn server_closing_mid_request_breaks_the_connection() {
     let server = TestServer::start(ServerConfig::default()).await;
     let conn = connect(&server, &test_config()).await;
     let r = echo(&conn, "close:").await;
-    assert!(matches!(r, Err(RequestAttemptError::BrokenConnectionError(_))));
+    assert!(matches!(
+        r,
+        Err(RequestAttemptError::BrokenConnectionError(_))
+    ));
     assert!(conn.is_closed());
 }
 
@@ -265,7 +275,10 @@ async fn without_coalescing_requests_are_written_at_once() {
     let conn = connect(&server, &config).await;
     let before = conn.write_count();
     for i in 0..5 {
-        assert_eq!(echo(&conn, &format!("n{i}")).await.unwrap(), format!("n{i}"));
+        assert_eq!(
+            echo(&conn, &format!("n{i}")).await.unwrap(),
+            format!("n{i}")
+        );
     }
     assert_eq!(conn.write_count() - before, 5);
 }

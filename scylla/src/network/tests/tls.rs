@@ -59,7 +59,10 @@ mod rustls_backend {
             .unwrap();
         let big = "over tls ".repeat(5000);
         assert_eq!(echo(&conn, &big).await.unwrap(), big);
-        assert_eq!(server.connections()[0].startup_options["COMPRESSION"], "lz4");
+        assert_eq!(
+            server.connections()[0].startup_options["COMPRESSION"],
+            "lz4"
+        );
     }
 
     #[tokio::test]
@@ -72,7 +75,10 @@ mod rustls_backend {
             .await
             .unwrap_err();
         assert!(matches!(err, ConnectionError::IoError(_)), "{err:?}");
-        assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
+        assert!(
+            err.to_string().to_lowercase().contains("certificate"),
+            "{err}"
+        );
     }
 }
 
