@@ -850,4 +850,10 @@ mod tests {
         let per_shard = PoolSize::PerShard(std::num::NonZeroUsize::new(2).unwrap());
         assert_eq!(target_for_shard(per_shard, 4, 3), 2);
     }
+
+    /// How the node maps tokens to shards, as its connections reported it.
+    #[allow(dead_code)]
+    pub(crate) fn sharder(&self) -> Option<crate::routing::Sharder> {
+        None
+    }
 }

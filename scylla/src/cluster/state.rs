@@ -1,0 +1,260 @@
+//! A snapshot of the cluster: nodes, schema and the replica locator built from them.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use scylla_cql::frame::response::result::{ColumnSpec, TableSpec};
+use scylla_cql::serialize::row::{RowSerializationContext, SerializeRow, SerializedValues};
+use tracing::{debug, warn};
+use uuid::Uuid;
+
+use super::metadata::parse::Metadata;
+use super::metadata::{Keyspace, Peer};
+use super::node::{Node, NodeRef};
+use crate::errors::ClusterStateTokenError;
+use crate::network::connection_pool::NodeConnectionPool;
+use crate::policies::host_filter::HostFilter;
+use crate::routing::locator::ReplicaLocator;
+use crate::routing::partitioner::{PartitionerName, calculate_token_for_partition_key};
+use crate::routing::{Shard, Token};
+
+/// What the driver knows about the cluster at one moment: its nodes, its schema and
+/// where each token's replicas are. The session replaces it as a whole when topology
+/// or schema change; get the current one with `Session::get_cluster_state`.
+#[derive(Clone)]
+pub struct ClusterState {
+    /// Every node, in the order the metadata listed them.
+    all_nodes: Vec<Arc<Node>>,
+    /// The same nodes by host id.
+    known_peers: HashMap<Uuid, Arc<Node>>,
+    keyspaces: HashMap<String, Keyspace>,
+    locator: ReplicaLocator,
+    cluster_name: String,
+}
+
+impl fmt::Debug for ClusterState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut keyspaces: Vec<&String> = self.keyspaces.keys().collect();
+        keyspaces.sort();
+        f.debug_struct("ClusterState")
+            .field("cluster_name", &self.cluster_name)
+            .field("nodes", &self.all_nodes)
+            .field("keyspaces", &keyspaces)
+            .field("locator", &self.locator)
+            .finish()
+    }
+}
+
+impl ClusterState {
+    /// Builds the state from freshly read `metadata`.
+    ///
+    /// A node of `previous` whose host id, address, datacenter and rack are unchanged
+    /// is kept as is (the same `Arc`, with its connection pool). A node whose only
+    /// change is its datacenter or rack keeps its pool in a new `Node`. Other nodes
+    /// are new: `make_pool` opens the pool of each one the host filter accepts
+    /// (rejected ones are disabled and get none).
+    ///
+    /// A keyspace whose metadata failed to parse keeps its version from `previous`
+    /// if there is one (and a warning is logged); otherwise it is left out.
+    /// `metadata.keyspaces` must hold every keyspace (the caller merges a partial
+    /// fetch with [`ClusterState::keyspaces`] of the previous state).
+    pub(crate) fn new(
+        metadata: Metadata,
+        previous: Option<&ClusterState>,
+        host_filter: Option<&dyn HostFilter>,
+        mut make_pool: impl FnMut(&Peer) -> Arc<NodeConnectionPool>,
+    ) -> ClusterState {
+        Self::new_with_node_factory(metadata, previous, host_filter, |peer, accepted| {
+            Node::new(peer, accepted.then(|| make_pool(peer)))
+        })
+    }
+
+    /// [`ClusterState::new`] with the creation of new nodes left to `new_node`,
+    /// given the peer and whether the host filter accepted it.
+    pub(crate) fn new_with_node_factory(
+        metadata: Metadata,
+        previous: Option<&ClusterState>,
+        host_filter: Option<&dyn HostFilter>,
+        mut new_node: impl FnMut(&Peer, bool) -> Node,
+    ) -> ClusterState {
+        let Metadata {
+            peers,
+            keyspaces: fetched_keyspaces,
+            cluster_name,
+        } = metadata;
+
+        let mut all_nodes: Vec<Arc<Node>> = Vec::with_capacity(peers.len());
+        let mut known_peers: HashMap<Uuid, Arc<Node>> = HashMap::with_capacity(peers.len());
+        let mut ring: Vec<(Token, Arc<Node>)> = Vec::new();
+
+        for peer in &peers {
+            if known_peers.contains_key(&peer.host_id) {
+                warn!(
+                    host_id = %peer.host_id,
+                    address = %peer.address,
+                    "two peers share a host id; ignoring the second"
+                );
+                continue;
+            }
+            let accepted = host_filter.is_none_or(|filter| filter.accept(peer));
+            let old = previous.and_then(|p| p.known_peers.get(&peer.host_id));
+            let node = match old {
+                Some(old) if old.matches_peer(peer) => Arc::clone(old),
+                Some(old) if old.address == peer.address && old.is_enabled() == accepted => {
+                    debug!(
+                        host_id = %peer.host_id,
+                        "node changed datacenter or rack; keeping its connections"
+                    );
+                    Arc::new(old.with_location_of(peer))
+                }
+                _ => Arc::new(new_node(peer, accepted)),
+            };
+            for token in &peer.tokens {
+                ring.push((*token, Arc::clone(&node)));
+            }
+            known_peers.insert(peer.host_id, Arc::clone(&node));
+            all_nodes.push(node);
+        }
+
+        let mut keyspaces: HashMap<String, Keyspace> =
+            HashMap::with_capacity(fetched_keyspaces.len());
+        for (name, result) in fetched_keyspaces {
+            match result {
+                Ok(keyspace) => {
+                    keyspaces.insert(name, keyspace);
+                }
+                Err(error) => {
+                    let old = previous.and_then(|p| p.keyspaces.get(&name));
+                    warn!(
+                        keyspace = %name,
+                        %error,
+                        kept_previous = old.is_some(),
+                        "failed to read keyspace metadata"
+                    );
+                    if let Some(old) = old {
+                        keyspaces.insert(name, old.clone());
+                    }
+                }
+            }
+        }
+
+        let locator = ReplicaLocator::new(ring, keyspaces.values().map(|k| &k.strategy));
+        let cluster_name = cluster_name
+            .or_else(|| previous.map(|p| p.cluster_name.clone()))
+            .unwrap_or_default();
+
+        ClusterState {
+            all_nodes,
+            known_peers,
+            keyspaces,
+            locator,
+            cluster_name,
+        }
+    }
+
+    /// Every keyspace by name (for merging a partial schema fetch).
+    pub(crate) fn keyspaces(&self) -> &HashMap<String, Keyspace> {
+        &self.keyspaces
+    }
+
+    /// Every node by host id.
+    pub(crate) fn known_peers(&self) -> &HashMap<Uuid, Arc<Node>> {
+        &self.known_peers
+    }
+
+    /// Every node of the cluster.
+    pub fn get_nodes_info(&self) -> &[Arc<Node>] {
+        &self.all_nodes
+    }
+
+    /// The node with this host id.
+    pub fn get_node_by_host_id(&self, host_id: Uuid) -> Option<NodeRef<'_>> {
+        self.known_peers.get(&host_id)
+    }
+
+    /// The keyspace with this name.
+    pub fn get_keyspace(&self, keyspace: impl AsRef<str>) -> Option<&Keyspace> {
+        self.keyspaces.get(keyspace.as_ref())
+    }
+
+    /// Every keyspace, with its name.
+    pub fn keyspaces_iter(&self) -> impl Iterator<Item = (&str, &Keyspace)> {
+        self.keyspaces.iter().map(|(name, ks)| (name.as_str(), ks))
+    }
+
+    /// The cluster's name (`system.local.cluster_name`); empty if unknown.
+    pub fn cluster_name(&self) -> &str {
+        &self.cluster_name
+    }
+
+    /// The token of a partition key of table `keyspace.table`. `partition_key` holds
+    /// the values of the partition-key columns, in partition-key order.
+    pub fn compute_token(
+        &self,
+        keyspace: &str,
+        table: &str,
+        partition_key: &dyn SerializeRow,
+    ) -> Result<Token, ClusterStateTokenError> {
+        let unknown = || ClusterStateTokenError::UnknownTable {
+            keyspace: keyspace.to_owned(),
+            table: table.to_owned(),
+        };
+        let table_meta = self
+            .keyspaces
+            .get(keyspace)
+            .and_then(|ks| ks.tables.get(table))
+            .ok_or_else(unknown)?;
+
+        let table_spec = TableSpec::borrowed(keyspace, table);
+        let mut specs: Vec<ColumnSpec<'_>> = Vec::with_capacity(table_meta.partition_key.len());
+        for name in &table_meta.partition_key {
+            let column = table_meta.columns.get(name).ok_or_else(unknown)?;
+            specs.push(ColumnSpec::borrowed(
+                name,
+                column.typ.clone(),
+                table_spec.clone(),
+            ));
+        }
+        let ctx = RowSerializationContext::from_specs(&specs);
+        let values = SerializedValues::from_serializable(&ctx, partition_key)?;
+        let partitioner =
+            PartitionerName::from_table_partitioner(table_meta.partitioner.as_deref());
+        Ok(calculate_token_for_partition_key(&values, &partitioner)?)
+    }
+
+    /// The replicas (node and shard) of `token` in table `keyspace.table`; empty for
+    /// an unknown keyspace.
+    pub fn get_token_endpoints(
+        &self,
+        keyspace: &str,
+        table: &str,
+        token: Token,
+    ) -> Vec<(Arc<Node>, Shard)> {
+        let Some(ks) = self.keyspaces.get(keyspace) else {
+            return Vec::new();
+        };
+        let table_spec = TableSpec::borrowed(keyspace, table);
+        self.locator
+            .replicas_for_token(token, &ks.strategy, None, &table_spec)
+            .into_iter()
+            .map(|(node, shard)| (Arc::clone(node), shard))
+            .collect()
+    }
+
+    /// The replicas (node and shard) of a partition key of table `keyspace.table`.
+    pub fn get_endpoints(
+        &self,
+        keyspace: &str,
+        table: &str,
+        partition_key: &dyn SerializeRow,
+    ) -> Result<Vec<(Arc<Node>, Shard)>, ClusterStateTokenError> {
+        let token = self.compute_token(keyspace, table, partition_key)?;
+        Ok(self.get_token_endpoints(keyspace, table, token))
+    }
+
+    /// The replica locator of this state.
+    pub fn replica_locator(&self) -> &ReplicaLocator {
+        &self.locator
+    }
+}

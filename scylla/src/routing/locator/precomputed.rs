@@ -1,0 +1,172 @@
+//! Replica lists computed once per topology, for every ring position and every
+//! replication factor the keyspaces use, so that looking up the replicas of a token
+//! is a binary search and a slice.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::token_ring::TokenRing;
+use crate::cluster::Node;
+
+/// A ring of nodes with, for each node, where its tokens are. Lets a walk along the
+/// ring visit each node once (at its first token after the start) without
+/// allocating.
+#[derive(Debug, Clone)]
+pub(crate) struct RingIndex {
+    pub(crate) ring: TokenRing<Arc<Node>>,
+    /// For each ring position, the index of its node in `unique`.
+    node_index: Vec<u32>,
+    /// Every node of the ring once, in the order of their first token.
+    pub(crate) unique: Vec<Arc<Node>>,
+    /// For each node of `unique`, its ring positions, ascending.
+    positions: Vec<Vec<u32>>,
+}
+
+impl RingIndex {
+    pub(crate) fn new(ring: TokenRing<Arc<Node>>) -> Self {
+        let mut unique: Vec<Arc<Node>> = Vec::new();
+        let mut positions: Vec<Vec<u32>> = Vec::new();
+        let mut node_index = Vec::with_capacity(ring.len());
+        let mut index_by_id = std::collections::HashMap::new();
+        for (pos, (_, node)) in ring.iter().enumerate() {
+            let idx = *index_by_id.entry(node.host_id).or_insert_with(|| {
+                unique.push(Arc::clone(node));
+                positions.push(Vec::new());
+                unique.len() - 1
+            });
+            node_index.push(idx as u32);
+            if let Some(p) = positions.get_mut(idx) {
+                p.push(pos as u32);
+            }
+        }
+        RingIndex {
+            ring,
+            node_index,
+            unique,
+            positions,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ring.len()
+    }
+
+    /// Whether the node at ring position `pos` is there for the first time in a walk
+    /// that started at position `start`.
+    fn is_first_visit(&self, start: usize, pos: usize) -> bool {
+        let Some(&node) = self.node_index.get(pos) else {
+            return false;
+        };
+        let Some(ps) = self.positions.get(node as usize) else {
+            return false;
+        };
+        let i = ps.partition_point(|&p| (p as usize) < start);
+        let first = ps.get(i).or_else(|| ps.first());
+        first.is_some_and(|&p| p as usize == pos)
+    }
+
+    /// Every node once, clockwise from ring position `start`.
+    pub(crate) fn walk_unique(&self, start: usize) -> UniqueWalk<'_> {
+        UniqueWalk {
+            index: self,
+            start,
+            step: 0,
+        }
+    }
+}
+
+/// A walk along a [`RingIndex`] that yields each node once.
+#[derive(Debug, Clone)]
+pub(crate) struct UniqueWalk<'a> {
+    index: &'a RingIndex,
+    start: usize,
+    step: usize,
+}
+
+impl<'a> Iterator for UniqueWalk<'a> {
+    type Item = &'a Arc<Node>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let len = self.index.len();
+        while self.step < len {
+            let pos = (self.start + self.step) % len;
+            self.step += 1;
+            if self.index.is_first_visit(self.start, pos) {
+                return self.index.ring.get(pos).map(|(_, node)| node);
+            }
+        }
+        None
+    }
+}
+
+/// One replica list per ring position, stored back to back.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReplicaLists {
+    nodes: Vec<Arc<Node>>,
+    /// `starts[i]..starts[i + 1]` is the list of ring position `i`.
+    starts: Vec<usize>,
+}
+
+impl ReplicaLists {
+    /// The list of ring position `pos` (empty if out of range).
+    pub(crate) fn get(&self, pos: usize) -> &[Arc<Node>] {
+        match (self.starts.get(pos), self.starts.get(pos + 1)) {
+            (Some(&a), Some(&b)) => self.nodes.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    fn build(positions: usize, mut list_for: impl FnMut(usize, &mut Vec<Arc<Node>>)) -> Self {
+        let mut nodes = Vec::new();
+        let mut starts = Vec::with_capacity(positions + 1);
+        starts.push(0);
+        for pos in 0..positions {
+            list_for(pos, &mut nodes);
+            starts.push(nodes.len());
+        }
+        ReplicaLists { nodes, starts }
+    }
+
+    /// SimpleStrategy: for each position, the first `rf` distinct nodes clockwise.
+    pub(crate) fn simple(index: &RingIndex, rf: usize) -> Self {
+        Self::build(index.len(), |pos, out| {
+            out.extend(index.walk_unique(pos).take(rf).cloned());
+        })
+    }
+
+    /// NetworkTopologyStrategy within one datacenter (`index` is that datacenter's
+    /// ring): for each position, `rf` nodes clockwise, on distinct racks as long as
+    /// the racks left can still provide distinct racks for the replicas left.
+    ///
+    /// This is Cassandra's (and ScyllaDB's) placement: a node of a new rack is always
+    /// taken; a node of an already used rack only while the number of such repeats
+    /// stays within `rf - number of racks`. Nodes without a rack count as one rack.
+    pub(crate) fn network_topology(index: &RingIndex, rf: usize) -> Self {
+        let rack_count = index
+            .unique
+            .iter()
+            .map(|n| n.rack.as_deref())
+            .collect::<HashSet<_>>()
+            .len();
+        let wanted = rf.min(index.unique.len());
+        let mut used_racks: HashSet<Option<&str>> = HashSet::new();
+        Self::build(index.len(), |pos, out| {
+            used_racks.clear();
+            let mut left = wanted;
+            let mut acceptable_repeats = wanted as isize - rack_count as isize;
+            for node in index.walk_unique(pos) {
+                if left == 0 {
+                    break;
+                }
+                if used_racks.insert(node.rack.as_deref()) {
+                    out.push(Arc::clone(node));
+                    left -= 1;
+                } else if acceptable_repeats > 0 {
+                    out.push(Arc::clone(node));
+                    acceptable_repeats -= 1;
+                    left -= 1;
+                }
+            }
+        })
+    }
+}
