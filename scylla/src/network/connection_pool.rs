@@ -14,8 +14,6 @@
 //! lists: no lock, no allocation.
 
 use std::net::SocketAddr;
-use std::num::NonZeroU16;
-use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -28,11 +26,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::client::PoolSize;
 use crate::errors::{ConnectionError, ConnectionPoolError, RequestAttemptError, UseKeyspaceError};
 use crate::network::connection::{Connection, ConnectionConfig, VerifiedKeyspaceName};
-use crate::routing::{Shard, ShardCount};
-
-/// The default range of local ports for shard-aware connections (the IANA ephemeral
-/// ports).
-pub(crate) const DEFAULT_SHARD_AWARE_PORT_RANGE: RangeInclusive<u16> = 49152..=65535;
+use crate::routing::{Shard, ShardAwarePortRange, Sharder};
 
 /// How a pool is run (the per-node part of `SessionConfig`).
 #[derive(Debug, Clone)]
@@ -44,7 +38,7 @@ pub(crate) struct PoolConfig {
     /// Whether the node's shard-aware port may be used (`!disallow_shard_aware_port`).
     pub(crate) can_use_shard_aware_port: bool,
     /// The local ports shard-aware connections may come from.
-    pub(crate) shard_aware_local_port_range: RangeInclusive<u16>,
+    pub(crate) shard_aware_local_port_range: ShardAwarePortRange,
     /// The first wait before retrying after a failed connection attempt; doubles
     /// with every failure in a row.
     pub(crate) min_fill_backoff: Duration,
@@ -58,7 +52,7 @@ impl Default for PoolConfig {
             connection_config: ConnectionConfig::default(),
             pool_size: PoolSize::default(),
             can_use_shard_aware_port: true,
-            shard_aware_local_port_range: DEFAULT_SHARD_AWARE_PORT_RANGE,
+            shard_aware_local_port_range: ShardAwarePortRange::default(),
             min_fill_backoff: Duration::from_millis(50),
             max_fill_backoff: Duration::from_secs(10),
         }
@@ -84,15 +78,6 @@ pub(crate) enum PoolStatus {
     },
 }
 
-/// The node's sharding as seen by the pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PoolSharding {
-    /// `SCYLLA_NR_SHARDS`.
-    pub(crate) nr_shards: ShardCount,
-    /// `SCYLLA_SHARDING_IGNORE_MSB`.
-    pub(crate) msb_ignore: u8,
-}
-
 enum PoolConnections {
     Initializing,
     Broken {
@@ -100,7 +85,7 @@ enum PoolConnections {
     },
     /// One list per shard (one list in all for an unsharded node).
     Ready {
-        sharding: Option<PoolSharding>,
+        sharding: Option<Sharder>,
         per_shard: Vec<Vec<Arc<Connection>>>,
     },
 }
@@ -201,8 +186,9 @@ impl NodeConnectionPool {
         }
     }
 
-    /// The node's sharding, once a connection reported it (ScyllaDB only).
-    pub(crate) fn sharding(&self) -> Option<PoolSharding> {
+    /// How the node maps tokens to shards, once a connection reported it (ScyllaDB
+    /// only).
+    pub(crate) fn sharder(&self) -> Option<Sharder> {
         match &**self.shared.connections.load() {
             PoolConnections::Ready { sharding, .. } => *sharding,
             _ => None,
@@ -333,31 +319,6 @@ fn all_connections_broken() -> ConnectionPoolError {
     }
 }
 
-/// The local ports of `range` that a node with `nr_shards` shards maps to `shard`
-/// (`port % nr_shards == shard`), each once, starting from a random one.
-pub(crate) fn source_ports_for_shard(
-    range: &RangeInclusive<u16>,
-    nr_shards: NonZeroU16,
-    shard: u16,
-) -> impl Iterator<Item = u16> + use<> {
-    let n = u32::from(nr_shards.get());
-    let start = u32::from(*range.start());
-    let end = u32::from(*range.end());
-    let shard = u32::from(shard);
-    let first = start + (shard + n - start % n) % n;
-    let count = if shard >= n || first > end || start > end {
-        0
-    } else {
-        (end - first) / n + 1
-    };
-    let offset = if count > 0 {
-        rand::random_range(0..count)
-    } else {
-        0
-    };
-    (0..count).filter_map(move |k| u16::try_from(first + ((offset + k) % count) * n).ok())
-}
-
 /// The number of connections shard `shard` of `nr_shards` should get.
 fn target_for_shard(pool_size: PoolSize, nr_shards: usize, shard: usize) -> usize {
     match pool_size {
@@ -384,7 +345,7 @@ struct Refiller {
     shared: Arc<PoolShared>,
     status: watch::Sender<PoolStatus>,
     keyspace: Option<VerifiedKeyspaceName>,
-    sharding: Option<PoolSharding>,
+    sharding: Option<Sharder>,
     shard_aware_port: Option<u16>,
     shard_aware_port_usable: bool,
     /// Open connections, one list per shard (a single list for an unsharded node;
@@ -515,18 +476,18 @@ impl Refiller {
             self.use_shard_aware_port(),
             self.sharding,
         ) {
-            (Some(shard), Some(port), Some(sharding)) => Some((
+            (Some(shard), Some(port), Some(sharder)) => Some((
                 shard,
                 SocketAddr::new(endpoint.ip(), port),
-                sharding.nr_shards,
+                sharder,
                 self.config.shard_aware_local_port_range.clone(),
             )),
             _ => None,
         };
         self.pending.push(Box::pin(async move {
             let result = match &target {
-                Some((shard, addr, nr_shards, range)) => {
-                    open_shard_aware(*addr, *shard, *nr_shards, range, &config).await
+                Some((shard, addr, sharder, range)) => {
+                    open_shard_aware(*addr, *shard, sharder, range, &config).await
                 }
                 None => Connection::open(endpoint, None, &config).await,
             };
@@ -640,10 +601,9 @@ impl Refiller {
         shard_aware_target: Option<u16>,
         switch_to: Option<VerifiedKeyspaceName>,
     ) {
-        let info_sharding = conn.get_shard_info().map(|info| PoolSharding {
-            nr_shards: info.nr_shards,
-            msb_ignore: info.msb_ignore,
-        });
+        let info_sharding = conn
+            .get_shard_info()
+            .map(|info| Sharder::new(info.nr_shards, info.msb_ignore));
         if self.per_shard.is_empty() || info_sharding != self.sharding {
             if !self.per_shard.is_empty() {
                 tracing::info!(
@@ -800,11 +760,11 @@ async fn sleep_until_opt(at: Option<tokio::time::Instant>) {
 async fn open_shard_aware(
     addr: SocketAddr,
     shard: u16,
-    nr_shards: NonZeroU16,
-    range: &RangeInclusive<u16>,
+    sharder: &Sharder,
+    range: &ShardAwarePortRange,
     config: &ConnectionConfig,
 ) -> Result<Connection, ConnectionError> {
-    for port in source_ports_for_shard(range, nr_shards, shard) {
+    for port in sharder.iter_source_ports_for_shard_from_range(Shard::from(shard), range) {
         match Connection::open(addr, Some(port), config).await {
             Err(e) if e.is_address_unavailable_for_use() => continue,
             other => return other,
@@ -818,42 +778,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn source_ports_map_to_the_shard_and_cover_the_range() {
-        let nr = NonZeroU16::new(7).unwrap();
-        for shard in 0..7u16 {
-            let ports: Vec<u16> = source_ports_for_shard(&(49152..=65535), nr, shard).collect();
-            assert!(ports.iter().all(|p| p % 7 == shard));
-            let mut sorted = ports.clone();
-            sorted.sort_unstable();
-            sorted.dedup();
-            assert_eq!(sorted.len(), ports.len());
-            let expected = (49152u32..=65535)
-                .filter(|p| p % 7 == u32::from(shard))
-                .count();
-            assert_eq!(ports.len(), expected);
-        }
-        // A shard the node does not have, and a range too small for a shard.
-        assert_eq!(source_ports_for_shard(&(1000..=2000), nr, 7).count(), 0);
-        assert_eq!(source_ports_for_shard(&(1002..=1003), nr, 0).count(), 0);
-        assert_eq!(
-            source_ports_for_shard(&(65534..=65535), NonZeroU16::MIN, 0)
-                .collect::<std::collections::HashSet<_>>(),
-            [65534, 65535].into()
-        );
-    }
-
-    #[test]
     fn per_host_connections_are_spread_over_shards() {
         let size = PoolSize::PerHost(std::num::NonZeroUsize::new(10).unwrap());
         let spread: Vec<usize> = (0..4).map(|s| target_for_shard(size, 4, s)).collect();
         assert_eq!(spread, vec![3, 3, 2, 2]);
         let per_shard = PoolSize::PerShard(std::num::NonZeroUsize::new(2).unwrap());
         assert_eq!(target_for_shard(per_shard, 4, 3), 2);
-    }
-
-    /// How the node maps tokens to shards, as its connections reported it.
-    #[allow(dead_code)]
-    pub(crate) fn sharder(&self) -> Option<crate::routing::Sharder> {
-        None
     }
 }

@@ -90,9 +90,9 @@ async fn connections_are_placed_on_every_shard_through_the_shard_aware_port() {
     let pool = NodeConnectionPool::new(server.addr, pool_config(per_shard(2)), None);
     pool.wait_until_initialized().await;
     wait_until_full(&pool, 8).await;
-    let sharding = pool.sharding().unwrap();
-    assert_eq!(sharding.nr_shards.get(), 4);
-    assert_eq!(sharding.msb_ignore, 12);
+    let sharder = pool.sharder().unwrap();
+    assert_eq!(sharder.nr_shards.get(), 4);
+    assert_eq!(sharder.msb_ignore, 12);
     assert_eq!(shards_of(&pool, 4), vec![2, 2, 2, 2]);
     assert!(pool.is_connected());
 
@@ -116,7 +116,8 @@ async fn connections_are_placed_on_every_shard_through_the_shard_aware_port() {
 async fn a_custom_source_port_range_is_respected() {
     let server = TestServer::start(sharded(3, ShardAwarePort::Listening)).await;
     let config = PoolConfig {
-        shard_aware_local_port_range: 50000..=50999,
+        shard_aware_local_port_range: crate::routing::ShardAwarePortRange::new(50000..=50999)
+            .unwrap(),
         ..pool_config(per_shard(1))
     };
     let pool = NodeConnectionPool::new(server.addr, config, None);
@@ -180,7 +181,7 @@ async fn unsharded_node_gets_the_per_host_count() {
     let size = PoolSize::PerHost(NonZeroUsize::new(3).unwrap());
     let pool = NodeConnectionPool::new(server.addr, pool_config(size), None);
     wait_until_full(&pool, 3).await;
-    assert_eq!(pool.sharding(), None);
+    assert_eq!(pool.sharder(), None);
     assert_eq!(server.open_connections().len(), 3);
     // Any shard asked for gets a connection.
     let conn = pool.connection_for_shard(17).unwrap();
