@@ -4,3 +4,8 @@
 pub(crate) mod connection;
 pub(crate) mod connection_pool;
 pub mod tls;
+
+#[cfg(test)]
+pub(crate) mod test_server;
+#[cfg(test)]
+mod tests;
