@@ -310,6 +310,7 @@ mod tests {
         })
     }
 
+    #[allow(clippy::result_large_err)]
     fn bad_keyspace() -> Result<Keyspace, MetadataError> {
         Err(MetadataError::Keyspaces(KeyspacesMetadataError::Strategy {
             keyspace: "ks".to_owned(),

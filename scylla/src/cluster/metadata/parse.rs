@@ -609,6 +609,9 @@ impl<'r> KeyspaceRows<'r> {
     }
 }
 
+// A cold path; `MetadataError` (shared by the whole driver) is what callers keep per
+// keyspace.
+#[allow(clippy::result_large_err)]
 fn build_keyspace(row: &KeyspaceRow, rows: KeyspaceRows<'_>) -> Result<Keyspace, MetadataError> {
     let name = row.keyspace_name.as_str();
     let strategy =

@@ -150,7 +150,7 @@ fn network_topology_strategy_with_racks() {
 
     // A datacenter missing from the strategy or from the ring.
     let only_dc1 = nts(&[("dc1", 2), ("dc9", 3)]);
-    let state = six_node_cluster(&[only_dc1.clone()]);
+    let state = six_node_cluster(std::slice::from_ref(&only_dc1));
     assert_eq!(replicas(&state, 150, &only_dc1, Some("dc2")).2, 0);
     assert_eq!(replicas(&state, 150, &only_dc1, Some("dc9")).2, 0);
     assert_eq!(replicas(&state, 150, &only_dc1, None).0, [3, 1]);
@@ -226,7 +226,7 @@ fn shards_of_replicas() {
 #[test]
 fn choose_filtered() {
     let s = simple(3);
-    let state = six_node_cluster(&[s.clone()]);
+    let state = six_node_cluster(std::slice::from_ref(&s));
     let locator = state.replica_locator();
     let set = locator.replicas_for_token(Token::new(150), &s, None, &TABLE);
     let mut rng = SmallRng::seed_from_u64(7);
@@ -256,7 +256,7 @@ fn choose_filtered() {
 #[test]
 fn replica_set_iterator_nth_and_size_hint() {
     let s = nts(&[("dc1", 2), ("dc2", 2)]);
-    let state = six_node_cluster(&[s.clone()]);
+    let state = six_node_cluster(std::slice::from_ref(&s));
     let set = state
         .replica_locator()
         .replicas_for_token(Token::new(150), &s, None, &TABLE);
@@ -500,7 +500,7 @@ fn random_topologies_match_the_references() {
 fn nodes_are_shared_between_lists() {
     // Precomputed lists hold the cluster's own Arcs.
     let s = simple(2);
-    let state = six_node_cluster(&[s.clone()]);
+    let state = six_node_cluster(std::slice::from_ref(&s));
     let set = state
         .replica_locator()
         .replicas_for_token(Token::new(0), &s, None, &TABLE);
