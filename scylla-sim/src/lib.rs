@@ -1,7 +1,7 @@
 //! An embedded, in-memory, multi-node CQL cluster that speaks protocol v4 to any
 //! client.
 //!
-//! Being built; see the project issues.
+//! Start one with [`SimCluster::builder`]; see the crate README for an example.
 
 #![deny(missing_docs)]
 
@@ -9,4 +9,12 @@ pub mod cluster;
 pub mod cql;
 pub mod exec;
 pub mod ring;
+pub mod server;
 pub mod store;
+
+pub use cluster::{NodeStatus, ShardCounterSnapshot};
+pub use ring::NodeId;
+pub use server::{
+    CountersSnapshot, NodeCounters, NodeInfo, SimCluster, SimClusterBuilder, SimError, TlsIdentity,
+    TlsSetupError, free_loopback_base,
+};
