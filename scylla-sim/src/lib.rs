@@ -1,8 +1,4 @@
-//! An embedded, in-memory, multi-node CQL cluster that speaks protocol v4 to any
-//! client.
-//!
-//! Start one with [`SimCluster::builder`]; see the crate README for an example.
-
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 pub mod cluster;
