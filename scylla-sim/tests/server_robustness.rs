@@ -310,3 +310,61 @@ async fn racks_and_explicit_nodes() {
         ("west", "r9")
     );
 }
+
+#[test]
+fn handles_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<SimCluster>();
+    assert_send_sync::<scylla_sim::SimClusterBuilder>();
+    assert_send_sync::<SimError>();
+}
+
+#[tokio::test]
+async fn counters_are_per_node_and_shard_and_can_be_reset() {
+    use std::sync::atomic::Ordering;
+    let cluster = builder().nodes(2).shards(3).build().await.unwrap();
+    let nodes = cluster.nodes();
+    let runtime = cluster.state().node(nodes[1].id).unwrap();
+    runtime
+        .shard(2)
+        .unwrap()
+        .requests
+        .fetch_add(5, Ordering::Relaxed);
+    runtime
+        .shard(2)
+        .unwrap()
+        .wrong_shard
+        .fetch_add(2, Ordering::Relaxed);
+    runtime
+        .shard(0)
+        .unwrap()
+        .non_replica
+        .fetch_add(1, Ordering::Relaxed);
+
+    let snapshot = cluster.counters();
+    assert_eq!(snapshot.nodes.len(), 2);
+    let n1 = snapshot.node(nodes[1].id).unwrap();
+    assert_eq!(n1.address, nodes[1].address);
+    assert_eq!(n1.shards.len(), 3);
+    assert_eq!(n1.shards[2].requests, 5);
+    assert_eq!(n1.shards[2].wrong_shard, 2);
+    assert_eq!(n1.shards[0].non_replica, 1);
+    let total = snapshot.total();
+    assert_eq!(
+        (total.requests, total.non_replica, total.wrong_shard),
+        (5, 1, 2)
+    );
+    assert_eq!(snapshot.node(nodes[0].id).unwrap().total().requests, 0);
+
+    // Reading does not reset; taking does.
+    assert_eq!(cluster.counters(), snapshot);
+    assert_eq!(cluster.take_counters(), snapshot);
+    assert_eq!(cluster.counters().total().requests, 0);
+    runtime
+        .shard(1)
+        .unwrap()
+        .requests
+        .fetch_add(1, Ordering::Relaxed);
+    cluster.reset_counters();
+    assert_eq!(cluster.counters().total().requests, 0);
+}
