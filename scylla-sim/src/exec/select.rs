@@ -1040,6 +1040,7 @@ struct Collector<'p, 'w> {
     partition_rows: u64,
     resume_partition_rows: Option<(PartitionKey, u64)>,
     last: Option<(PartitionKey, Option<Vec<Bytes>>)>,
+    last_partition_rows: u64,
     more: bool,
     error: Option<ExecError>,
     pk_parts: Vec<Bytes>,
@@ -1077,7 +1078,16 @@ impl<'p> Collector<'p, '_> {
         self.emitted += 1;
         self.partition_rows += 1;
         self.limit_left = self.limit_left.saturating_sub(1);
-        self.last = Some((p.key().clone(), ck.map(ClusteringKey::to_vec)));
+        let partition_done = self.plan.distinct || self.partition_rows >= self.per_partition;
+        self.last = Some((
+            p.key().clone(),
+            if partition_done {
+                None
+            } else {
+                ck.map(ClusteringKey::to_vec)
+            },
+        ));
+        self.last_partition_rows = self.partition_rows;
         if self.limit_left == 0 {
             return Flow::Stop;
         }
@@ -1364,6 +1374,7 @@ pub(crate) fn run_select(
             .as_ref()
             .map(|r| (r.partition.clone(), r.partition_rows)),
         last: None,
+        last_partition_rows: 0,
         more: false,
         error: None,
         pk_parts: Vec::new(),
@@ -1380,7 +1391,7 @@ pub(crate) fn run_select(
     let more = collector.more;
     let last = collector.last.take();
     let emitted = collector.emitted;
-    let partition_rows = collector.partition_rows;
+    let partition_rows = collector.last_partition_rows;
     let limit_left = collector.limit_left;
     match collector.mode {
         Mode::Rows(w) => {
