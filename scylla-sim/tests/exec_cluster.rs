@@ -118,7 +118,12 @@ fn local_consistency_with_two_datacenters() {
         s.query_on(0, 0, ins, with_cl(&[], Consistency::EachQuorum)).err().error,
         DbError::Unavailable { .. }
     ));
-    s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum)).ok();
+    // QUORUM counts all datacenters: 3 of 4 replicas needed, 2 alive.
+    assert!(matches!(
+        s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum)).err().error,
+        DbError::Unavailable { required: 3, alive: 2, .. }
+    ));
+    s.query_on(0, 0, ins, with_cl(&[], Consistency::Two)).ok();
     assert!(matches!(
         s.query_on(0, 0, ins, with_cl(&[], Consistency::Three)).err().error,
         DbError::Unavailable { .. }
