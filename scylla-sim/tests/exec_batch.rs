@@ -10,7 +10,8 @@ use scylla_cql::value::{Counter, CqlValue};
 
 fn setup() -> Sim {
     let mut s = Sim::with_keyspace();
-    s.q("CREATE TABLE t (k int, c int, v int, PRIMARY KEY (k, c))").ok();
+    s.q("CREATE TABLE t (k int, c int, v int, PRIMARY KEY (k, c))")
+        .ok();
     s.q("CREATE TABLE c (k int PRIMARY KEY, n counter)").ok();
     s
 }
@@ -69,7 +70,10 @@ fn mixed_prepared_and_text_statements() {
         Consistency::One,
         None,
     );
-    assert!(matches!(r.err().error, scylla_cql::frame::response::error::DbError::Unprepared { .. }));
+    assert!(matches!(
+        r.err().error,
+        scylla_cql::frame::response::error::DbError::Unprepared { .. }
+    ));
     let r = s.batch(
         BatchType::Logged,
         vec![prepared_stmt(&p)],
@@ -131,7 +135,10 @@ fn counter_batches() {
         Consistency::One,
         None,
     );
-    assert_eq!(r.invalid(), "Cannot include non-counter statement in a counter batch");
+    assert_eq!(
+        r.invalid(),
+        "Cannot include non-counter statement in a counter batch"
+    );
     let r = s.batch(
         BatchType::Logged,
         vec![text_stmt("UPDATE c SET n = n + 1 WHERE k = 1")],
@@ -139,7 +146,10 @@ fn counter_batches() {
         Consistency::One,
         None,
     );
-    assert_eq!(r.invalid(), "Cannot include a counter statement in a logged batch");
+    assert_eq!(
+        r.invalid(),
+        "Cannot include a counter statement in a logged batch"
+    );
     let r = s.batch(
         BatchType::Unlogged,
         vec![
@@ -184,7 +194,15 @@ fn conditional_batches() {
     );
     let rows = r.rows().clone();
     assert_eq!(rows.names, ["[applied]", "k", "c", "v"]);
-    assert_eq!(rows.rows, vec![vec![Some(CqlValue::Boolean(false)), cv_int(1), cv_int(1), cv_int(2)]]);
+    assert_eq!(
+        rows.rows,
+        vec![vec![
+            Some(CqlValue::Boolean(false)),
+            cv_int(1),
+            cv_int(1),
+            cv_int(2)
+        ]]
+    );
     assert_eq!(s.q("SELECT v FROM t WHERE k = 1").rows().rows.len(), 2);
     let r = s.batch(
         BatchType::Logged,
@@ -196,7 +214,10 @@ fn conditional_batches() {
         Consistency::One,
         None,
     );
-    assert_eq!(r.invalid(), "Batch with conditions cannot span multiple partitions");
+    assert_eq!(
+        r.invalid(),
+        "Batch with conditions cannot span multiple partitions"
+    );
 }
 
 #[test]
@@ -211,27 +232,36 @@ fn begin_batch_statements() {
     );
     assert!(matches!(r.res, Res::Void), "{r:?}");
     assert_eq!(
-        s.q("SELECT c, v, writetime(v) FROM t WHERE k = 7").rows().rows,
+        s.q("SELECT c, v, writetime(v) FROM t WHERE k = 7")
+            .rows()
+            .rows,
         vec![
             vec![cv_int(1), cv_int(1), cv_big(100)],
             vec![cv_int(2), cv_int(5), cv_big(100)]
         ]
     );
     let p = s.prepare("BEGIN UNLOGGED BATCH INSERT INTO t (k, c, v) VALUES (?, ?, ?); DELETE FROM t WHERE k = ? AND c = ? APPLY BATCH");
-    let names: Vec<&str> = p.prepared_metadata.col_specs.iter().map(|c| c.name()).collect();
+    let names: Vec<&str> = p
+        .prepared_metadata
+        .col_specs
+        .iter()
+        .map(|c| c.name())
+        .collect();
     assert_eq!(names, ["k", "c", "v", "k", "c"]);
-    s.execute(&p, &[int(8), int(1), int(1), int(7), int(1)]).ok();
+    s.execute(&p, &[int(8), int(1), int(1), int(7), int(1)])
+        .ok();
     assert_eq!(s.q("SELECT c FROM t WHERE k = 7").rows().rows.len(), 1);
     assert!(s
         .q("BEGIN BATCH USING TIMESTAMP 1 INSERT INTO t (k, c, v) VALUES (1, 1, 1) USING TIMESTAMP 2; APPLY BATCH")
         .invalid()
         .contains("either on BATCH or individual statements"));
-    assert!(s
-        .q("BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 9; APPLY BATCH")
-        .ok()
-        .res
-        .clone()
-        .eq_void());
+    assert!(
+        s.q("BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 9; APPLY BATCH")
+            .ok()
+            .res
+            .clone()
+            .eq_void()
+    );
 }
 
 trait VoidCheck {
@@ -258,7 +288,10 @@ fn unlogged_batches_over_many_partitions_warn() {
     );
     assert!(matches!(r.res, Res::Void));
     assert_eq!(r.warnings.len(), 1);
-    assert!(r.warnings[0].starts_with("Unlogged batch covering 12 partitions detected against table [ks.t]"));
+    assert!(
+        r.warnings[0]
+            .starts_with("Unlogged batch covering 12 partitions detected against table [ks.t]")
+    );
     // A logged one does not.
     let r = s.batch(
         BatchType::Logged,

@@ -141,7 +141,8 @@ impl Compiled {
         if Arc::ptr_eq(&b.schema, schema) {
             return Ok(b);
         }
-        let fresh = bind(&self.parsed, self.keyspace.as_deref(), schema).map_err(|e| Stale(Some(e)))?;
+        let fresh =
+            bind(&self.parsed, self.keyspace.as_deref(), schema).map_err(|e| Stale(Some(e)))?;
         if fresh.fingerprint != self.fingerprint {
             return Err(Stale(None));
         }
@@ -176,7 +177,13 @@ fn fingerprint_table(h: &mut Md5, t: &TableSchema) {
     h.update(t.name().as_bytes());
     h.update(t.id().as_bytes());
     for c in t.columns() {
-        h.update(format!("{}|{:?}|{}|{:?}|{:?};", c.name, c.kind, c.position, c.order, c.typ).as_bytes());
+        h.update(
+            format!(
+                "{}|{:?}|{}|{:?}|{:?};",
+                c.name, c.kind, c.position, c.order, c.typ
+            )
+            .as_bytes(),
+        );
     }
 }
 
@@ -256,7 +263,14 @@ fn plan_batch(
         .using
         .timestamp
         .as_ref()
-        .map(|t| term_expr(t, "[timestamp]", &ColumnType::Native(NativeType::BigInt), binds))
+        .map(|t| {
+            term_expr(
+                t,
+                "[timestamp]",
+                &ColumnType::Native(NativeType::BigInt),
+                binds,
+            )
+        })
         .transpose()?;
     let mut children = Vec::with_capacity(b.statements.len());
     for c in &b.statements {

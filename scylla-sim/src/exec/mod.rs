@@ -373,7 +373,11 @@ impl Executor {
         let now = Now::system().seconds;
         for k in keys {
             if !self.rate.admit(schema.id(), &k.key, write, limit, now) {
-                return Err(ExecError::rate_limited(write, schema.keyspace(), schema.name()));
+                return Err(ExecError::rate_limited(
+                    write,
+                    schema.keyspace(),
+                    schema.name(),
+                ));
             }
         }
         Ok(())
@@ -481,11 +485,7 @@ impl Executor {
 
     /// The prepared statement `id` of `node` with its current binding; UNPREPARED if
     /// unknown or if its tables changed since it was prepared.
-    fn prepared_binding(
-        &self,
-        node: NodeId,
-        id: &[u8],
-    ) -> ExecResult<(Arc<Compiled>, Arc<Bound>)> {
+    fn prepared_binding(&self, node: NodeId, id: &[u8]) -> ExecResult<(Arc<Compiled>, Arc<Bound>)> {
         let compiled = self
             .prepared
             .read()
@@ -538,7 +538,16 @@ impl Executor {
                 &query.parameters.values,
                 query.parameters.value_names.as_deref(),
             )?;
-            self.run(ctx, conn, &compiled, &bound, &query.parameters, &values, None, &mut req)
+            self.run(
+                ctx,
+                conn,
+                &compiled,
+                &bound,
+                &query.parameters,
+                &values,
+                None,
+                &mut req,
+            )
         })();
         self.finish(ctx, conn, req, "QUERY", result)
     }
@@ -567,12 +576,20 @@ impl Executor {
     ) -> ExecResult<Vec<u8>> {
         let parsed = parse_statement(text)?;
         let schema = self.cluster.store.schema();
-        let compiled = Arc::new(Compiled::new(conn.keyspace.as_deref(), text, parsed, &schema)?);
+        let compiled = Arc::new(Compiled::new(
+            conn.keyspace.as_deref(),
+            text,
+            parsed,
+            &schema,
+        )?);
         let bound = compiled
             .current(&schema)
             .map_err(|s| s.0.unwrap_or_else(|| ExecError::server("schema changed")))?;
         {
-            let mut prepared = self.prepared.write().unwrap_or_else(PoisonError::into_inner);
+            let mut prepared = self
+                .prepared
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
             let node = prepared.entry(ctx.node).or_default();
             if node.len() >= MAX_PREPARED_PER_NODE {
                 node.clear();
@@ -782,8 +799,7 @@ impl Executor {
                     Some(e) => {
                         let fake = ModifyPlan {
                             timestamp: Some(e.clone()),
-                            ..bp
-                                .children
+                            ..bp.children
                                 .first()
                                 .map(|(p, _)| p.clone())
                                 .ok_or_else(|| ExecError::invalid("Empty batch"))?
@@ -809,7 +825,9 @@ impl Executor {
             }
             Plan::Use(ks) => {
                 if self.cluster.store.schema().keyspace(ks).is_none() {
-                    return Err(ExecError::invalid(format!("Keyspace '{ks}' does not exist")));
+                    return Err(ExecError::invalid(format!(
+                        "Keyspace '{ks}' does not exist"
+                    )));
                 }
                 conn.keyspace = Some(ks.clone());
                 set_keyspace_body(ks)
@@ -989,7 +1007,9 @@ impl Executor {
                 self.check_consistency(ctx, &topology, routing, Some(&tokens), cl)?;
             }
             let Some(m) = muts.into_iter().next() else {
-                return Err(ExecError::invalid("A conditional update must name one partition"));
+                return Err(ExecError::invalid(
+                    "A conditional update must name one partition",
+                ));
             };
             self.check_rate(&plan.table, std::slice::from_ref(&m.key), true)?;
             let checks = live_checks(plan, &cx)?;
@@ -1118,11 +1138,13 @@ impl Executor {
         if lwt {
             let [(table, routing, key, writes)] = groups.as_slice() else {
                 let tables: Vec<_> = groups.iter().map(|g| g.0.schema().id()).collect();
-                return Err(ExecError::invalid(if tables.windows(2).any(|w| w[0] != w[1]) {
-                    "Batch with conditions cannot span multiple tables"
-                } else {
-                    "Batch with conditions cannot span multiple partitions"
-                }));
+                return Err(ExecError::invalid(
+                    if tables.windows(2).any(|w| w[0] != w[1]) {
+                        "Batch with conditions cannot span multiple tables"
+                    } else {
+                        "Batch with conditions cannot span multiple partitions"
+                    },
+                ));
             };
             let tokens = [key.token];
             self.check_consistency(ctx, &topology, routing, Some(&tokens), serial_of(serial))?;
@@ -1172,8 +1194,10 @@ fn add_parameters(t: &mut Trace, p: &QueryParameters<'_>) {
         t.parameters.insert("page_size".to_string(), ps.to_string());
     }
     if let Some(s) = p.serial_consistency {
-        t.parameters
-            .insert("serial_consistency_level".to_string(), format!("{s:?}").to_uppercase());
+        t.parameters.insert(
+            "serial_consistency_level".to_string(),
+            format!("{s:?}").to_uppercase(),
+        );
     }
 }
 

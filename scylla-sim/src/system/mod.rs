@@ -371,7 +371,10 @@ pub fn create_system_schema(store: &Store) -> Result<(), StoreError> {
             (SYSTEM_TRACES, "events") => "tracing events",
             _ => "",
         };
-        options.insert("comment".to_string(), OptionValue::Text(comment.to_string()));
+        options.insert(
+            "comment".to_string(),
+            OptionValue::Text(comment.to_string()),
+        );
         if *ks == SYSTEM_TRACES {
             options.insert(
                 "default_time_to_live".to_string(),
@@ -485,13 +488,21 @@ pub(crate) fn put_row(
     let mut pk = Vec::new();
     for c in schema.partition_key() {
         pk.push(get(&c.name).ok_or_else(|| {
-            StoreError::invalid(format!("missing key column {} for {}", c.name, schema.name()))
+            StoreError::invalid(format!(
+                "missing key column {} for {}",
+                c.name,
+                schema.name()
+            ))
         })?);
     }
     let mut ck = Vec::new();
     for c in schema.clustering_key() {
         ck.push(get(&c.name).ok_or_else(|| {
-            StoreError::invalid(format!("missing key column {} for {}", c.name, schema.name()))
+            StoreError::invalid(format!(
+                "missing key column {} for {}",
+                c.name,
+                schema.name()
+            ))
         })?);
     }
     let key = schema.compose_partition_key(&pk)?;
@@ -673,17 +684,26 @@ fn table_row(t: &TableSchema) -> Vec<(&'static str, Option<Bytes>)> {
     vec![
         ("keyspace_name", Some(text(t.keyspace()))),
         ("table_name", Some(text(t.name()))),
-        ("bloom_filter_fp_chance", txt("bloom_filter_fp_chance").and_then(double_of)),
+        (
+            "bloom_filter_fp_chance",
+            txt("bloom_filter_fp_chance").and_then(double_of),
+        ),
         ("caching", option_map(o.get("caching"))),
         ("comment", Some(text(txt("comment").unwrap_or("")))),
         ("compaction", option_map(o.get("compaction"))),
         ("compression", option_map(o.get("compression"))),
-        ("crc_check_chance", txt("crc_check_chance").and_then(double_of)),
+        (
+            "crc_check_chance",
+            txt("crc_check_chance").and_then(double_of),
+        ),
         (
             "dclocal_read_repair_chance",
             txt("dclocal_read_repair_chance").and_then(double_of),
         ),
-        ("default_time_to_live", txt("default_time_to_live").and_then(int_of)),
+        (
+            "default_time_to_live",
+            txt("default_time_to_live").and_then(int_of),
+        ),
         (
             "extensions",
             Some(map(extensions.iter().map(|(k, v)| (k.as_bytes(), &v[..])))),
@@ -691,13 +711,22 @@ fn table_row(t: &TableSchema) -> Vec<(&'static str, Option<Bytes>)> {
         ("flags", Some(collection(flags))),
         ("gc_grace_seconds", txt("gc_grace_seconds").and_then(int_of)),
         ("id", Some(uuid(t.id()))),
-        ("max_index_interval", txt("max_index_interval").and_then(int_of)),
+        (
+            "max_index_interval",
+            txt("max_index_interval").and_then(int_of),
+        ),
         (
             "memtable_flush_period_in_ms",
             txt("memtable_flush_period_in_ms").and_then(int_of),
         ),
-        ("min_index_interval", txt("min_index_interval").and_then(int_of)),
-        ("read_repair_chance", txt("read_repair_chance").and_then(double_of)),
+        (
+            "min_index_interval",
+            txt("min_index_interval").and_then(int_of),
+        ),
+        (
+            "read_repair_chance",
+            txt("read_repair_chance").and_then(double_of),
+        ),
         ("speculative_retry", txt("speculative_retry").map(text)),
     ]
 }
@@ -725,11 +754,10 @@ fn fill_schema(
                     ("durable_writes", Some(boolean(ks.durable_writes))),
                     (
                         "replication",
-                        Some(map(
-                            ks.replication
-                                .iter()
-                                .map(|(k, v)| (k.as_bytes(), v.as_bytes())),
-                        )),
+                        Some(map(ks
+                            .replication
+                            .iter()
+                            .map(|(k, v)| (k.as_bytes(), v.as_bytes())))),
                     ),
                 ],
                 Some(0),
@@ -795,12 +823,16 @@ fn fill_schema(
                             ("type_name", Some(text(name))),
                             (
                                 "field_names",
-                                Some(collection(def.field_types.iter().map(|(n, _)| n.as_bytes()))),
+                                Some(collection(
+                                    def.field_types.iter().map(|(n, _)| n.as_bytes()),
+                                )),
                             ),
                             (
                                 "field_types",
                                 Some(collection(
-                                    def.field_types.iter().map(|(_, t)| type_text(t).into_bytes()),
+                                    def.field_types
+                                        .iter()
+                                        .map(|(_, t)| type_text(t).into_bytes()),
                                 )),
                             ),
                         ],
