@@ -317,3 +317,27 @@ fn unlogged_batches_over_many_partitions_warn() {
     assert_eq!(r.warnings.len(), 1, "{r:?}");
     assert!(r.warnings[0].contains("exceeding specified WARN threshold"));
 }
+
+#[test]
+fn list_element_writes_in_multi_partition_batches() {
+    let mut s = setup();
+    s.q("CREATE TABLE lists (k int PRIMARY KEY, l list<int>)").ok();
+    s.q("INSERT INTO lists (k, l) VALUES (1, [1, 2])").ok();
+    s.q("INSERT INTO lists (k, l) VALUES (2, [3, 4])").ok();
+    let r = s.batch(
+        BatchType::Logged,
+        vec![
+            text_stmt("UPDATE lists SET l[0] = 10 WHERE k = 1"),
+            text_stmt("UPDATE lists SET l = l - [4] WHERE k = 2"),
+        ],
+        vec![SerializedValues::new(), SerializedValues::new()],
+        Consistency::One,
+        None,
+    );
+    assert!(matches!(r.res, Res::Void), "{r:?}");
+    let rows = s.q("SELECT k, l FROM lists WHERE k IN (1, 2)").rows().clone();
+    let l1 = rows.rows.iter().find(|r| r[0] == cv_int(1)).unwrap()[1].clone();
+    let l2 = rows.rows.iter().find(|r| r[0] == cv_int(2)).unwrap()[1].clone();
+    assert_eq!(l1.unwrap().into_vec().unwrap(), vec![CqlValue::Int(10), CqlValue::Int(2)]);
+    assert_eq!(l2.unwrap().into_vec().unwrap(), vec![CqlValue::Int(3)]);
+}

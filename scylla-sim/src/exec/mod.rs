@@ -55,7 +55,7 @@ use uuid::Uuid;
 
 use crate::cluster::ClusterState;
 use crate::cql::{BatchKind, Statement, parse_statement};
-use crate::ring::{NodeId, ReplicationStrategy, Token, Topology, check_consistency};
+use crate::ring::{NodeId, ReplicaMap, Token, Topology, check_consistency};
 use crate::store::{Now, PartitionKey, Table};
 
 use bind::EvalCtx;
@@ -278,7 +278,7 @@ impl Executor {
         &self,
         ctx: &RequestContext<'_>,
         topology: &Topology,
-        strategy: &ReplicationStrategy,
+        map: &ReplicaMap,
         token: i64,
     ) {
         let Some(rt) = self.cluster.node(ctx.node) else {
@@ -288,7 +288,6 @@ impl Executor {
             return;
         };
         let token = Token::new(token);
-        let map = topology.replica_map(strategy);
         if !map.replicas(token, ctx.node).contains(&ctx.node) {
             sc.non_replica.fetch_add(1, Ordering::Relaxed);
         }
@@ -308,11 +307,13 @@ impl Executor {
     }
 
     /// Checks `consistency` for the partitions of `tokens` (all ranges when `None`).
+    #[allow(clippy::too_many_arguments)]
     fn check_consistency(
         &self,
         ctx: &RequestContext<'_>,
         topology: &Topology,
         routing: &Routing,
+        map: &ReplicaMap,
         tokens: Option<&[i64]>,
         consistency: Consistency,
     ) -> ExecResult<()> {
@@ -324,7 +325,6 @@ impl Executor {
             .node(ctx.node)
             .map(|n| n.datacenter().to_string())
             .unwrap_or_default();
-        let map = topology.replica_map(&routing.strategy);
         let check = |replicas: &[NodeId]| -> ExecResult<()> {
             check_consistency(
                 topology,
@@ -750,7 +750,7 @@ impl Executor {
             kind,
             &items,
             ts,
-            batch.timestamp.is_some(),
+            false,
             batch.consistency,
             batch.serial_consistency,
             now,
@@ -795,20 +795,8 @@ impl Executor {
                 self.run_modify(ctx, plan, routing, cx, params, now, req)
             }
             Plan::Batch(bp) => {
-                let ts = match &bp.timestamp {
-                    Some(e) => {
-                        let fake = ModifyPlan {
-                            timestamp: Some(e.clone()),
-                            ..bp.children
-                                .first()
-                                .map(|(p, _)| p.clone())
-                                .ok_or_else(|| ExecError::invalid("Empty batch"))?
-                        };
-                        let default = params.timestamp.unwrap_or_else(|| self.next_timestamp());
-                        statement_timestamp(&fake, &cx, default)?
-                    }
-                    None => params.timestamp.unwrap_or_else(|| self.next_timestamp()),
-                };
+                let default = params.timestamp.unwrap_or_else(|| self.next_timestamp());
+                let ts = modify::eval_timestamp(bp.timestamp.as_ref(), &cx, default)?;
                 let items: Vec<(&ModifyPlan, &Routing, EvalCtx<'_>)> =
                     bp.children.iter().map(|(p, r)| (p, r, cx)).collect();
                 self.run_batch(
@@ -816,7 +804,7 @@ impl Executor {
                     bp.kind,
                     &items,
                     ts,
-                    bp.timestamp.is_some() || params.timestamp.is_some(),
+                    bp.timestamp.is_some(),
                     params.consistency,
                     params.serial_consistency,
                     now,
@@ -900,15 +888,23 @@ impl Executor {
         }
         let targets = read_targets(plan, &cx)?;
         let topology = self.cluster.topology();
+        let map = topology.replica_map(&routing.strategy);
         if let Some(keys) = &targets.keys {
             if !routing.local && keys.len() == 1 {
-                self.count_placement(ctx, &topology, &routing.strategy, keys[0].token);
+                self.count_placement(ctx, &topology, &map, keys[0].token);
             }
             let tokens: Vec<i64> = keys.iter().map(|k| k.token).collect();
-            self.check_consistency(ctx, &topology, routing, Some(&tokens), params.consistency)?;
+            self.check_consistency(
+                ctx,
+                &topology,
+                routing,
+                &map,
+                Some(&tokens),
+                params.consistency,
+            )?;
             self.check_rate(&plan.table, keys, false)?;
         } else {
-            self.check_consistency(ctx, &topology, routing, None, params.consistency)?;
+            self.check_consistency(ctx, &topology, routing, &map, None, params.consistency)?;
         }
         if plan.aggregate {
             match &targets.keys {
@@ -995,16 +991,17 @@ impl Executor {
         let ts = statement_timestamp(plan, &cx, default_ts)?;
         let muts = mutations(plan, &cx, ts)?;
         let topology = self.cluster.topology();
+        let map = topology.replica_map(&routing.strategy);
         if muts.len() == 1 && !routing.local {
-            self.count_placement(ctx, &topology, &routing.strategy, muts[0].key.token);
+            self.count_placement(ctx, &topology, &map, muts[0].key.token);
         }
         let tokens: Vec<i64> = muts.iter().map(|m| m.key.token).collect();
         req.event(|| format!("Executing write on {}.{}", schema.keyspace(), schema.name()));
         if plan.is_lwt() {
             let serial = serial_of(params.serial_consistency);
-            self.check_consistency(ctx, &topology, routing, Some(&tokens), serial)?;
+            self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), serial)?;
             if cl != Consistency::Any && !cl.is_serial() {
-                self.check_consistency(ctx, &topology, routing, Some(&tokens), cl)?;
+                self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), cl)?;
             }
             let Some(m) = muts.into_iter().next() else {
                 return Err(ExecError::invalid(
@@ -1022,7 +1019,7 @@ impl Executor {
             write_cas_result(schema.keyspace(), schema.name(), &outcome, &mut out)?;
             return Ok(out);
         }
-        self.check_consistency(ctx, &topology, routing, Some(&tokens), cl)?;
+        self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), cl)?;
         let keys: Vec<PartitionKey> = muts.iter().map(|m| m.key.clone()).collect();
         self.check_rate(&plan.table, &keys, true)?;
         for m in &muts {
@@ -1102,7 +1099,8 @@ impl Executor {
         if let [(_, routing, key, _)] = groups.as_slice()
             && !routing.local
         {
-            self.count_placement(ctx, &topology, &routing.strategy, key.token);
+            let map = topology.replica_map(&routing.strategy);
+            self.count_placement(ctx, &topology, &map, key.token);
         }
         let table_names = || {
             let mut names: Vec<String> = Vec::new();
@@ -1147,9 +1145,17 @@ impl Executor {
                 ));
             };
             let tokens = [key.token];
-            self.check_consistency(ctx, &topology, routing, Some(&tokens), serial_of(serial))?;
+            let map = topology.replica_map(&routing.strategy);
+            self.check_consistency(
+                ctx,
+                &topology,
+                routing,
+                &map,
+                Some(&tokens),
+                serial_of(serial),
+            )?;
             if consistency != Consistency::Any && !consistency.is_serial() {
-                self.check_consistency(ctx, &topology, routing, Some(&tokens), consistency)?;
+                self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), consistency)?;
             }
             self.check_rate(table, std::slice::from_ref(key), true)?;
             let mut checks = Vec::new();
@@ -1167,13 +1173,25 @@ impl Executor {
             return Ok(out);
         }
         for (table, routing, key, _) in &groups {
-            self.check_consistency(ctx, &topology, routing, Some(&[key.token]), consistency)?;
+            let map = topology.replica_map(&routing.strategy);
+            self.check_consistency(
+                ctx,
+                &topology,
+                routing,
+                &map,
+                Some(&[key.token]),
+                consistency,
+            )?;
             self.check_rate(table, std::slice::from_ref(key), true)?;
         }
         if groups.len() > 1 {
-            // Check every partition's writes before applying any of them.
+            // Check every partition's writes before applying any of them (writes that
+            // depend on the current content of a list can only be checked by applying
+            // them).
             for (table, _, key, writes) in &groups {
-                table.detached_copy().apply(key, writes, now)?;
+                if !reads_current_value(writes) {
+                    table.detached_copy().apply(key, writes, now)?;
+                }
             }
         }
         for (table, _, key, writes) in &groups {
@@ -1183,6 +1201,20 @@ impl Executor {
         }
         Ok(void_body())
     }
+}
+
+/// Whether applying `writes` depends on what the partition holds (list element
+/// writes and removals).
+fn reads_current_value(writes: &[crate::store::Write]) -> bool {
+    writes.iter().any(|w| match w {
+        crate::store::Write::Row(r) => r.ops.iter().any(|op| {
+            matches!(
+                op,
+                crate::store::CellOp::SetIndex { .. } | crate::store::CellOp::Remove { .. }
+            )
+        }),
+        _ => false,
+    })
 }
 
 fn add_parameters(t: &mut Trace, p: &QueryParameters<'_>) {

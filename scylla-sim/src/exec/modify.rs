@@ -924,7 +924,16 @@ pub(crate) fn statement_timestamp(
     cx: &EvalCtx<'_>,
     default: i64,
 ) -> ExecResult<i64> {
-    match &plan.timestamp {
+    eval_timestamp(plan.timestamp.as_ref(), cx, default)
+}
+
+/// A `USING TIMESTAMP` value, or `default` when absent or unset.
+pub(crate) fn eval_timestamp(
+    timestamp: Option<&Expr>,
+    cx: &EvalCtx<'_>,
+    default: i64,
+) -> ExecResult<i64> {
+    match timestamp {
         None => Ok(default),
         Some(e) => match e.eval(cx)? {
             Val::Unset => Ok(default),
@@ -1142,13 +1151,18 @@ pub(crate) fn mutations(
             }
         }
     }
-    Ok(keys
-        .into_iter()
-        .map(|key| PartitionWrites {
-            key,
-            writes: writes.clone(),
-        })
-        .collect())
+    let n = keys.len();
+    let mut out = Vec::with_capacity(n);
+    let mut writes = Some(writes);
+    for (i, key) in keys.into_iter().enumerate() {
+        let w = if i + 1 == n {
+            writes.take().unwrap_or_default()
+        } else {
+            writes.clone().unwrap_or_default()
+        };
+        out.push(PartitionWrites { key, writes: w });
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------

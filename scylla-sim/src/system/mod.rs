@@ -279,6 +279,41 @@ const TABLES: &[(&str, &str, ColumnSpecs)] = &[
         ],
     ),
     (
+        SYSTEM_SCHEMA,
+        "scylla_tables",
+        &[
+            ("keyspace_name", "text", 'p'),
+            ("table_name", "text", 'c'),
+            ("cdc", MAP_TEXT, 'r'),
+            ("partitioner", "text", 'r'),
+            ("version", "uuid", 'r'),
+        ],
+    ),
+    (
+        SYSTEM_SCHEMA,
+        "computed_columns",
+        &[
+            ("keyspace_name", "text", 'p'),
+            ("table_name", "text", 'c'),
+            ("column_name", "text", 'c'),
+            ("computation", "blob", 'r'),
+        ],
+    ),
+    (
+        SYSTEM_SCHEMA,
+        "view_virtual_columns",
+        &[
+            ("keyspace_name", "text", 'p'),
+            ("table_name", "text", 'c'),
+            ("column_name", "text", 'c'),
+            ("clustering_order", "text", 'r'),
+            ("column_name_bytes", "blob", 'r'),
+            ("kind", "text", 'r'),
+            ("position", "int", 'r'),
+            ("type", "text", 'r'),
+        ],
+    ),
+    (
         SYSTEM_TRACES,
         "sessions",
         &[
@@ -763,6 +798,21 @@ fn fill_schema(
                 Some(0),
                 now,
             )?,
+            "scylla_tables" => {
+                for t in ks.tables.values() {
+                    let ts = t.schema();
+                    put_row(
+                        out,
+                        &[
+                            ("keyspace_name", Some(text(ks_name))),
+                            ("table_name", Some(text(ts.name()))),
+                            ("cdc", option_map(ts.options().get("cdc"))),
+                        ],
+                        Some(0),
+                        now,
+                    )?;
+                }
+            }
             "tables" => {
                 for t in ks.tables.values() {
                     put_row(out, &table_row(t.schema()), Some(0), now)?;
@@ -841,7 +891,8 @@ fn fill_schema(
                     )?;
                 }
             }
-            // functions, aggregates, views, indexes, triggers: none exist.
+            // functions, aggregates, views, indexes, triggers, computed and view virtual
+            // columns: none exist.
             _ => {}
         }
     }
