@@ -900,44 +900,27 @@ fn plan_clustering(
         let s = &single[i];
         let c = &cols[s.index];
         if !allow_filtering {
-            let prev = cols
-                .get(s.index.saturating_sub(1))
-                .map(|c| c.name.as_str())
-                .unwrap_or("");
-            let preceding_restricted = s.index > 0 && s.index <= pos;
-            return Err(
-                if matches!(kind, WhereKind::Select { .. })
-                    && s.index > 0
-                    && !preceding_restricted
-                    && s.index > pos
-                {
-                    if s.index == pos + 1 && (cp.lower.is_some() || cp.upper.is_some()) {
-                        ExecError::invalid(format!(
-                            "Clustering column \"{}\" cannot be restricted (preceding column \"{prev}\" \
-                         is restricted by a non-EQ relation)",
-                            c.name
-                        ))
-                    } else {
-                        ExecError::invalid(format!(
-                            "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \
-                         \"{prev}\" is not restricted",
-                            c.name
-                        ))
-                    }
-                } else if matches!(kind, WhereKind::Select { .. }) {
-                    ExecError::invalid(format!(
-                        "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \"{prev}\" \
-                     is not restricted",
-                        c.name
-                    ))
-                } else {
-                    ExecError::invalid(format!(
-                        "Invalid restriction on clustering column {}: only EQ and IN relations \
-                     (and a slice on the last restricted column of DELETE) are supported",
-                        c.name
-                    ))
-                },
-            );
+            let has_slice = cp.lower.is_some() || cp.upper.is_some();
+            return Err(if s.index > pos && has_slice {
+                let sliced = cols.get(pos).map(|c| c.name.as_str()).unwrap_or("");
+                ExecError::invalid(format!(
+                    "Clustering column \"{}\" cannot be restricted (preceding column \"{sliced}\" \
+                     is restricted by a non-EQ relation)",
+                    c.name
+                ))
+            } else if s.index > pos {
+                let missing = cols.get(pos).map(|c| c.name.as_str()).unwrap_or("");
+                ExecError::invalid(format!(
+                    "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \
+                     \"{missing}\" is not restricted",
+                    c.name
+                ))
+            } else {
+                ExecError::invalid(format!(
+                    "Unsupported \"{}\" relation on clustering column {}",
+                    s.relation.op, c.name
+                ))
+            });
         }
         plan.filters.push(Filter {
             target: FilterTarget::Ck(s.index),
