@@ -7,6 +7,7 @@ pub mod exec;
 pub mod ring;
 pub mod server;
 pub mod store;
+pub mod system;
 
 pub use cluster::{NodeStatus, ShardCounterSnapshot};
 pub use ring::NodeId;
