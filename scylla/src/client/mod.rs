@@ -1,8 +1,13 @@
 //! The client API: sessions, their builder and configuration, execution profiles,
 //! pagers and the caching session.
 
+pub mod caching_session;
+pub(crate) mod execution;
 pub mod execution_profile;
+pub mod pager;
 pub mod self_identity;
+pub mod session;
+pub mod session_builder;
 
 pub use scylla_cql::frame::Compression;
 pub use self_identity::SelfIdentity;

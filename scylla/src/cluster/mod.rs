@@ -3,6 +3,7 @@
 pub mod metadata;
 mod node;
 mod state;
+pub(crate) mod worker;
 
 pub use node::{KnownNode, Node, NodeAddr, NodeRef};
 pub use state::ClusterState;

@@ -660,6 +660,21 @@ impl Connection {
         self.parse_response(raw, cached_metadata)
     }
 
+    /// Sends a complete request frame built by the caller (who keeps it, to send it
+    /// again on a retry) and returns the parsed response. The stream id is set in the
+    /// queued copy; its body must already be
+    /// compressed (with the COMPRESSION flag set) if this connection negotiated
+    /// compression (see [`Connection::get_compression`]). Used by the session's
+    /// request path, which serializes values straight into the frame.
+    pub(crate) async fn send_frame(
+        &self,
+        frame: &[u8],
+        cached_metadata: Option<&Arc<ResultMetadata<'static>>>,
+    ) -> Result<QueryResponse, RequestAttemptError> {
+        let raw = self.router.send_frame_slice(frame).await?;
+        self.parse_response(raw, cached_metadata)
+    }
+
     fn parse_response(
         &self,
         raw: RawResponse,

@@ -90,7 +90,7 @@ impl PartitionKeyError {
 /// What the clones of a prepared statement share.
 #[derive(Debug)]
 struct PreparedStatementSharedData {
-    id: Bytes,
+    id: IdVersions,
     statement: String,
     metadata: PreparedMetadata,
     /// The result metadata received when the statement was prepared.
@@ -100,6 +100,52 @@ struct PreparedStatementSharedData {
     current_result_metadata: ArcSwap<ResultMetadata<'static>>,
     table_spec: Option<TableSpec<'static>>,
     is_confirmed_lwt: bool,
+}
+
+/// The ids a prepared statement has had, oldest first: re-preparing after a schema
+/// change may give a new id, which every clone then uses. Append-only, so that
+/// [`PreparedStatement::get_id`] can hand out a reference.
+#[derive(Debug)]
+struct IdVersions {
+    id: Bytes,
+    newer: std::sync::OnceLock<Box<IdVersions>>,
+}
+
+impl IdVersions {
+    fn new(id: Bytes) -> Self {
+        Self {
+            id,
+            newer: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn current(&self) -> &Bytes {
+        let mut version = self;
+        while let Some(newer) = version.newer.get() {
+            version = newer;
+        }
+        &version.id
+    }
+
+    /// Makes `id` the current id (unless it already is).
+    fn push(&self, id: Bytes) {
+        let mut version = self;
+        let mut next = Box::new(IdVersions::new(id));
+        loop {
+            if let Some(newer) = version.newer.get() {
+                version = newer;
+                continue;
+            }
+            if version.id == next.id {
+                return;
+            }
+            match version.newer.set(next) {
+                Ok(()) => return,
+                // Another thread appended first: go on from its version.
+                Err(back) => next = back,
+            }
+        }
+    }
 }
 
 /// A statement prepared on the cluster. Cheap to clone: clones share the id, the
@@ -139,7 +185,16 @@ fn extract_pk_components<'v>(
     pk_indexes: &[PartitionKeyIndex],
     values: &'v SerializedValues,
 ) -> Result<PkComponents<'v>, PartitionKeyExtractionError> {
-    let count = values.element_count();
+    extract_pk_components_from(pk_indexes, values.element_count(), values.iter())
+}
+
+/// [`extract_pk_components`] for `count` values given one by one (for example read
+/// straight from a request frame being built).
+fn extract_pk_components_from<'v>(
+    pk_indexes: &[PartitionKeyIndex],
+    count: u16,
+    values: impl Iterator<Item = RawValue<'v>>,
+) -> Result<PkComponents<'v>, PartitionKeyExtractionError> {
     let mut wanted: SmallVec<[PartitionKeyIndex; 8]> = pk_indexes.iter().copied().collect();
     wanted.sort_unstable_by_key(|pk| pk.index);
     if let Some(missing) = wanted.iter().find(|pk| pk.index >= count) {
@@ -150,7 +205,7 @@ fn extract_pk_components<'v>(
     }
     let mut components = PkComponents::with_capacity(wanted.len());
     let mut wanted_iter = wanted.iter().peekable();
-    for (index, value) in values.iter().enumerate() {
+    for (index, value) in values.enumerate() {
         while let Some(pk) = wanted_iter.next_if(|pk| usize::from(pk.index) == index) {
             let bytes = match value {
                 RawValue::Value(v) => Some(v),
@@ -224,7 +279,7 @@ impl PreparedStatement {
             config,
             prepare_tracing_ids: Vec::new(),
             shared: Arc::new(PreparedStatementSharedData {
-                id,
+                id: IdVersions::new(id),
                 statement,
                 metadata,
                 current_result_metadata: ArcSwap::new(Arc::clone(&result_metadata)),
@@ -261,7 +316,13 @@ impl PreparedStatement {
 
     /// The statement id the nodes know it by.
     pub fn get_id(&self) -> &Bytes {
-        &self.shared.id
+        self.shared.id.current()
+    }
+
+    /// Makes `id` the statement's id, for this statement and all its clones (a node
+    /// gave it a new id when it was re-prepared after a schema change).
+    pub(crate) fn update_id(&self, id: Bytes) {
+        self.shared.id.push(id);
     }
 
     /// The CQL text.
@@ -443,6 +504,31 @@ impl PreparedStatement {
             return Ok(None);
         }
         let components = extract_pk_components(&self.shared.metadata.pk_indexes, values)?;
+        let mut hasher = self.partitioner_name.build_hasher();
+        write_partition_key(&components, |b| hasher.write(b))?;
+        Ok(Some(hasher.finish()))
+    }
+
+    /// The token for `count` values serialized back to back in `raw` (each a
+    /// `[value]`), as they sit in a request frame; `None` if the statement is not
+    /// token aware.
+    pub(crate) fn calculate_token_from_raw_values(
+        &self,
+        count: u16,
+        raw: &[u8],
+    ) -> Result<Option<Token>, PartitionKeyError> {
+        if !self.is_token_aware() {
+            return Ok(None);
+        }
+        let mut rest = raw;
+        let values = std::iter::from_fn(|| {
+            if rest.is_empty() {
+                return None;
+            }
+            scylla_cql::frame::types::read_value(&mut rest).ok()
+        });
+        let components =
+            extract_pk_components_from(&self.shared.metadata.pk_indexes, count, values)?;
         let mut hasher = self.partitioner_name.build_hasher();
         write_partition_key(&components, |b| hasher.write(b))?;
         Ok(Some(hasher.finish()))

@@ -375,6 +375,22 @@ impl Router {
         &self,
         mut frame: Vec<u8>,
     ) -> Result<RawResponse, SendFrameError> {
+        self.send_frame_inner(FrameSource::Owned(&mut frame)).await
+    }
+
+    /// [`send_frame`](Self::send_frame) for a frame the caller keeps (to send it
+    /// again on a retry): the stream id is set in the queued copy.
+    pub(crate) async fn send_frame_slice(
+        &self,
+        frame: &[u8],
+    ) -> Result<RawResponse, SendFrameError> {
+        self.send_frame_inner(FrameSource::Borrowed(frame)).await
+    }
+
+    async fn send_frame_inner(
+        &self,
+        frame: FrameSource<'_>,
+    ) -> Result<RawResponse, SendFrameError> {
         let (sender, receiver) = oneshot::channel();
         let (stream, generation) = {
             let mut table = lock(&self.streams);
@@ -391,11 +407,15 @@ impl Router {
             stream,
             generation,
         };
-        if let Some(s) = frame.get_mut(2..4) {
-            s.copy_from_slice(&stream.to_be_bytes());
+        match frame {
+            FrameSource::Owned(frame) => {
+                if let Some(s) = frame.get_mut(2..4) {
+                    s.copy_from_slice(&stream.to_be_bytes());
+                }
+                self.enqueue(frame, None);
+            }
+            FrameSource::Borrowed(frame) => self.enqueue(frame, Some(stream)),
         }
-        self.enqueue(&frame);
-        drop(frame);
         let result = receiver.await;
         std::mem::forget(guard);
         match result {
@@ -412,11 +432,19 @@ impl Router {
             .unwrap_or_else(|| BrokenConnectionErrorKind::ChannelError.into())
     }
 
-    fn enqueue(&self, frame: &[u8]) {
+    /// Appends `frame` to the write queue, setting its stream id in the queued copy
+    /// if `stream` is given.
+    fn enqueue(&self, frame: &[u8], stream: Option<i16>) {
         let was_empty = {
             let mut queue = lock(&self.write_queue);
             let was_empty = queue.is_empty();
+            let start = queue.len();
             queue.extend_from_slice(frame);
+            if let Some(stream) = stream {
+                if let Some(s) = queue.get_mut(start + 2..start + 4) {
+                    s.copy_from_slice(&stream.to_be_bytes());
+                }
+            }
             was_empty
         };
         // If the queue was not empty, whoever queued first has woken the writer,
@@ -478,6 +506,12 @@ impl Router {
             }
         }
     }
+}
+
+/// A frame to send: owned (its stream id is set in place) or borrowed.
+enum FrameSource<'a> {
+    Owned(&'a mut Vec<u8>),
+    Borrowed(&'a [u8]),
 }
 
 /// Marks the stream orphaned if the request future is dropped before its response.
