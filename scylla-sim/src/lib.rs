@@ -7,8 +7,10 @@ pub mod exec;
 pub mod ring;
 pub mod server;
 pub mod store;
+pub mod system;
 
 pub use cluster::{NodeStatus, ShardCounterSnapshot};
+pub use exec::Executor;
 pub use ring::NodeId;
 pub use server::{
     CountersSnapshot, NodeCounters, NodeInfo, SimCluster, SimClusterBuilder, SimError, TlsIdentity,
