@@ -10,6 +10,7 @@ pub mod store;
 pub mod system;
 
 pub use cluster::{NodeStatus, ShardCounterSnapshot};
+pub use exec::Executor;
 pub use ring::NodeId;
 pub use server::{
     CountersSnapshot, NodeCounters, NodeInfo, SimCluster, SimClusterBuilder, SimError, TlsIdentity,

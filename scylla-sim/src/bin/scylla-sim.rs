@@ -187,22 +187,27 @@ fn builder(args: &Args) -> Result<SimClusterBuilder, String> {
     Ok(b)
 }
 
-async fn wait_for_signal() -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called,
+/// before `ready` is printed, so that a signal sent right after `ready` is caught.
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
         tokio::select! {
             _ = term.recv() => {}
             _ = int.recv() => {}
         }
-        Ok(())
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await
-    }
+    })
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 #[tokio::main]
@@ -225,6 +230,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let signal = match shutdown_signal() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("scylla-sim: cannot listen for signals: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let cluster = match builder.build().await {
         Ok(c) => c,
         Err(e) => {
@@ -244,15 +256,9 @@ async fn main() -> ExitCode {
         );
     }
     println!("ready");
-    let waited = wait_for_signal().await;
+    signal.await;
     cluster.shutdown().await;
-    match waited {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("scylla-sim: cannot wait for signals: {e}");
-            ExitCode::from(1)
-        }
-    }
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

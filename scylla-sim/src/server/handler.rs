@@ -5,7 +5,7 @@
 use scylla_cql::frame::request::query::Query;
 use scylla_cql::frame::request::{DeserializedBatch, ExecuteV2};
 
-use crate::exec::{ConnectionState, Outcome, RequestContext};
+use crate::exec::{ConnectionState, Executor, Outcome, RequestContext};
 use crate::ring::NodeId;
 
 /// Runs the statements a connection receives.
@@ -44,4 +44,46 @@ pub(crate) trait RequestHandler: Send + Sync + 'static {
 
     /// Drops the prepared statements of `node` (it restarted).
     fn forget_prepared(&self, node: NodeId);
+}
+
+impl RequestHandler for Executor {
+    fn query(
+        &self,
+        ctx: &RequestContext<'_>,
+        conn: &mut ConnectionState,
+        query: &Query<'_>,
+    ) -> Outcome {
+        self.handle_query(ctx, conn, query)
+    }
+
+    fn prepare(
+        &self,
+        ctx: &RequestContext<'_>,
+        conn: &mut ConnectionState,
+        query_text: &str,
+    ) -> Outcome {
+        self.handle_prepare(ctx, conn, query_text)
+    }
+
+    fn execute(
+        &self,
+        ctx: &RequestContext<'_>,
+        conn: &mut ConnectionState,
+        execute: &ExecuteV2<'_>,
+    ) -> Outcome {
+        self.handle_execute(ctx, conn, execute)
+    }
+
+    fn batch(
+        &self,
+        ctx: &RequestContext<'_>,
+        conn: &mut ConnectionState,
+        batch: &DeserializedBatch<'_>,
+    ) -> Outcome {
+        self.handle_batch(ctx, conn, batch)
+    }
+
+    fn forget_prepared(&self, node: NodeId) {
+        Executor::forget_prepared(self, node);
+    }
 }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::handshake::offered_features;
 use super::{Listeners, NodeServer, NodeShared, RequestHandler, ServerShared, TlsIdentity};
 use crate::cluster::{ClusterEvent, ClusterState, NodeStatus, ShardCounterSnapshot, SimConfig};
+use crate::exec::Executor;
 use crate::ring::{
     DEFAULT_NUM_TOKENS, DEFAULT_SHARD_AWARE_PORT, DEFAULT_SHARDING_IGNORE_MSB, MAX_NUM_TOKENS,
     NodeId, NodeSpec, Topology, TopologyError, deterministic_host_id,
@@ -413,65 +414,8 @@ impl SimClusterBuilder {
     }
 }
 
-/// The interim statement handler until the executor is wired in.
-fn default_handler(_state: &Arc<ClusterState>) -> Arc<dyn RequestHandler> {
-    Arc::new(NoExecutor)
-}
-
-struct NoExecutor;
-
-impl NoExecutor {
-    fn outcome() -> crate::exec::Outcome {
-        let mut body = Vec::new();
-        super::frame::error_body(
-            scylla_cql::frame::response::error::code::SERVER_ERROR,
-            "statement execution is not available in this build",
-            &mut body,
-        );
-        crate::exec::Outcome {
-            opcode: scylla_cql::frame::response::ResponseOpcode::Error,
-            body,
-            warnings: Vec::new(),
-            trace_id: None,
-            custom_payload: None,
-        }
-    }
-}
-
-impl RequestHandler for NoExecutor {
-    fn query(
-        &self,
-        _: &crate::exec::RequestContext<'_>,
-        _: &mut crate::exec::ConnectionState,
-        _: &scylla_cql::frame::request::query::Query<'_>,
-    ) -> crate::exec::Outcome {
-        Self::outcome()
-    }
-    fn prepare(
-        &self,
-        _: &crate::exec::RequestContext<'_>,
-        _: &mut crate::exec::ConnectionState,
-        _: &str,
-    ) -> crate::exec::Outcome {
-        Self::outcome()
-    }
-    fn execute(
-        &self,
-        _: &crate::exec::RequestContext<'_>,
-        _: &mut crate::exec::ConnectionState,
-        _: &scylla_cql::frame::request::ExecuteV2<'_>,
-    ) -> crate::exec::Outcome {
-        Self::outcome()
-    }
-    fn batch(
-        &self,
-        _: &crate::exec::RequestContext<'_>,
-        _: &mut crate::exec::ConnectionState,
-        _: &scylla_cql::frame::request::DeserializedBatch<'_>,
-    ) -> crate::exec::Outcome {
-        Self::outcome()
-    }
-    fn forget_prepared(&self, _: NodeId) {}
+fn default_handler(state: &Arc<ClusterState>) -> Arc<dyn RequestHandler> {
+    Arc::new(Executor::new(Arc::clone(state)))
 }
 
 fn bind_all(
