@@ -849,9 +849,12 @@ impl Executor {
                 return Ok(void_body());
             }
             Statement::Describe(_) => {
-                return Err(ExecError::invalid(
-                    "DESCRIBE statements are not supported by scylla-sim; describe the schema \
-                     from the system_schema tables (as drivers and cqlsh do)",
+                // Reported as a syntax error, as servers without server-side DESCRIBE
+                // do: cqlsh then describes the schema itself from system_schema.
+                return Err(ExecError::syntax(
+                    "line 1:0 no viable alternative at input 'DESCRIBE' (DESCRIBE is not \
+                     executed server-side by scylla-sim; clients describe the schema from the \
+                     system_schema tables)",
                 ));
             }
             Statement::Unsupported(u) => {
