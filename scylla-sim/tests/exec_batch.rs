@@ -303,10 +303,8 @@ fn unlogged_batches_over_many_partitions_warn() {
     assert!(r.warnings.is_empty());
     // A large batch does.
     let big = "x".repeat(6000);
-    let pb = s.prepare("UPDATE t SET v = ? WHERE k = 1 AND c = 1");
     s.q("ALTER TABLE t ADD b text").ok();
     let pb2 = s.prepare("UPDATE t SET b = ? WHERE k = 1 AND c = 1");
-    let _ = pb;
     let r = s.batch(
         BatchType::Logged,
         vec![prepared_stmt(&pb2)],
@@ -321,7 +319,8 @@ fn unlogged_batches_over_many_partitions_warn() {
 #[test]
 fn list_element_writes_in_multi_partition_batches() {
     let mut s = setup();
-    s.q("CREATE TABLE lists (k int PRIMARY KEY, l list<int>)").ok();
+    s.q("CREATE TABLE lists (k int PRIMARY KEY, l list<int>)")
+        .ok();
     s.q("INSERT INTO lists (k, l) VALUES (1, [1, 2])").ok();
     s.q("INSERT INTO lists (k, l) VALUES (2, [3, 4])").ok();
     let r = s.batch(
@@ -335,9 +334,15 @@ fn list_element_writes_in_multi_partition_batches() {
         None,
     );
     assert!(matches!(r.res, Res::Void), "{r:?}");
-    let rows = s.q("SELECT k, l FROM lists WHERE k IN (1, 2)").rows().clone();
+    let rows = s
+        .q("SELECT k, l FROM lists WHERE k IN (1, 2)")
+        .rows()
+        .clone();
     let l1 = rows.rows.iter().find(|r| r[0] == cv_int(1)).unwrap()[1].clone();
     let l2 = rows.rows.iter().find(|r| r[0] == cv_int(2)).unwrap()[1].clone();
-    assert_eq!(l1.unwrap().into_vec().unwrap(), vec![CqlValue::Int(10), CqlValue::Int(2)]);
+    assert_eq!(
+        l1.unwrap().into_vec().unwrap(),
+        vec![CqlValue::Int(10), CqlValue::Int(2)]
+    );
     assert_eq!(l2.unwrap().into_vec().unwrap(), vec![CqlValue::Int(3)]);
 }

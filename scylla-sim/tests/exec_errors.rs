@@ -284,6 +284,36 @@ proptest! {
     }
 
     #[test]
+    fn random_batches_never_panic(
+        kind in 0u8..3,
+        picks in prop::collection::vec((0..VALID.len(), prop::collection::vec(value(), 0..8), any::<bool>()), 0..6),
+        ts in prop::option::of(any::<i64>()),
+    ) {
+        use scylla_cql::frame::request::batch::BatchType;
+        use scylla_cql::frame::types::Consistency;
+        SIM.with(|s| {
+            let mut s = s.borrow_mut();
+            let mut statements = Vec::new();
+            let mut vals = Vec::new();
+            for (i, vs, prepared) in &picks {
+                if *prepared {
+                    let p = s.prepare(VALID[*i]);
+                    statements.push(prepared_stmt(&p));
+                } else {
+                    statements.push(text_stmt(VALID[*i]));
+                }
+                vals.push(values(vs));
+            }
+            let kind = match kind {
+                0 => BatchType::Logged,
+                1 => BatchType::Unlogged,
+                _ => BatchType::Counter,
+            };
+            let _ = s.batch(kind, statements, vals, Consistency::One, ts);
+        });
+    }
+
+    #[test]
     fn random_paging_states_never_panic(state in prop::collection::vec(any::<u8>(), 0..80), page in -2i32..5) {
         SIM.with(|s| {
             let mut s = s.borrow_mut();

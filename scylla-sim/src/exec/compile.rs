@@ -238,13 +238,14 @@ fn plan_modification(
         ModificationStatement::Insert(s) => plan_insert(s, table, binds)?,
         ModificationStatement::Update(s) => plan_update(s, table, binds)?,
         ModificationStatement::Delete(s) => plan_delete(s, table, binds)?,
-        ModificationStatement::Unsupported(_) => unreachable_unsupported()?,
+        ModificationStatement::Unsupported(u) => {
+            return Err(ExecError::invalid(format!(
+                "{} is not supported by scylla-sim",
+                u.kind
+            )));
+        }
     };
     Ok((plan, routing))
-}
-
-fn unreachable_unsupported() -> ExecResult<ModifyPlan> {
-    Err(ExecError::invalid("unsupported statement"))
 }
 
 fn plan_batch(

@@ -20,6 +20,45 @@
 //! Schema changes are announced on the cluster's event bus. `system.local`,
 //! `system.peers(_v2)` and `system_schema.*` are computed per query by
 //! [`crate::system`].
+//!
+//! ```
+//! use std::borrow::Cow;
+//! use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+//! use std::sync::Arc;
+//!
+//! use scylla_cql::frame::protocol_features::ProtocolFeatures;
+//! use scylla_cql::frame::request::{Query, QueryParameters};
+//! use scylla_cql::frame::response::ResponseOpcode;
+//! use scylla_sim::cluster::{ClusterState, SimConfig};
+//! use scylla_sim::exec::{ConnectionState, Executor, RequestContext};
+//! use scylla_sim::ring::{NodeSpec, Topology, deterministic_host_id};
+//! use scylla_sim::store::Store;
+//!
+//! let mut topology = Topology::new(1);
+//! let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+//! let node = topology
+//!     .add_node(NodeSpec::new(deterministic_host_id(1, 0), ip, "dc1", "r1"))
+//!     .unwrap();
+//! let cluster = Arc::new(ClusterState::new(SimConfig::default(), Store::new(), topology));
+//! let executor = Executor::new(cluster);
+//!
+//! let features = ProtocolFeatures::default();
+//! let ctx = RequestContext {
+//!     node,
+//!     shard: 0,
+//!     client: SocketAddr::new(ip, 50000),
+//!     features: &features,
+//!     tracing: false,
+//!     custom_payload: None,
+//! };
+//! let mut conn = ConnectionState::default();
+//! let query = Query {
+//!     contents: Cow::Borrowed("SELECT release_version FROM system.local"),
+//!     parameters: QueryParameters::default(),
+//! };
+//! let outcome = executor.handle_query(&ctx, &mut conn, &query);
+//! assert_eq!(outcome.opcode, ResponseOpcode::Result);
+//! ```
 
 pub(crate) mod bind;
 pub(crate) mod compile;
@@ -849,9 +888,12 @@ impl Executor {
                 return Ok(void_body());
             }
             Statement::Describe(_) => {
-                return Err(ExecError::invalid(
-                    "DESCRIBE statements are not supported by scylla-sim; describe the schema \
-                     from the system_schema tables (as drivers and cqlsh do)",
+                // Reported as a syntax error, as servers without server-side DESCRIBE
+                // do: cqlsh then describes the schema itself from system_schema.
+                return Err(ExecError::syntax(
+                    "line 1:0 no viable alternative at input 'DESCRIBE' (DESCRIBE is not \
+                     executed server-side by scylla-sim; clients describe the schema from the \
+                     system_schema tables)",
                 ));
             }
             Statement::Unsupported(u) => {

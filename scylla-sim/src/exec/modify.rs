@@ -201,21 +201,13 @@ fn using(
     Ok((timestamp, ttl))
 }
 
-fn push_op(
-    schema: &TableSchema,
-    col: &ColumnDef,
-    op: OpPlan,
-    ops: &mut Vec<OpPlan>,
-    static_ops: &mut Vec<OpPlan>,
-) -> ExecResult<()> {
-    let target = if col.kind == ColumnKind::Static {
-        static_ops
+/// Files `op` of column `col` with the static or the regular operations.
+fn push_op(col: &ColumnDef, op: OpPlan, ops: &mut Vec<OpPlan>, static_ops: &mut Vec<OpPlan>) {
+    if col.kind == ColumnKind::Static {
+        static_ops.push(op);
     } else {
-        ops
-    };
-    let _ = schema;
-    target.push(op);
-    Ok(())
+        ops.push(op);
+    }
 }
 
 /// Plans an INSERT.
@@ -250,13 +242,7 @@ pub(crate) fn plan_insert(
         match col.kind {
             ColumnKind::PartitionKey => pk[pos] = Some(KeyValues::One(e)),
             ColumnKind::Clustering => ck[pos] = Some(e),
-            _ => push_op(
-                &schema,
-                col,
-                OpPlan::Set(col.id, e),
-                &mut ops,
-                &mut static_ops,
-            )?,
+            _ => push_op(col, OpPlan::Set(col.id, e), &mut ops, &mut static_ops),
         }
     }
     let missing: Vec<&str> = schema
@@ -477,7 +463,7 @@ pub(crate) fn plan_update(
                 }
             },
         };
-        push_op(&schema, col, op, &mut ops, &mut static_ops)?;
+        push_op(col, op, &mut ops, &mut static_ops);
     }
     let where_ = analyze_where(&schema, &s.where_clause, WhereKind::Update, binds)?;
     let n_ck = schema.clustering_key().len();
@@ -608,7 +594,7 @@ pub(crate) fn plan_delete(
                 "Invalid identifier {name} for deletion (should not be a PRIMARY KEY part)"
             )));
         }
-        push_op(&schema, col, op, &mut ops, &mut static_ops)?;
+        push_op(col, op, &mut ops, &mut static_ops);
     }
     let where_ = analyze_where(&schema, &s.where_clause, WhereKind::Delete, binds)?;
     let n_ck = schema.clustering_key().len();

@@ -114,29 +114,28 @@ pub(crate) struct SelectPlan {
     pub(crate) per_partition_limit: Option<Expr>,
 }
 
-fn selector_name(e: &SelectorExpr, schema: &TableSchema) -> String {
-    let _ = schema;
+fn selector_name(e: &SelectorExpr) -> String {
     match e {
         SelectorExpr::Column(c) => c.clone(),
         SelectorExpr::Term(t) => term_text(t),
         SelectorExpr::CountRows => "count".to_string(),
-        SelectorExpr::WriteTime(inner) => format!("writetime({})", selector_name(inner, schema)),
-        SelectorExpr::Ttl(inner) => format!("ttl({})", selector_name(inner, schema)),
+        SelectorExpr::WriteTime(inner) => format!("writetime({})", selector_name(inner)),
+        SelectorExpr::Ttl(inner) => format!("ttl({})", selector_name(inner)),
         SelectorExpr::FunctionCall { name, args, .. } => {
             if name == "count" && args.len() == 1 && matches!(args[0], SelectorExpr::Term(_)) {
                 return "count".to_string();
             }
-            let args: Vec<String> = args.iter().map(|a| selector_name(a, schema)).collect();
+            let args: Vec<String> = args.iter().map(selector_name).collect();
             format!("system.{name}({})", args.join(", "))
         }
         SelectorExpr::Cast { expr, ty } => {
-            format!("cast({} as {ty})", selector_name(expr, schema))
+            format!("cast({} as {ty})", selector_name(expr))
         }
         SelectorExpr::Field { expr, field } => {
-            format!("{}.{}", selector_name(expr, schema), maybe_quote(field))
+            format!("{}.{}", selector_name(expr), maybe_quote(field))
         }
         SelectorExpr::Subscript { expr, key } => {
-            format!("{}[{}]", selector_name(expr, schema), term_text(key))
+            format!("{}[{}]", selector_name(expr), term_text(key))
         }
     }
 }
@@ -362,7 +361,7 @@ fn plan_selector(
             let ColumnType::UserDefinedType { definition, .. } = &t else {
                 return Err(ExecError::invalid(format!(
                     "Invalid field selection: {} of type {t} is not a user type",
-                    selector_name(expr, schema)
+                    selector_name(expr)
                 )));
             };
             let (i, (_, ft)) = definition
@@ -373,7 +372,7 @@ fn plan_selector(
                 .ok_or_else(|| {
                     ExecError::invalid(format!(
                         "{} of type {} has no field {field}",
-                        selector_name(expr, schema),
+                        selector_name(expr),
                         definition.name
                     ))
                 })?;
@@ -381,7 +380,7 @@ fn plan_selector(
         }
         SelectorExpr::Subscript { expr, key } => {
             let (inner, t) = plan_selector(expr, schema, binds, in_aggregate)?;
-            let cname = selector_name(expr, schema);
+            let cname = selector_name(expr);
             match &t {
                 ColumnType::Collection {
                     typ: CollectionType::Map(k, v),
@@ -448,7 +447,7 @@ pub(crate) fn plan_select(
                 let name = sel
                     .alias
                     .clone()
-                    .unwrap_or_else(|| selector_name(&sel.expr, &schema));
+                    .unwrap_or_else(|| selector_name(&sel.expr));
                 selectors.push(planned);
                 specs.push(ColumnSpec::owned(name, typ, table_spec.clone()));
             }
@@ -1425,7 +1424,6 @@ pub(crate) fn run_select(
     }
     let more = collector.more;
     let last = collector.last.take();
-    let emitted = collector.emitted;
     let partition_rows = collector.last_partition_rows;
     let limit_left = collector.limit_left;
     match collector.mode {
@@ -1532,7 +1530,6 @@ pub(crate) fn run_select(
                     .map_err(|e| ExecError::server(e.to_string()))?;
             }
             let n = w.finish().map_err(|e| ExecError::server(e.to_string()))?;
-            let _ = emitted;
             Ok(SelectResult { rows: n })
         }
     }
