@@ -6,6 +6,7 @@
 //! numbers are computed as it is iterated.
 
 mod precomputed;
+mod tablets;
 mod token_ring;
 
 use std::collections::{BTreeSet, HashMap};
@@ -16,6 +17,7 @@ use rand::Rng;
 use scylla_cql::frame::response::result::TableSpec;
 
 use self::precomputed::{ReplicaLists, RingIndex, UniqueWalk};
+pub(crate) use self::tablets::{Tablet, TabletsInfo};
 pub use self::token_ring::TokenRing;
 use crate::cluster::metadata::Strategy;
 use crate::cluster::{Node, NodeRef};
@@ -23,6 +25,12 @@ use crate::routing::{Shard, Token};
 
 /// The class name suffix of ScyllaDB's EverywhereStrategy.
 const EVERYWHERE_STRATEGY: &str = "EverywhereStrategy";
+
+/// Whether `node` is in `datacenter` (any node if `None`).
+#[inline]
+fn in_datacenter(node: &Node, datacenter: Option<&str>) -> bool {
+    datacenter.is_none_or(|dc| node.datacenter.as_deref() == Some(dc))
+}
 
 /// The shard of `node` that owns `token`; 0 when the node's sharding is unknown.
 #[inline]
@@ -38,9 +46,16 @@ struct Datacenter {
     nts: HashMap<usize, ReplicaLists>,
 }
 
-/// Knows the ring and finds the replicas of tokens.
+/// Knows the ring (and the tablets) and finds the replicas of tokens.
 #[derive(Clone)]
 pub struct ReplicaLocator {
+    /// Shared between the cluster states of one topology and schema.
+    ring: Arc<RingData>,
+    tablets: TabletsInfo,
+}
+
+/// The ring and the precomputed replica lists.
+struct RingData {
     global: RingIndex,
     /// SimpleStrategy lists by replication factor, indexed by global ring position.
     simple: HashMap<usize, ReplicaLists>,
@@ -52,12 +67,12 @@ pub struct ReplicaLocator {
 
 impl fmt::Debug for ReplicaLocator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut simple_rfs: Vec<&usize> = self.simple.keys().collect();
+        let mut simple_rfs: Vec<&usize> = self.ring.simple.keys().collect();
         simple_rfs.sort();
         f.debug_struct("ReplicaLocator")
-            .field("ring_len", &self.global.len())
-            .field("nodes", &self.global.unique.len())
-            .field("datacenters", &self.datacenter_names)
+            .field("ring_len", &self.ring.global.len())
+            .field("nodes", &self.ring.global.unique.len())
+            .field("datacenters", &self.ring.datacenter_names)
             .field("precomputed_simple_rfs", &simple_rfs)
             .finish_non_exhaustive()
     }
@@ -130,19 +145,23 @@ impl ReplicaLocator {
         }
 
         ReplicaLocator {
-            global,
-            simple,
-            datacenter_names,
-            datacenters,
+            ring: Arc::new(RingData {
+                global,
+                simple,
+                datacenter_names,
+                datacenters,
+            }),
+            tablets: TabletsInfo::default(),
         }
     }
 
     fn datacenter(&self, name: &str) -> Option<&Datacenter> {
         let i = self
+            .ring
             .datacenter_names
             .binary_search_by(|n| n.as_str().cmp(name))
             .ok()?;
-        self.datacenters.get(i)
+        self.ring.datacenters.get(i)
     }
 
     /// The replicas of `token` for a keyspace replicated with `strategy`, only those of
@@ -155,8 +174,9 @@ impl ReplicaLocator {
     /// - LocalStrategy and EverywhereStrategy: every node (each holds the data).
     /// - Another strategy: the token's owner only.
     ///
-    /// `table` is accepted for tablet-based tables; tablets are not tracked yet, so
-    /// the ring decides for every table.
+    /// For a table with tablets (ScyllaDB) the replicas are those of the tablet
+    /// holding the token, in the order the server gave them, with their shards; none if
+    /// that tablet is not known yet. The strategy then does not matter.
     pub fn replicas_for_token<'a>(
         &'a self,
         token: Token,
@@ -164,7 +184,19 @@ impl ReplicaLocator {
         datacenter: Option<&'a str>,
         table: &TableSpec<'_>,
     ) -> ReplicaSet<'a> {
-        let _ = table;
+        if let Some(tablet) = self
+            .tablets
+            .tablet_for(table.ks_name(), table.table_name(), token)
+        {
+            let replicas = tablet.map_or(&[][..], |t| t.replicas());
+            return ReplicaSet {
+                inner: ReplicaSetInner::Tablet {
+                    replicas,
+                    datacenter,
+                },
+                token,
+            };
+        }
         let inner = match strategy {
             Strategy::SimpleStrategy { replication_factor } => {
                 self.simple_replicas(token, *replication_factor, datacenter)
@@ -193,8 +225,8 @@ impl ReplicaLocator {
         rf: usize,
         datacenter: Option<&'a str>,
     ) -> ReplicaSetInner<'a> {
-        let list = match self.simple.get(&rf) {
-            Some(lists) => lists.get(self.global.ring.index_for_token(token)),
+        let list = match self.ring.simple.get(&rf) {
+            Some(lists) => lists.get(self.ring.global.ring.index_for_token(token)),
             None => &[],
         };
         match datacenter {
@@ -227,7 +259,7 @@ impl ReplicaLocator {
     fn all_nodes<'a>(&'a self, datacenter: Option<&'a str>) -> ReplicaSetInner<'a> {
         match datacenter {
             None => ReplicaSetInner::AllNodes {
-                index: &self.global,
+                index: &self.ring.global,
             },
             Some(dc) => match self.datacenter(dc) {
                 Some(dc) => ReplicaSetInner::AllNodes { index: &dc.index },
@@ -245,8 +277,8 @@ impl ReplicaLocator {
         dc_index: usize,
     ) -> &[Arc<Node>] {
         let (Some(name), Some(dc)) = (
-            self.datacenter_names.get(dc_index),
-            self.datacenters.get(dc_index),
+            self.ring.datacenter_names.get(dc_index),
+            self.ring.datacenters.get(dc_index),
         ) else {
             return &[];
         };
@@ -257,19 +289,29 @@ impl ReplicaLocator {
             .unwrap_or(&[])
     }
 
+    /// The known tablets.
+    pub(crate) fn tablets(&self) -> &TabletsInfo {
+        &self.tablets
+    }
+
+    /// The known tablets, to update them.
+    pub(crate) fn tablets_mut(&mut self) -> &mut TabletsInfo {
+        &mut self.tablets
+    }
+
     /// The ring of every node's tokens.
     pub fn ring(&self) -> &TokenRing<Arc<Node>> {
-        &self.global.ring
+        &self.ring.global.ring
     }
 
     /// The names of the datacenters of the ring, sorted.
     pub fn datacenter_names(&self) -> &[String] {
-        &self.datacenter_names
+        &self.ring.datacenter_names
     }
 
     /// Every node of the ring once.
     pub fn unique_nodes_in_global_ring(&self) -> &[Arc<Node>] {
-        &self.global.unique
+        &self.ring.global.unique
     }
 
     /// Every node of the ring in datacenter `datacenter_name` once; `None` for a
@@ -299,6 +341,11 @@ enum ReplicaSetInner<'a> {
     },
     /// Every node of a ring.
     AllNodes { index: &'a RingIndex },
+    /// The replicas of a tablet, optionally restricted to one datacenter.
+    Tablet {
+        replicas: &'a [(Arc<Node>, Shard)],
+        datacenter: Option<&'a str>,
+    },
 }
 
 /// The replicas of one token, with the shard of each that owns the token.
@@ -338,10 +385,17 @@ impl<'a> ReplicaSet<'a> {
             ReplicaSetInner::ChainedNts {
                 repfactors,
                 locator,
-            } => (0..locator.datacenters.len())
+            } => (0..locator.ring.datacenters.len())
                 .map(|i| locator.nts_list(self.token, repfactors, i).len())
                 .sum(),
             ReplicaSetInner::AllNodes { index } => index.unique.len(),
+            ReplicaSetInner::Tablet {
+                replicas,
+                datacenter,
+            } => replicas
+                .iter()
+                .filter(|(n, _)| in_datacenter(n, datacenter))
+                .count(),
         }
     }
 
@@ -399,6 +453,13 @@ impl<'a> IntoIterator for ReplicaSet<'a> {
                 current: [].iter(),
             },
             ReplicaSetInner::AllNodes { index } => IterInner::Plain(index.unique.iter()),
+            ReplicaSetInner::Tablet {
+                replicas,
+                datacenter,
+            } => IterInner::Tablet {
+                iter: replicas.iter(),
+                datacenter,
+            },
         };
         ReplicaSetIterator {
             inner,
@@ -421,6 +482,10 @@ enum IterInner<'a> {
         dc_index: usize,
         current: std::slice::Iter<'a, Arc<Node>>,
     },
+    Tablet {
+        iter: std::slice::Iter<'a, (Arc<Node>, Shard)>,
+        datacenter: Option<&'a str>,
+    },
 }
 
 /// Iterates a [`ReplicaSet`].
@@ -434,6 +499,10 @@ impl<'a> ReplicaSetIterator<'a> {
     fn next_node(&mut self) -> Option<NodeRef<'a>> {
         match &mut self.inner {
             IterInner::Plain(iter) => iter.next(),
+            IterInner::Tablet { iter, datacenter } => {
+                let dc = *datacenter;
+                iter.find(|(n, _)| in_datacenter(n, dc)).map(|(n, _)| n)
+            }
             IterInner::FilteredSimple { iter, datacenter } => {
                 let dc: &str = datacenter;
                 iter.find(|n| n.datacenter.as_deref() == Some(dc))
@@ -447,7 +516,7 @@ impl<'a> ReplicaSetIterator<'a> {
                 if let Some(node) = current.next() {
                     return Some(node);
                 }
-                if *dc_index >= locator.datacenters.len() {
+                if *dc_index >= locator.ring.datacenters.len() {
                     return None;
                 }
                 *current = locator.nts_list(self.token, repfactors, *dc_index).iter();
@@ -461,6 +530,12 @@ impl<'a> Iterator for ReplicaSetIterator<'a> {
     type Item = (NodeRef<'a>, Shard);
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let IterInner::Tablet { iter, datacenter } = &mut self.inner {
+            let dc = *datacenter;
+            return iter
+                .find(|(n, _)| in_datacenter(n, dc))
+                .map(|(n, s)| (n, *s));
+        }
         let token = self.token;
         self.next_node().map(|node| (node, shard_of(node, token)))
     }
@@ -471,7 +546,7 @@ impl<'a> Iterator for ReplicaSetIterator<'a> {
             return iter.nth(n).map(|node| (node, shard_of(node, token)));
         }
         for _ in 0..n {
-            self.next_node()?;
+            self.next()?;
         }
         self.next()
     }
@@ -481,6 +556,7 @@ impl<'a> Iterator for ReplicaSetIterator<'a> {
             IterInner::Plain(iter) => iter.size_hint(),
             IterInner::FilteredSimple { iter, .. } => (0, Some(iter.len())),
             IterInner::ChainedNts { current, .. } => (current.len(), None),
+            IterInner::Tablet { iter, .. } => (0, Some(iter.len())),
         }
     }
 }
@@ -500,19 +576,21 @@ impl<'a> IntoIterator for ReplicasOrdered<'a> {
         let inner = match self.set.inner {
             // Precomputed lists are built by walking the ring, so they are in ring
             // order already.
-            ReplicaSetInner::Plain(_) | ReplicaSetInner::FilteredSimple { .. } => {
-                OrderedInner::AlreadyOrdered(self.set.into_iter())
-            }
+            // Tablet replicas come in the server's order (for strongly consistent
+            // tables, the leader first).
+            ReplicaSetInner::Plain(_)
+            | ReplicaSetInner::FilteredSimple { .. }
+            | ReplicaSetInner::Tablet { .. } => OrderedInner::AlreadyOrdered(self.set.into_iter()),
             ReplicaSetInner::ChainedNts {
                 repfactors,
                 locator,
             } => {
                 let total = self.set.len();
-                let start = locator.global.ring.index_for_token(token);
+                let start = locator.ring.global.ring.index_for_token(token);
                 OrderedInner::ChainedNts {
                     repfactors,
                     locator,
-                    walk: locator.global.walk_unique(start),
+                    walk: locator.ring.global.walk_unique(start),
                     left: total,
                 }
             }
@@ -562,6 +640,7 @@ impl<'a> Iterator for ReplicasOrderedIterator<'a> {
                         return false;
                     };
                     let Ok(dc_index) = locator
+                        .ring
                         .datacenter_names
                         .binary_search_by(|n| n.as_str().cmp(dc))
                     else {
