@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rand::Rng;
 use scylla_cql::frame::response::result::TableSpec;
 
-use self::precomputed::{ReplicaLists, RingIndex, UniqueWalk};
+use self::precomputed::{PlacementWalk, ReplicaLists, RingIndex, UniqueWalk};
 pub(crate) use self::tablets::{Tablet, TabletsInfo};
 pub use self::token_ring::TokenRing;
 use crate::cluster::metadata::Strategy;
@@ -156,12 +156,7 @@ impl ReplicaLocator {
     }
 
     fn datacenter(&self, name: &str) -> Option<&Datacenter> {
-        let i = self
-            .ring
-            .datacenter_names
-            .binary_search_by(|n| n.as_str().cmp(name))
-            .ok()?;
-        self.ring.datacenters.get(i)
+        self.ring.datacenters.get(self.datacenter_index(name)?)
     }
 
     /// The replicas of `token` for a keyspace replicated with `strategy`, only those of
@@ -173,6 +168,9 @@ impl ReplicaLocator {
     ///   every datacenter, datacenter by datacenter in name order.
     /// - LocalStrategy and EverywhereStrategy: every node (each holds the data).
     /// - Another strategy: the token's owner only.
+    ///
+    /// The lists of the strategies of the keyspaces the locator was built for are
+    /// precomputed; others are placed while the set is iterated (same result, slower).
     ///
     /// For a table with tablets (ScyllaDB) the replicas are those of the tablet
     /// holding the token, in the order the server gave them, with their shards; none if
@@ -204,7 +202,13 @@ impl ReplicaLocator {
             Strategy::NetworkTopologyStrategy {
                 datacenter_repfactors,
             } => match datacenter {
-                Some(dc) => self.nts_replicas_in_dc(token, datacenter_repfactors, dc),
+                Some(dc) => match self.datacenter_index(dc) {
+                    Some(i) => ReplicaSetInner::Replicas {
+                        replicas: self.nts_dc_replicas(token, datacenter_repfactors, i),
+                        datacenter: None,
+                    },
+                    None => ReplicaSetInner::empty(),
+                },
                 None => ReplicaSetInner::ChainedNts {
                     repfactors: datacenter_repfactors,
                     locator: self,
@@ -225,35 +229,16 @@ impl ReplicaLocator {
         rf: usize,
         datacenter: Option<&'a str>,
     ) -> ReplicaSetInner<'a> {
-        let list = match self.ring.simple.get(&rf) {
-            Some(lists) => lists.get(self.ring.global.ring.index_for_token(token)),
-            None => &[],
+        let global = &self.ring.global;
+        let pos = global.ring.index_for_token(token);
+        let replicas = match self.ring.simple.get(&rf) {
+            Some(lists) => Replicas::List(lists.get(pos).iter()),
+            None => Replicas::Walk(PlacementWalk::simple(global, pos, rf)),
         };
-        match datacenter {
-            None => ReplicaSetInner::Plain(list),
-            Some(dc) => ReplicaSetInner::FilteredSimple {
-                replicas: list,
-                datacenter: dc,
-            },
+        ReplicaSetInner::Replicas {
+            replicas,
+            datacenter,
         }
-    }
-
-    fn nts_replicas_in_dc<'a>(
-        &'a self,
-        token: Token,
-        repfactors: &HashMap<String, usize>,
-        dc: &str,
-    ) -> ReplicaSetInner<'a> {
-        let list = repfactors
-            .get(dc)
-            .zip(self.datacenter(dc))
-            .and_then(|(rf, dc)| {
-                dc.nts
-                    .get(rf)
-                    .map(|lists| lists.get(dc.index.ring.index_for_token(token)))
-            })
-            .unwrap_or(&[]);
-        ReplicaSetInner::Plain(list)
     }
 
     fn all_nodes<'a>(&'a self, datacenter: Option<&'a str>) -> ReplicaSetInner<'a> {
@@ -263,30 +248,41 @@ impl ReplicaLocator {
             },
             Some(dc) => match self.datacenter(dc) {
                 Some(dc) => ReplicaSetInner::AllNodes { index: &dc.index },
-                None => ReplicaSetInner::Plain(&[]),
+                None => ReplicaSetInner::empty(),
             },
         }
     }
 
     /// The NetworkTopologyStrategy replicas of `token` in the datacenter at index
-    /// `dc_index`, given the strategy's replication factors.
-    fn nts_list(
+    /// `dc_index`, given the strategy's replication factors: a precomputed list, or
+    /// a placement walk for a replication factor no keyspace of the cluster uses.
+    fn nts_dc_replicas(
         &self,
         token: Token,
         repfactors: &HashMap<String, usize>,
         dc_index: usize,
-    ) -> &[Arc<Node>] {
+    ) -> Replicas<'_> {
         let (Some(name), Some(dc)) = (
             self.ring.datacenter_names.get(dc_index),
             self.ring.datacenters.get(dc_index),
         ) else {
-            return &[];
+            return Replicas::List([].iter());
         };
-        repfactors
-            .get(name)
-            .and_then(|rf| dc.nts.get(rf))
-            .map(|lists| lists.get(dc.index.ring.index_for_token(token)))
-            .unwrap_or(&[])
+        let Some(&rf) = repfactors.get(name) else {
+            return Replicas::List([].iter());
+        };
+        let pos = dc.index.ring.index_for_token(token);
+        match dc.nts.get(&rf) {
+            Some(lists) => Replicas::List(lists.get(pos).iter()),
+            None => Replicas::Walk(PlacementWalk::network_topology(&dc.index, pos, rf)),
+        }
+    }
+
+    fn datacenter_index(&self, name: &str) -> Option<usize> {
+        self.ring
+            .datacenter_names
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .ok()
     }
 
     /// The known tablets.
@@ -325,14 +321,44 @@ impl ReplicaLocator {
     }
 }
 
-#[derive(Clone, Copy)]
+/// Replicas of one list, in ring order: precomputed, or placed while walking.
+#[derive(Clone)]
+enum Replicas<'a> {
+    List(std::slice::Iter<'a, Arc<Node>>),
+    Walk(PlacementWalk<'a>),
+}
+
+impl<'a> Iterator for Replicas<'a> {
+    type Item = &'a Arc<Node>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Replicas::List(iter) => iter.next(),
+            Replicas::Walk(walk) => walk.next(),
+        }
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Self::Item> {
+        match self {
+            Replicas::List(iter) => iter.nth(n),
+            Replicas::Walk(walk) => walk.nth(n),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Replicas::List(iter) => iter.size_hint(),
+            Replicas::Walk(walk) => walk.size_hint(),
+        }
+    }
+}
+
+#[derive(Clone)]
 enum ReplicaSetInner<'a> {
-    /// A precomputed list, in ring order.
-    Plain(&'a [Arc<Node>]),
-    /// A SimpleStrategy list restricted to one datacenter.
-    FilteredSimple {
-        replicas: &'a [Arc<Node>],
-        datacenter: &'a str,
+    /// One list in ring order, optionally restricted to a datacenter.
+    Replicas {
+        replicas: Replicas<'a>,
+        datacenter: Option<&'a str>,
     },
     /// NetworkTopologyStrategy replicas of all datacenters.
     ChainedNts {
@@ -346,6 +372,15 @@ enum ReplicaSetInner<'a> {
         replicas: &'a [(Arc<Node>, Shard)],
         datacenter: Option<&'a str>,
     },
+}
+
+impl ReplicaSetInner<'_> {
+    fn empty() -> Self {
+        ReplicaSetInner::Replicas {
+            replicas: Replicas::List([].iter()),
+            datacenter: None,
+        }
+    }
 }
 
 /// The replicas of one token, with the shard of each that owns the token.
@@ -373,20 +408,23 @@ impl fmt::Debug for ReplicaSet<'_> {
 impl<'a> ReplicaSet<'a> {
     /// The number of replicas.
     pub fn len(&self) -> usize {
-        match self.inner {
-            ReplicaSetInner::Plain(list) => list.len(),
-            ReplicaSetInner::FilteredSimple {
+        match &self.inner {
+            ReplicaSetInner::Replicas {
+                replicas: Replicas::List(list),
+                datacenter: None,
+            } => list.len(),
+            ReplicaSetInner::Replicas {
                 replicas,
                 datacenter,
             } => replicas
-                .iter()
-                .filter(|n| n.datacenter.as_deref() == Some(datacenter))
+                .clone()
+                .filter(|n| in_datacenter(n, *datacenter))
                 .count(),
             ReplicaSetInner::ChainedNts {
                 repfactors,
                 locator,
             } => (0..locator.ring.datacenters.len())
-                .map(|i| locator.nts_list(self.token, repfactors, i).len())
+                .map(|i| locator.nts_dc_replicas(self.token, repfactors, i).count())
                 .sum(),
             ReplicaSetInner::AllNodes { index } => index.unique.len(),
             ReplicaSetInner::Tablet {
@@ -394,7 +432,7 @@ impl<'a> ReplicaSet<'a> {
                 datacenter,
             } => replicas
                 .iter()
-                .filter(|(n, _)| in_datacenter(n, datacenter))
+                .filter(|(n, _)| in_datacenter(n, *datacenter))
                 .count(),
         }
     }
@@ -423,7 +461,8 @@ impl<'a> ReplicaSet<'a> {
     }
 
     /// The same replicas in ring order: the token's primary replica first, then the
-    /// others in the order a clockwise walk from the token meets them.
+    /// others in the order a clockwise walk from the token meets them. (For a tablet:
+    /// the order the server gave.)
     pub fn into_replicas_ordered(self) -> ReplicasOrdered<'a> {
         ReplicasOrdered { set: self }
     }
@@ -435,12 +474,11 @@ impl<'a> IntoIterator for ReplicaSet<'a> {
 
     fn into_iter(self) -> Self::IntoIter {
         let inner = match self.inner {
-            ReplicaSetInner::Plain(list) => IterInner::Plain(list.iter()),
-            ReplicaSetInner::FilteredSimple {
+            ReplicaSetInner::Replicas {
                 replicas,
                 datacenter,
-            } => IterInner::FilteredSimple {
-                iter: replicas.iter(),
+            } => IterInner::Replicas {
+                replicas,
                 datacenter,
             },
             ReplicaSetInner::ChainedNts {
@@ -450,9 +488,12 @@ impl<'a> IntoIterator for ReplicaSet<'a> {
                 repfactors,
                 locator,
                 dc_index: 0,
-                current: [].iter(),
+                current: Replicas::List([].iter()),
             },
-            ReplicaSetInner::AllNodes { index } => IterInner::Plain(index.unique.iter()),
+            ReplicaSetInner::AllNodes { index } => IterInner::Replicas {
+                replicas: Replicas::List(index.unique.iter()),
+                datacenter: None,
+            },
             ReplicaSetInner::Tablet {
                 replicas,
                 datacenter,
@@ -470,17 +511,16 @@ impl<'a> IntoIterator for ReplicaSet<'a> {
 
 #[derive(Clone)]
 enum IterInner<'a> {
-    Plain(std::slice::Iter<'a, Arc<Node>>),
-    FilteredSimple {
-        iter: std::slice::Iter<'a, Arc<Node>>,
-        datacenter: &'a str,
+    Replicas {
+        replicas: Replicas<'a>,
+        datacenter: Option<&'a str>,
     },
     ChainedNts {
         repfactors: &'a HashMap<String, usize>,
         locator: &'a ReplicaLocator,
         /// The datacenter after the one `current` iterates.
         dc_index: usize,
-        current: std::slice::Iter<'a, Arc<Node>>,
+        current: Replicas<'a>,
     },
     Tablet {
         iter: std::slice::Iter<'a, (Arc<Node>, Shard)>,
@@ -495,17 +535,18 @@ pub struct ReplicaSetIterator<'a> {
     token: Token,
 }
 
-impl<'a> ReplicaSetIterator<'a> {
-    fn next_node(&mut self) -> Option<NodeRef<'a>> {
-        match &mut self.inner {
-            IterInner::Plain(iter) => iter.next(),
-            IterInner::Tablet { iter, datacenter } => {
+impl<'a> Iterator for ReplicaSetIterator<'a> {
+    type Item = (NodeRef<'a>, Shard);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let token = self.token;
+        let node = match &mut self.inner {
+            IterInner::Replicas {
+                replicas,
+                datacenter,
+            } => {
                 let dc = *datacenter;
-                iter.find(|(n, _)| in_datacenter(n, dc)).map(|(n, _)| n)
-            }
-            IterInner::FilteredSimple { iter, datacenter } => {
-                let dc: &str = datacenter;
-                iter.find(|n| n.datacenter.as_deref() == Some(dc))
+                replicas.find(|n| in_datacenter(n, dc))?
             }
             IterInner::ChainedNts {
                 repfactors,
@@ -514,36 +555,32 @@ impl<'a> ReplicaSetIterator<'a> {
                 current,
             } => loop {
                 if let Some(node) = current.next() {
-                    return Some(node);
+                    break node;
                 }
                 if *dc_index >= locator.ring.datacenters.len() {
                     return None;
                 }
-                *current = locator.nts_list(self.token, repfactors, *dc_index).iter();
+                *current = locator.nts_dc_replicas(token, repfactors, *dc_index);
                 *dc_index += 1;
             },
-        }
-    }
-}
-
-impl<'a> Iterator for ReplicaSetIterator<'a> {
-    type Item = (NodeRef<'a>, Shard);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if let IterInner::Tablet { iter, datacenter } = &mut self.inner {
-            let dc = *datacenter;
-            return iter
-                .find(|(n, _)| in_datacenter(n, dc))
-                .map(|(n, s)| (n, *s));
-        }
-        let token = self.token;
-        self.next_node().map(|node| (node, shard_of(node, token)))
+            IterInner::Tablet { iter, datacenter } => {
+                let dc = *datacenter;
+                return iter
+                    .find(|(n, _)| in_datacenter(n, dc))
+                    .map(|(n, s)| (n, *s));
+            }
+        };
+        Some((node, shard_of(node, token)))
     }
 
     fn nth(&mut self, n: usize) -> Option<Self::Item> {
-        if let IterInner::Plain(iter) = &mut self.inner {
+        if let IterInner::Replicas {
+            replicas,
+            datacenter: None,
+        } = &mut self.inner
+        {
             let token = self.token;
-            return iter.nth(n).map(|node| (node, shard_of(node, token)));
+            return replicas.nth(n).map(|node| (node, shard_of(node, token)));
         }
         for _ in 0..n {
             self.next()?;
@@ -553,9 +590,12 @@ impl<'a> Iterator for ReplicaSetIterator<'a> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match &self.inner {
-            IterInner::Plain(iter) => iter.size_hint(),
-            IterInner::FilteredSimple { iter, .. } => (0, Some(iter.len())),
-            IterInner::ChainedNts { current, .. } => (current.len(), None),
+            IterInner::Replicas {
+                replicas,
+                datacenter: None,
+            } => replicas.size_hint(),
+            IterInner::Replicas { replicas, .. } => (0, replicas.size_hint().1),
+            IterInner::ChainedNts { current, .. } => (current.size_hint().0, None),
             IterInner::Tablet { iter, .. } => (0, Some(iter.len())),
         }
     }
@@ -574,13 +614,12 @@ impl<'a> IntoIterator for ReplicasOrdered<'a> {
     fn into_iter(self) -> Self::IntoIter {
         let token = self.set.token;
         let inner = match self.set.inner {
-            // Precomputed lists are built by walking the ring, so they are in ring
-            // order already.
-            // Tablet replicas come in the server's order (for strongly consistent
-            // tables, the leader first).
-            ReplicaSetInner::Plain(_)
-            | ReplicaSetInner::FilteredSimple { .. }
-            | ReplicaSetInner::Tablet { .. } => OrderedInner::AlreadyOrdered(self.set.into_iter()),
+            // Single lists are built by walking the ring, so they are in ring order
+            // already. Tablet replicas come in the server's order (for strongly
+            // consistent tables, the leader first).
+            ReplicaSetInner::Replicas { .. } | ReplicaSetInner::Tablet { .. } => {
+                OrderedInner::AlreadyOrdered(self.set.into_iter())
+            }
             ReplicaSetInner::ChainedNts {
                 repfactors,
                 locator,
@@ -635,21 +674,16 @@ impl<'a> Iterator for ReplicasOrderedIterator<'a> {
                 if *left == 0 {
                     return None;
                 }
+                // A node of the walk is a replica if its datacenter's list has it.
                 let found = walk.find(|node| {
-                    let Some(dc) = node.datacenter.as_deref() else {
-                        return false;
-                    };
-                    let Ok(dc_index) = locator
-                        .ring
-                        .datacenter_names
-                        .binary_search_by(|n| n.as_str().cmp(dc))
-                    else {
-                        return false;
-                    };
-                    locator
-                        .nts_list(token, repfactors, dc_index)
-                        .iter()
-                        .any(|r| Arc::ptr_eq(r, node))
+                    node.datacenter
+                        .as_deref()
+                        .and_then(|dc| locator.datacenter_index(dc))
+                        .is_some_and(|dc_index| {
+                            locator
+                                .nts_dc_replicas(token, repfactors, dc_index)
+                                .any(|r| Arc::ptr_eq(r, node))
+                        })
                 });
                 match found {
                     Some(node) => {
