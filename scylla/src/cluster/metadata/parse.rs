@@ -46,7 +46,7 @@ impl Metadata {
         peers: PeersRows,
         connected_address: SocketAddr,
         schema: &SchemaRows,
-    ) -> Result<Self, MetadataError> {
+    ) -> Result<Self, PeersMetadataError> {
         let (peers, cluster_name) = parse_peers(local, peers, connected_address)?;
         Ok(Metadata {
             peers,

@@ -892,6 +892,6 @@ fn metadata_from_rows_and_partial_refresh() {
             connected,
             &SchemaRows::default()
         ),
-        Err(MetadataError::Peers(PeersMetadataError::EmptyPeers))
+        Err(PeersMetadataError::EmptyPeers)
     ));
 }
