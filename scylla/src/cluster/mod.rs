@@ -6,3 +6,6 @@ mod state;
 
 pub use node::{KnownNode, Node, NodeAddr, NodeRef};
 pub use state::ClusterState;
+
+#[cfg(test)]
+pub(crate) mod test_utils;

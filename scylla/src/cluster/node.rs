@@ -309,6 +309,8 @@ mod tests {
         let c = Node::new_for_test(Uuid::from_u128(8), addr("1.1.1.1:9042"), None, None, None);
         assert_eq!(a, b);
         assert_ne!(a, c);
+        // Only the host id (immutable) is hashed.
+        #[allow(clippy::mutable_key_type)]
         let set: HashSet<Node> = [a, b, c].into_iter().collect();
         assert_eq!(set.len(), 2);
     }

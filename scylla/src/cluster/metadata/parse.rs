@@ -38,6 +38,39 @@ pub(crate) struct Metadata {
     pub(crate) cluster_name: Option<String>,
 }
 
+impl Metadata {
+    /// The metadata of one refresh, from its rows: the topology (see [`parse_peers`])
+    /// and the schema (see [`parse_keyspaces`]).
+    pub(crate) fn from_rows(
+        local: Option<LocalRow>,
+        peers: PeersRows,
+        connected_address: SocketAddr,
+        schema: &SchemaRows,
+    ) -> Result<Self, PeersMetadataError> {
+        let (peers, cluster_name) = parse_peers(local, peers, connected_address)?;
+        Ok(Metadata {
+            peers,
+            keyspaces: parse_keyspaces(schema),
+            cluster_name,
+        })
+    }
+
+    /// After a refresh that read only some keyspaces (those for which `fetched`
+    /// holds), adds the other keyspaces of `previous` unchanged. A fetched keyspace
+    /// that is missing from `self` was dropped and stays out.
+    pub(crate) fn keep_other_keyspaces(
+        &mut self,
+        previous: &crate::cluster::ClusterState,
+        fetched: impl Fn(&str) -> bool,
+    ) {
+        for (name, keyspace) in previous.keyspaces() {
+            if !fetched(name) && !self.keyspaces.contains_key(name) {
+                self.keyspaces.insert(name.clone(), Ok(keyspace.clone()));
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Rows
 // ---------------------------------------------------------------------------------------
@@ -609,6 +642,9 @@ impl<'r> KeyspaceRows<'r> {
     }
 }
 
+// A cold path; `MetadataError` (shared by the whole driver) is what callers keep per
+// keyspace.
+#[allow(clippy::result_large_err)]
 fn build_keyspace(row: &KeyspaceRow, rows: KeyspaceRows<'_>) -> Result<Keyspace, MetadataError> {
     let name = row.keyspace_name.as_str();
     let strategy =
@@ -710,3 +746,7 @@ pub(crate) fn parse_keyspaces(
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;

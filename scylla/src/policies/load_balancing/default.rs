@@ -445,12 +445,12 @@ impl LoadBalancingPolicy for DefaultPolicy {
         }
 
         let local = Self::local_nodes(cluster, dc);
-        if let Some(rack) = rack {
-            if let Some(node) = find_rotated(local, &mut rng, |n| {
+        if let Some(rack) = rack
+            && let Some(node) = find_rotated(local, &mut rng, |n| {
                 in_rack(n, dc, rack) && self.is_usable(n)
-            }) {
-                return Some((node, None));
-            }
+            })
+        {
+            return Some((node, None));
         }
         if let Some(node) = find_rotated(local, &mut rng, |n| self.is_usable(n)) {
             return Some((node, None));
@@ -497,10 +497,8 @@ impl LoadBalancingPolicy for DefaultPolicy {
             self.push_replicas(&mut out, local, lwt, &mut rng, |_| true);
         }
         // 2. Remote replicas.
-        if failover {
-            if let Some(all) = self.replicas(request, cluster, None) {
-                self.push_replicas(&mut out, all, lwt, &mut rng, is_remote);
-            }
+        if failover && let Some(all) = self.replicas(request, cluster, None) {
+            self.push_replicas(&mut out, all, lwt, &mut rng, is_remote);
         }
         // 3. Local nodes, the preferred rack's first.
         let local = Self::local_nodes(cluster, dc);
@@ -538,10 +536,10 @@ impl LoadBalancingPolicy for DefaultPolicy {
         node: NodeRef<'_>,
         error: &RequestAttemptError,
     ) {
-        if let Some(la) = &self.latency_awareness {
-            if LatencyAwareness::reliable_latency_measure(error) {
-                la.report_request(node, latency);
-            }
+        if let Some(la) = &self.latency_awareness
+            && LatencyAwareness::reliable_latency_measure(error)
+        {
+            la.report_request(node, latency);
         }
     }
 

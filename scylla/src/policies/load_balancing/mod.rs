@@ -117,6 +117,3 @@ pub trait LoadBalancingPolicy: Send + Sync + std::fmt::Debug {
         None
     }
 }
-
-#[cfg(test)]
-pub(crate) mod test_utils;
