@@ -15,9 +15,10 @@ use super::node::{Node, NodeRef};
 use crate::errors::ClusterStateTokenError;
 use crate::network::connection_pool::NodeConnectionPool;
 use crate::policies::host_filter::HostFilter;
-use crate::routing::locator::ReplicaLocator;
+use crate::routing::locator::{ReplicaLocator, Tablet};
 use crate::routing::partitioner::{PartitionerName, calculate_token_for_partition_key};
 use crate::routing::{Shard, Token};
+use scylla_cql::frame::response::tablets::TabletsRoutingV1;
 
 /// What the driver knows about the cluster at one moment: its nodes, its schema and
 /// where each token's replicas are. The session replaces it as a whole when topology
@@ -28,7 +29,8 @@ pub struct ClusterState {
     all_nodes: Vec<Arc<Node>>,
     /// The same nodes by host id.
     known_peers: HashMap<Uuid, Arc<Node>>,
-    keyspaces: HashMap<String, Keyspace>,
+    /// Shared between the states that differ only in tablets.
+    keyspaces: Arc<HashMap<String, Keyspace>>,
     locator: ReplicaLocator,
     cluster_name: String,
 }
@@ -139,7 +141,19 @@ impl ClusterState {
             }
         }
 
-        let locator = ReplicaLocator::new(ring, keyspaces.values().map(|k| &k.strategy));
+        let mut locator = ReplicaLocator::new(ring, keyspaces.values().map(|k| &k.strategy));
+        if let Some(previous) = previous {
+            // Tablets survive a refresh while their table and replicas exist.
+            *locator.tablets_mut() =
+                previous
+                    .locator
+                    .tablets()
+                    .refreshed(&known_peers, |ks, table| {
+                        keyspaces.get(ks).is_some_and(|k| {
+                            k.tables.contains_key(table) || k.views.contains_key(table)
+                        })
+                    });
+        }
         let cluster_name = cluster_name
             .or_else(|| previous.map(|p| p.cluster_name.clone()))
             .unwrap_or_default();
@@ -147,10 +161,39 @@ impl ClusterState {
         ClusterState {
             all_nodes,
             known_peers,
-            keyspaces,
+            keyspaces: Arc::new(keyspaces),
             locator,
             cluster_name,
         }
+    }
+
+    /// Records tablets the cluster sent (`tablets-routing-v1` payloads), each for a
+    /// keyspace and table: later requests for tokens in their ranges go to their
+    /// replicas. A tablet replaces the known tablets of its table it overlaps. Tablets
+    /// naming nodes the state does not know (yet) or malformed are skipped (and
+    /// logged); the number recorded is returned.
+    ///
+    /// Cheap to call on a clone of the current state: only the tables updated are
+    /// copied.
+    pub(crate) fn update_tablets<'t>(
+        &mut self,
+        tablets: impl IntoIterator<Item = (&'t str, &'t str, &'t TabletsRoutingV1)>,
+    ) -> usize {
+        let mut recorded = 0;
+        for (keyspace, table, info) in tablets {
+            match Tablet::from_routing_info(info, &self.known_peers) {
+                Ok(tablet) => {
+                    self.locator
+                        .tablets_mut()
+                        .add_tablet(keyspace, table, tablet);
+                    recorded += 1;
+                }
+                Err(error) => {
+                    debug!(%keyspace, %table, %error, "ignoring a tablet");
+                }
+            }
+        }
+        recorded
     }
 
     /// Every keyspace by name (for merging a partial schema fetch).
@@ -272,6 +315,7 @@ mod tests {
     use crate::errors::{KeyspaceStrategyError, KeyspacesMetadataError, MetadataError};
     use crate::policies::host_filter::DcHostFilter;
     use crate::routing::partitioner::{Murmur3Partitioner, Partitioner};
+    use scylla_cql::frame::response::tablets::TabletsRoutingV1;
 
     fn metadata(
         peers: Vec<Peer>,
@@ -499,5 +543,98 @@ mod tests {
         let _ = format!("{state:?}");
         let _: HashMap<&str, &Keyspace> = state.keyspaces_iter().collect();
         let _ = Strategy::LocalStrategy;
+    }
+
+    #[test]
+    fn tablets_route_their_tokens() {
+        use crate::cluster::test_utils::{nts, six_node_peers};
+        use scylla_cql::frame::response::result::TableSpec;
+
+        let mut ks = keyspace(nts(&[("dc1", 2), ("dc2", 1)]));
+        ks.tables.insert("t".to_owned(), Table::default());
+        let mut state = build(
+            metadata(six_node_peers(), vec![("ks", Ok(ks))]),
+            None,
+            None,
+            &mut Vec::new(),
+        );
+        let tablet = |first, last, replicas: &[(u8, i32)]| TabletsRoutingV1 {
+            first_token: first,
+            last_token: last,
+            replicas: replicas.iter().map(|(n, s)| (host_id(*n), *s)).collect(),
+        };
+        let good = tablet(-1000, 1000, &[(5, 3), (2, 1), (1, 0)]);
+        let unknown_node = tablet(2000, 3000, &[(42, 0)]);
+        let bad_range = tablet(5000, 4000, &[(1, 0)]);
+        assert_eq!(
+            state.update_tablets([
+                ("ks", "t", &good),
+                ("ks", "t", &unknown_node),
+                ("ks", "t", &bad_range),
+            ]),
+            1
+        );
+        let strategy = &state.get_keyspace("ks").unwrap().strategy.clone();
+        let spec = TableSpec::borrowed("ks", "t");
+        let locator = state.replica_locator();
+        let got = |dc: Option<&str>, token: i64| -> Vec<(u8, Shard)> {
+            locator
+                .replicas_for_token(Token::new(token), strategy, dc, &spec)
+                .into_iter()
+                .map(|(n, s)| (id_of(n), s))
+                .collect()
+        };
+        // The tablet's replicas and shards, in the server's order.
+        assert_eq!(got(None, 150), [(5, 3), (2, 1), (1, 0)]);
+        assert_eq!(got(Some("dc1"), 150), [(2, 1), (1, 0)]);
+        let ordered: Vec<u8> = locator
+            .replicas_for_token(Token::new(150), strategy, None, &spec)
+            .into_replicas_ordered()
+            .into_iter()
+            .map(|(n, _)| id_of(n))
+            .collect();
+        assert_eq!(ordered, [5, 2, 1]);
+        // A token outside the known tablets of a table with tablets: unknown replicas.
+        assert!(got(None, 5000).is_empty());
+        // Another table still uses the ring.
+        let other = TableSpec::borrowed("ks", "other");
+        assert_eq!(
+            locator
+                .replicas_for_token(Token::new(150), strategy, None, &other)
+                .len(),
+            3
+        );
+        assert_eq!(
+            state.get_token_endpoints("ks", "t", Token::new(150)).len(),
+            3
+        );
+
+        // A refresh keeps the tablet (same nodes) ...
+        let mut ks = keyspace(nts(&[("dc1", 2), ("dc2", 1)]));
+        ks.tables.insert("t".to_owned(), Table::default());
+        let refreshed = build(
+            metadata(six_node_peers(), vec![("ks", Ok(ks.clone()))]),
+            Some(&state),
+            None,
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            refreshed
+                .get_token_endpoints("ks", "t", Token::new(150))
+                .len(),
+            3
+        );
+        // ... unless a replica left the cluster.
+        let mut peers = six_node_peers();
+        peers.retain(|p| p.host_id != host_id(5));
+        let shrunk = build(
+            metadata(peers, vec![("ks", Ok(ks))]),
+            Some(&state),
+            None,
+            &mut Vec::new(),
+        );
+        let endpoints = shrunk.get_token_endpoints("ks", "t", Token::new(150));
+        assert!(endpoints.iter().all(|(n, _)| id_of(n) != 5));
+        assert_eq!(endpoints.len(), 3, "back to the ring: {endpoints:?}");
     }
 }

@@ -110,10 +110,10 @@ impl StartupIdentity {
         if let Some(id) = self.session_id {
             put(startup_options::SESSION_ID, Cow::Owned(id.to_string()));
         }
-        if let Some(config) = self.driver_config.as_deref() {
-            if config.len() <= MAX_DRIVER_CONFIG_SIZE {
-                put(startup_options::DRIVER_CONFIG, Cow::Borrowed(config));
-            }
+        if let Some(config) = self.driver_config.as_deref()
+            && config.len() <= MAX_DRIVER_CONFIG_SIZE
+        {
+            put(startup_options::DRIVER_CONFIG, Cow::Borrowed(config));
         }
     }
 }

@@ -370,14 +370,13 @@ struct Refiller {
 impl Refiller {
     async fn run(mut self, mut use_keyspace_rx: mpsc::Receiver<UseKeyspaceRequest>) {
         loop {
-            if self.pending.is_empty() {
-                if let Some(at) = self.next_fill {
-                    if at <= tokio::time::Instant::now() {
-                        self.next_fill = None;
-                        self.start_fill();
-                        continue;
-                    }
-                }
+            if self.pending.is_empty()
+                && let Some(at) = self.next_fill
+                && at <= tokio::time::Instant::now()
+            {
+                self.next_fill = None;
+                self.start_fill();
+                continue;
             }
             let fill_at = self.next_fill.filter(|_| self.pending.is_empty());
             tokio::select! {
@@ -625,15 +624,15 @@ impl Refiller {
             });
         }
         let shard = usize::from(conn.shard().unwrap_or(0));
-        if let Some(target) = shard_aware_target {
-            if conn.shard() != Some(target) {
-                // Something between us and the node (NAT) rewrites source ports.
-                tracing::warn!(
-                    "a connection to the shard-aware port of {} for shard {target} landed on shard {shard}; using the regular port from now on",
-                    self.endpoint
-                );
-                self.shard_aware_port_usable = false;
-            }
+        if let Some(target) = shard_aware_target
+            && conn.shard() != Some(target)
+        {
+            // Something between us and the node (NAT) rewrites source ports.
+            tracing::warn!(
+                "a connection to the shard-aware port of {} for shard {target} landed on shard {shard}; using the regular port from now on",
+                self.endpoint
+            );
+            self.shard_aware_port_usable = false;
         }
         let want = if self.is_sharded() {
             target_for_shard(self.config.pool_size, self.nr_buckets(), shard)

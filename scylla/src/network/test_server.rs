@@ -48,7 +48,7 @@ pub(crate) struct ServerRequest {
 pub(crate) enum Reply {
     /// Answers with this response, these warnings, tracing id and payload.
     Respond {
-        response: ResponseV2,
+        response: Box<ResponseV2>,
         warnings: Vec<String>,
         trace_id: Option<Uuid>,
         custom_payload: Option<HashMap<String, Bytes>>,
@@ -64,7 +64,7 @@ pub(crate) enum Reply {
 impl Reply {
     pub(crate) fn response(response: Response) -> Self {
         Reply::Respond {
-            response: response.into(),
+            response: Box::new(response.into()),
             warnings: Vec::new(),
             trace_id: None,
             custom_payload: None,
@@ -127,7 +127,7 @@ fn reply_to_statement(s: &str) -> Reply {
         let mut payload = HashMap::new();
         payload.insert("key".to_owned(), Bytes::from_static(b"value"));
         return Reply::Respond {
-            response: Response::Result(result::Result::Void).into(),
+            response: Box::new(Response::Result(result::Result::Void).into()),
             warnings: vec![msg.to_owned()],
             trace_id: Some(Uuid::from_u128(0x1234)),
             custom_payload: Some(payload),
@@ -427,6 +427,8 @@ async fn accept_loop(
 async fn wrap_tls(tls: &Option<ServerTls>, tcp: TcpStream) -> Option<Box<dyn Stream>> {
     match tls {
         None => Some(Box::new(tcp)),
+        #[cfg(not(any(feature = "rustls-023", feature = "openssl-010")))]
+        Some(never) => match *never {},
         #[cfg(feature = "rustls-023")]
         Some(ServerTls::Rustls(config)) => {
             let acceptor = tokio_rustls::TlsAcceptor::from(Arc::clone(config));

@@ -55,6 +55,8 @@ pub enum TlsContext {
 
 impl std::fmt::Debug for TlsContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Without a TLS feature the enum has no variant and `f` is unused.
+        let _ = &f;
         #[allow(deprecated)]
         match *self {
             #[cfg(feature = "openssl-010")]
@@ -301,14 +303,14 @@ mod openssl_backend {
             if let Some(index) = node_ip_index() {
                 ssl.set_ex_data(index, node.ip());
             }
-            if let Some(der) = self.tickets.take(node.ip()) {
-                if let Ok(session) = SslSession::from_der(&der) {
-                    // SAFETY: `SSL_set_session` requires the session not to belong to
-                    // another context; a session decoded from DER belongs to none.
-                    let result = unsafe { ssl.set_session(&session) };
-                    if let Err(e) = result {
-                        tracing::debug!("not resuming the TLS session with {node}: {e}");
-                    }
+            if let Some(der) = self.tickets.take(node.ip())
+                && let Ok(session) = SslSession::from_der(&der)
+            {
+                // SAFETY: `SSL_set_session` requires the session not to belong to
+                // another context; a session decoded from DER belongs to none.
+                let result = unsafe { ssl.set_session(&session) };
+                if let Err(e) = result {
+                    tracing::debug!("not resuming the TLS session with {node}: {e}");
                 }
             }
             Ok(ssl)

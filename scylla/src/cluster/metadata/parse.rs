@@ -38,6 +38,39 @@ pub(crate) struct Metadata {
     pub(crate) cluster_name: Option<String>,
 }
 
+impl Metadata {
+    /// The metadata of one refresh, from its rows: the topology (see [`parse_peers`])
+    /// and the schema (see [`parse_keyspaces`]).
+    pub(crate) fn from_rows(
+        local: Option<LocalRow>,
+        peers: PeersRows,
+        connected_address: SocketAddr,
+        schema: &SchemaRows,
+    ) -> Result<Self, PeersMetadataError> {
+        let (peers, cluster_name) = parse_peers(local, peers, connected_address)?;
+        Ok(Metadata {
+            peers,
+            keyspaces: parse_keyspaces(schema),
+            cluster_name,
+        })
+    }
+
+    /// After a refresh that read only some keyspaces (those for which `fetched`
+    /// holds), adds the other keyspaces of `previous` unchanged. A fetched keyspace
+    /// that is missing from `self` was dropped and stays out.
+    pub(crate) fn keep_other_keyspaces(
+        &mut self,
+        previous: &crate::cluster::ClusterState,
+        fetched: impl Fn(&str) -> bool,
+    ) {
+        for (name, keyspace) in previous.keyspaces() {
+            if !fetched(name) && !self.keyspaces.contains_key(name) {
+                self.keyspaces.insert(name.clone(), Ok(keyspace.clone()));
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Rows
 // ---------------------------------------------------------------------------------------

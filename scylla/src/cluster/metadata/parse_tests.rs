@@ -10,6 +10,7 @@ use scylla_cql::serialize::row::SerializedValues;
 use scylla_cql::serialize::value::SerializeValue;
 
 use super::*;
+use crate::cluster::Node;
 use crate::cluster::metadata::ColumnKind;
 
 fn ip(s: &str) -> IpAddr {
@@ -836,4 +837,61 @@ fn queries_select_the_row_fields() {
             "{query}"
         );
     }
+}
+
+#[test]
+fn metadata_from_rows_and_partial_refresh() {
+    use crate::cluster::ClusterState;
+    let connected: SocketAddr = CONNECTED.parse().unwrap();
+    let schema = SchemaRows {
+        keyspaces: vec![
+            ks_row("a", SIMPLE1),
+            ks_row("b", SIMPLE1),
+            ks_row("c", SIMPLE1),
+        ],
+        ..SchemaRows::default()
+    };
+    let md = Metadata::from_rows(
+        Some(local_row()),
+        PeersRows::V1(vec![peer_row(2, "10.0.0.2", &[7])]),
+        connected,
+        &schema,
+    )
+    .unwrap();
+    assert_eq!(md.peers.len(), 2);
+    assert_eq!(md.cluster_name.as_deref(), Some("Test Cluster"));
+    let first = ClusterState::new_with_node_factory(md, None, None, |peer, _| {
+        Node::new_for_test(peer.host_id, peer.address.into_inner(), None, None, None)
+    });
+    assert_eq!(first.keyspaces_iter().count(), 3);
+
+    // Re-read keyspaces a and b only: a changed, b was dropped, c is kept.
+    let schema = SchemaRows {
+        keyspaces: vec![KeyspaceRow {
+            durable_writes: Some(false),
+            ..ks_row("a", SIMPLE1)
+        }],
+        ..SchemaRows::default()
+    };
+    let mut md =
+        Metadata::from_rows(Some(local_row()), PeersRows::V1(vec![]), connected, &schema).unwrap();
+    md.keep_other_keyspaces(&first, |name| name == "a" || name == "b");
+    let second = ClusterState::new_with_node_factory(md, Some(&first), None, |peer, _| {
+        Node::new_for_test(peer.host_id, peer.address.into_inner(), None, None, None)
+    });
+    let mut names: Vec<&str> = second.keyspaces_iter().map(|(n, _)| n).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["a", "c"]);
+    assert!(!second.get_keyspace("a").unwrap().durable_writes);
+    assert_eq!(second.get_nodes_info().len(), 1);
+
+    assert!(matches!(
+        Metadata::from_rows(
+            None,
+            PeersRows::V1(vec![]),
+            connected,
+            &SchemaRows::default()
+        ),
+        Err(PeersMetadataError::EmptyPeers)
+    ));
 }

@@ -346,6 +346,10 @@ impl Router {
                 Vec::new()
             } else {
                 table.closed = true;
+                // Every id is released: no response can arrive any more.
+                table.orphans = 0;
+                table.in_use = 0;
+                table.orphan_queue.clear();
                 table
                     .slots
                     .iter_mut()

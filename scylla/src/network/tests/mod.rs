@@ -50,3 +50,23 @@ pub(super) async fn echo(conn: &Connection, text: &str) -> Result<String, Reques
         other => panic!("unexpected response {other:?}"),
     }
 }
+
+/// The futures the session awaits inside spawned tasks must be `Send`.
+#[allow(dead_code)]
+fn request_futures_are_send(
+    conn: &Connection,
+    pool: &super::connection_pool::NodeConnectionPool,
+    q: &Query<'_>,
+    execute: &scylla_cql::frame::request::ExecuteV2<'_>,
+    ks: &super::connection::VerifiedKeyspaceName,
+) {
+    fn assert_send<T: Send>(_: &T) {}
+    assert_send(&conn.query_raw(q, true, None));
+    assert_send(&conn.execute_raw(execute, false, None, None));
+    assert_send(&conn.prepare_raw("SELECT 1", false));
+    assert_send(&conn.use_keyspace(ks));
+    assert_send(&conn.register(&[]));
+    assert_send(&conn.closed());
+    assert_send(&pool.use_keyspace(ks.clone()));
+    assert_send(&pool.wait_until_initialized());
+}

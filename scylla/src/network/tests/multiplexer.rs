@@ -128,6 +128,8 @@ async fn orphans_are_released_when_the_connection_closes() {
     let _ = tokio::time::timeout(Duration::from_secs(5), conn.closed())
         .await
         .unwrap();
+    assert_eq!(conn.orphaned_streams(), 0);
+    assert_eq!(conn.streams_in_use(), 0);
     assert!(matches!(
         echo(&conn, "x").await,
         Err(RequestAttemptError::BrokenConnectionError(_))

@@ -273,8 +273,11 @@ async fn pool_being_initialized_says_so() {
     ));
 }
 
-fn recording_handler() -> (Handler, Arc<Mutex<HashMap<usize, Vec<String>>>>) {
-    let seen: Arc<Mutex<HashMap<usize, Vec<String>>>> = Arc::default();
+/// The statements each server connection received, by connection id.
+type Statements = Arc<Mutex<HashMap<usize, Vec<String>>>>;
+
+fn recording_handler() -> (Handler, Statements) {
+    let seen: Statements = Arc::default();
     let record = Arc::clone(&seen);
     let handler: Handler = Arc::new(move |req| {
         if let Some(s) = &req.statement {

@@ -6,6 +6,7 @@
 //! numbers are computed as it is iterated.
 
 mod precomputed;
+mod tablets;
 mod token_ring;
 
 use std::collections::{BTreeSet, HashMap};
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use rand::Rng;
 use scylla_cql::frame::response::result::TableSpec;
 
-use self::precomputed::{ReplicaLists, RingIndex, UniqueWalk};
+use self::precomputed::{PlacementWalk, ReplicaLists, RingIndex, UniqueWalk};
+pub(crate) use self::tablets::{Tablet, TabletsInfo};
 pub use self::token_ring::TokenRing;
 use crate::cluster::metadata::Strategy;
 use crate::cluster::{Node, NodeRef};
@@ -23,6 +25,12 @@ use crate::routing::{Shard, Token};
 
 /// The class name suffix of ScyllaDB's EverywhereStrategy.
 const EVERYWHERE_STRATEGY: &str = "EverywhereStrategy";
+
+/// Whether `node` is in `datacenter` (any node if `None`).
+#[inline]
+fn in_datacenter(node: &Node, datacenter: Option<&str>) -> bool {
+    datacenter.is_none_or(|dc| node.datacenter.as_deref() == Some(dc))
+}
 
 /// The shard of `node` that owns `token`; 0 when the node's sharding is unknown.
 #[inline]
@@ -38,9 +46,16 @@ struct Datacenter {
     nts: HashMap<usize, ReplicaLists>,
 }
 
-/// Knows the ring and finds the replicas of tokens.
+/// Knows the ring (and the tablets) and finds the replicas of tokens.
 #[derive(Clone)]
 pub struct ReplicaLocator {
+    /// Shared between the cluster states of one topology and schema.
+    ring: Arc<RingData>,
+    tablets: TabletsInfo,
+}
+
+/// The ring and the precomputed replica lists.
+struct RingData {
     global: RingIndex,
     /// SimpleStrategy lists by replication factor, indexed by global ring position.
     simple: HashMap<usize, ReplicaLists>,
@@ -52,12 +67,12 @@ pub struct ReplicaLocator {
 
 impl fmt::Debug for ReplicaLocator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut simple_rfs: Vec<&usize> = self.simple.keys().collect();
+        let mut simple_rfs: Vec<&usize> = self.ring.simple.keys().collect();
         simple_rfs.sort();
         f.debug_struct("ReplicaLocator")
-            .field("ring_len", &self.global.len())
-            .field("nodes", &self.global.unique.len())
-            .field("datacenters", &self.datacenter_names)
+            .field("ring_len", &self.ring.global.len())
+            .field("nodes", &self.ring.global.unique.len())
+            .field("datacenters", &self.ring.datacenter_names)
             .field("precomputed_simple_rfs", &simple_rfs)
             .finish_non_exhaustive()
     }
@@ -130,19 +145,18 @@ impl ReplicaLocator {
         }
 
         ReplicaLocator {
-            global,
-            simple,
-            datacenter_names,
-            datacenters,
+            ring: Arc::new(RingData {
+                global,
+                simple,
+                datacenter_names,
+                datacenters,
+            }),
+            tablets: TabletsInfo::default(),
         }
     }
 
     fn datacenter(&self, name: &str) -> Option<&Datacenter> {
-        let i = self
-            .datacenter_names
-            .binary_search_by(|n| n.as_str().cmp(name))
-            .ok()?;
-        self.datacenters.get(i)
+        self.ring.datacenters.get(self.datacenter_index(name)?)
     }
 
     /// The replicas of `token` for a keyspace replicated with `strategy`, only those of
@@ -155,8 +169,12 @@ impl ReplicaLocator {
     /// - LocalStrategy and EverywhereStrategy: every node (each holds the data).
     /// - Another strategy: the token's owner only.
     ///
-    /// `table` is accepted for tablet-based tables; tablets are not tracked yet, so
-    /// the ring decides for every table.
+    /// The lists of the strategies of the keyspaces the locator was built for are
+    /// precomputed; others are placed while the set is iterated (same result, slower).
+    ///
+    /// For a table with tablets (ScyllaDB) the replicas are those of the tablet
+    /// holding the token, in the order the server gave them, with their shards; none if
+    /// that tablet is not known yet. The strategy then does not matter.
     pub fn replicas_for_token<'a>(
         &'a self,
         token: Token,
@@ -164,7 +182,19 @@ impl ReplicaLocator {
         datacenter: Option<&'a str>,
         table: &TableSpec<'_>,
     ) -> ReplicaSet<'a> {
-        let _ = table;
+        if let Some(tablet) = self
+            .tablets
+            .tablet_for(table.ks_name(), table.table_name(), token)
+        {
+            let replicas = tablet.map_or(&[][..], |t| t.replicas());
+            return ReplicaSet {
+                inner: ReplicaSetInner::Tablet {
+                    replicas,
+                    datacenter,
+                },
+                token,
+            };
+        }
         let inner = match strategy {
             Strategy::SimpleStrategy { replication_factor } => {
                 self.simple_replicas(token, *replication_factor, datacenter)
@@ -172,7 +202,13 @@ impl ReplicaLocator {
             Strategy::NetworkTopologyStrategy {
                 datacenter_repfactors,
             } => match datacenter {
-                Some(dc) => self.nts_replicas_in_dc(token, datacenter_repfactors, dc),
+                Some(dc) => match self.datacenter_index(dc) {
+                    Some(i) => ReplicaSetInner::Replicas {
+                        replicas: self.nts_dc_replicas(token, datacenter_repfactors, i),
+                        datacenter: None,
+                    },
+                    None => ReplicaSetInner::empty(),
+                },
                 None => ReplicaSetInner::ChainedNts {
                     repfactors: datacenter_repfactors,
                     locator: self,
@@ -193,83 +229,85 @@ impl ReplicaLocator {
         rf: usize,
         datacenter: Option<&'a str>,
     ) -> ReplicaSetInner<'a> {
-        let list = match self.simple.get(&rf) {
-            Some(lists) => lists.get(self.global.ring.index_for_token(token)),
-            None => &[],
+        let global = &self.ring.global;
+        let pos = global.ring.index_for_token(token);
+        let replicas = match self.ring.simple.get(&rf) {
+            Some(lists) => Replicas::List(lists.get(pos).iter()),
+            None => Replicas::Walk(PlacementWalk::simple(global, pos, rf)),
         };
-        match datacenter {
-            None => ReplicaSetInner::Plain(list),
-            Some(dc) => ReplicaSetInner::FilteredSimple {
-                replicas: list,
-                datacenter: dc,
-            },
+        ReplicaSetInner::Replicas {
+            replicas,
+            datacenter,
         }
-    }
-
-    fn nts_replicas_in_dc<'a>(
-        &'a self,
-        token: Token,
-        repfactors: &HashMap<String, usize>,
-        dc: &str,
-    ) -> ReplicaSetInner<'a> {
-        let list = repfactors
-            .get(dc)
-            .zip(self.datacenter(dc))
-            .and_then(|(rf, dc)| {
-                dc.nts
-                    .get(rf)
-                    .map(|lists| lists.get(dc.index.ring.index_for_token(token)))
-            })
-            .unwrap_or(&[]);
-        ReplicaSetInner::Plain(list)
     }
 
     fn all_nodes<'a>(&'a self, datacenter: Option<&'a str>) -> ReplicaSetInner<'a> {
         match datacenter {
             None => ReplicaSetInner::AllNodes {
-                index: &self.global,
+                index: &self.ring.global,
             },
             Some(dc) => match self.datacenter(dc) {
                 Some(dc) => ReplicaSetInner::AllNodes { index: &dc.index },
-                None => ReplicaSetInner::Plain(&[]),
+                None => ReplicaSetInner::empty(),
             },
         }
     }
 
     /// The NetworkTopologyStrategy replicas of `token` in the datacenter at index
-    /// `dc_index`, given the strategy's replication factors.
-    fn nts_list(
+    /// `dc_index`, given the strategy's replication factors: a precomputed list, or
+    /// a placement walk for a replication factor no keyspace of the cluster uses.
+    fn nts_dc_replicas(
         &self,
         token: Token,
         repfactors: &HashMap<String, usize>,
         dc_index: usize,
-    ) -> &[Arc<Node>] {
+    ) -> Replicas<'_> {
         let (Some(name), Some(dc)) = (
-            self.datacenter_names.get(dc_index),
-            self.datacenters.get(dc_index),
+            self.ring.datacenter_names.get(dc_index),
+            self.ring.datacenters.get(dc_index),
         ) else {
-            return &[];
+            return Replicas::List([].iter());
         };
-        repfactors
-            .get(name)
-            .and_then(|rf| dc.nts.get(rf))
-            .map(|lists| lists.get(dc.index.ring.index_for_token(token)))
-            .unwrap_or(&[])
+        let Some(&rf) = repfactors.get(name) else {
+            return Replicas::List([].iter());
+        };
+        let pos = dc.index.ring.index_for_token(token);
+        match dc.nts.get(&rf) {
+            Some(lists) => Replicas::List(lists.get(pos).iter()),
+            None => Replicas::Walk(PlacementWalk::network_topology(&dc.index, pos, rf)),
+        }
+    }
+
+    fn datacenter_index(&self, name: &str) -> Option<usize> {
+        self.ring
+            .datacenter_names
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .ok()
+    }
+
+    /// The known tablets.
+    pub(crate) fn tablets(&self) -> &TabletsInfo {
+        &self.tablets
+    }
+
+    /// The known tablets, to update them.
+    pub(crate) fn tablets_mut(&mut self) -> &mut TabletsInfo {
+        &mut self.tablets
     }
 
     /// The ring of every node's tokens.
     pub fn ring(&self) -> &TokenRing<Arc<Node>> {
-        &self.global.ring
+        &self.ring.global.ring
     }
 
     /// The names of the datacenters of the ring, sorted.
     pub fn datacenter_names(&self) -> &[String] {
-        &self.datacenter_names
+        &self.ring.datacenter_names
     }
 
     /// Every node of the ring once.
     pub fn unique_nodes_in_global_ring(&self) -> &[Arc<Node>] {
-        &self.global.unique
+        &self.ring.global.unique
     }
 
     /// Every node of the ring in datacenter `datacenter_name` once; `None` for a
@@ -283,14 +321,44 @@ impl ReplicaLocator {
     }
 }
 
-#[derive(Clone, Copy)]
+/// Replicas of one list, in ring order: precomputed, or placed while walking.
+#[derive(Clone)]
+enum Replicas<'a> {
+    List(std::slice::Iter<'a, Arc<Node>>),
+    Walk(PlacementWalk<'a>),
+}
+
+impl<'a> Iterator for Replicas<'a> {
+    type Item = &'a Arc<Node>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Replicas::List(iter) => iter.next(),
+            Replicas::Walk(walk) => walk.next(),
+        }
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Self::Item> {
+        match self {
+            Replicas::List(iter) => iter.nth(n),
+            Replicas::Walk(walk) => walk.nth(n),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Replicas::List(iter) => iter.size_hint(),
+            Replicas::Walk(walk) => walk.size_hint(),
+        }
+    }
+}
+
+#[derive(Clone)]
 enum ReplicaSetInner<'a> {
-    /// A precomputed list, in ring order.
-    Plain(&'a [Arc<Node>]),
-    /// A SimpleStrategy list restricted to one datacenter.
-    FilteredSimple {
-        replicas: &'a [Arc<Node>],
-        datacenter: &'a str,
+    /// One list in ring order, optionally restricted to a datacenter.
+    Replicas {
+        replicas: Replicas<'a>,
+        datacenter: Option<&'a str>,
     },
     /// NetworkTopologyStrategy replicas of all datacenters.
     ChainedNts {
@@ -299,6 +367,20 @@ enum ReplicaSetInner<'a> {
     },
     /// Every node of a ring.
     AllNodes { index: &'a RingIndex },
+    /// The replicas of a tablet, optionally restricted to one datacenter.
+    Tablet {
+        replicas: &'a [(Arc<Node>, Shard)],
+        datacenter: Option<&'a str>,
+    },
+}
+
+impl ReplicaSetInner<'_> {
+    fn empty() -> Self {
+        ReplicaSetInner::Replicas {
+            replicas: Replicas::List([].iter()),
+            datacenter: None,
+        }
+    }
 }
 
 /// The replicas of one token, with the shard of each that owns the token.
@@ -326,22 +408,32 @@ impl fmt::Debug for ReplicaSet<'_> {
 impl<'a> ReplicaSet<'a> {
     /// The number of replicas.
     pub fn len(&self) -> usize {
-        match self.inner {
-            ReplicaSetInner::Plain(list) => list.len(),
-            ReplicaSetInner::FilteredSimple {
+        match &self.inner {
+            ReplicaSetInner::Replicas {
+                replicas: Replicas::List(list),
+                datacenter: None,
+            } => list.len(),
+            ReplicaSetInner::Replicas {
                 replicas,
                 datacenter,
             } => replicas
-                .iter()
-                .filter(|n| n.datacenter.as_deref() == Some(datacenter))
+                .clone()
+                .filter(|n| in_datacenter(n, *datacenter))
                 .count(),
             ReplicaSetInner::ChainedNts {
                 repfactors,
                 locator,
-            } => (0..locator.datacenters.len())
-                .map(|i| locator.nts_list(self.token, repfactors, i).len())
+            } => (0..locator.ring.datacenters.len())
+                .map(|i| locator.nts_dc_replicas(self.token, repfactors, i).count())
                 .sum(),
             ReplicaSetInner::AllNodes { index } => index.unique.len(),
+            ReplicaSetInner::Tablet {
+                replicas,
+                datacenter,
+            } => replicas
+                .iter()
+                .filter(|(n, _)| in_datacenter(n, *datacenter))
+                .count(),
         }
     }
 
@@ -369,7 +461,8 @@ impl<'a> ReplicaSet<'a> {
     }
 
     /// The same replicas in ring order: the token's primary replica first, then the
-    /// others in the order a clockwise walk from the token meets them.
+    /// others in the order a clockwise walk from the token meets them. (For a tablet:
+    /// the order the server gave.)
     pub fn into_replicas_ordered(self) -> ReplicasOrdered<'a> {
         ReplicasOrdered { set: self }
     }
@@ -381,12 +474,11 @@ impl<'a> IntoIterator for ReplicaSet<'a> {
 
     fn into_iter(self) -> Self::IntoIter {
         let inner = match self.inner {
-            ReplicaSetInner::Plain(list) => IterInner::Plain(list.iter()),
-            ReplicaSetInner::FilteredSimple {
+            ReplicaSetInner::Replicas {
                 replicas,
                 datacenter,
-            } => IterInner::FilteredSimple {
-                iter: replicas.iter(),
+            } => IterInner::Replicas {
+                replicas,
                 datacenter,
             },
             ReplicaSetInner::ChainedNts {
@@ -396,9 +488,19 @@ impl<'a> IntoIterator for ReplicaSet<'a> {
                 repfactors,
                 locator,
                 dc_index: 0,
-                current: [].iter(),
+                current: Replicas::List([].iter()),
             },
-            ReplicaSetInner::AllNodes { index } => IterInner::Plain(index.unique.iter()),
+            ReplicaSetInner::AllNodes { index } => IterInner::Replicas {
+                replicas: Replicas::List(index.unique.iter()),
+                datacenter: None,
+            },
+            ReplicaSetInner::Tablet {
+                replicas,
+                datacenter,
+            } => IterInner::Tablet {
+                iter: replicas.iter(),
+                datacenter,
+            },
         };
         ReplicaSetIterator {
             inner,
@@ -409,17 +511,20 @@ impl<'a> IntoIterator for ReplicaSet<'a> {
 
 #[derive(Clone)]
 enum IterInner<'a> {
-    Plain(std::slice::Iter<'a, Arc<Node>>),
-    FilteredSimple {
-        iter: std::slice::Iter<'a, Arc<Node>>,
-        datacenter: &'a str,
+    Replicas {
+        replicas: Replicas<'a>,
+        datacenter: Option<&'a str>,
     },
     ChainedNts {
         repfactors: &'a HashMap<String, usize>,
         locator: &'a ReplicaLocator,
         /// The datacenter after the one `current` iterates.
         dc_index: usize,
-        current: std::slice::Iter<'a, Arc<Node>>,
+        current: Replicas<'a>,
+    },
+    Tablet {
+        iter: std::slice::Iter<'a, (Arc<Node>, Shard)>,
+        datacenter: Option<&'a str>,
     },
 }
 
@@ -430,13 +535,18 @@ pub struct ReplicaSetIterator<'a> {
     token: Token,
 }
 
-impl<'a> ReplicaSetIterator<'a> {
-    fn next_node(&mut self) -> Option<NodeRef<'a>> {
-        match &mut self.inner {
-            IterInner::Plain(iter) => iter.next(),
-            IterInner::FilteredSimple { iter, datacenter } => {
-                let dc: &str = datacenter;
-                iter.find(|n| n.datacenter.as_deref() == Some(dc))
+impl<'a> Iterator for ReplicaSetIterator<'a> {
+    type Item = (NodeRef<'a>, Shard);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let token = self.token;
+        let node = match &mut self.inner {
+            IterInner::Replicas {
+                replicas,
+                datacenter,
+            } => {
+                let dc = *datacenter;
+                replicas.find(|n| in_datacenter(n, dc))?
             }
             IterInner::ChainedNts {
                 repfactors,
@@ -445,42 +555,48 @@ impl<'a> ReplicaSetIterator<'a> {
                 current,
             } => loop {
                 if let Some(node) = current.next() {
-                    return Some(node);
+                    break node;
                 }
-                if *dc_index >= locator.datacenters.len() {
+                if *dc_index >= locator.ring.datacenters.len() {
                     return None;
                 }
-                *current = locator.nts_list(self.token, repfactors, *dc_index).iter();
+                *current = locator.nts_dc_replicas(token, repfactors, *dc_index);
                 *dc_index += 1;
             },
-        }
-    }
-}
-
-impl<'a> Iterator for ReplicaSetIterator<'a> {
-    type Item = (NodeRef<'a>, Shard);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let token = self.token;
-        self.next_node().map(|node| (node, shard_of(node, token)))
+            IterInner::Tablet { iter, datacenter } => {
+                let dc = *datacenter;
+                return iter
+                    .find(|(n, _)| in_datacenter(n, dc))
+                    .map(|(n, s)| (n, *s));
+            }
+        };
+        Some((node, shard_of(node, token)))
     }
 
     fn nth(&mut self, n: usize) -> Option<Self::Item> {
-        if let IterInner::Plain(iter) = &mut self.inner {
+        if let IterInner::Replicas {
+            replicas,
+            datacenter: None,
+        } = &mut self.inner
+        {
             let token = self.token;
-            return iter.nth(n).map(|node| (node, shard_of(node, token)));
+            return replicas.nth(n).map(|node| (node, shard_of(node, token)));
         }
         for _ in 0..n {
-            self.next_node()?;
+            self.next()?;
         }
         self.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match &self.inner {
-            IterInner::Plain(iter) => iter.size_hint(),
-            IterInner::FilteredSimple { iter, .. } => (0, Some(iter.len())),
-            IterInner::ChainedNts { current, .. } => (current.len(), None),
+            IterInner::Replicas {
+                replicas,
+                datacenter: None,
+            } => replicas.size_hint(),
+            IterInner::Replicas { replicas, .. } => (0, replicas.size_hint().1),
+            IterInner::ChainedNts { current, .. } => (current.size_hint().0, None),
+            IterInner::Tablet { iter, .. } => (0, Some(iter.len())),
         }
     }
 }
@@ -498,9 +614,10 @@ impl<'a> IntoIterator for ReplicasOrdered<'a> {
     fn into_iter(self) -> Self::IntoIter {
         let token = self.set.token;
         let inner = match self.set.inner {
-            // Precomputed lists are built by walking the ring, so they are in ring
-            // order already.
-            ReplicaSetInner::Plain(_) | ReplicaSetInner::FilteredSimple { .. } => {
+            // Single lists are built by walking the ring, so they are in ring order
+            // already. Tablet replicas come in the server's order (for strongly
+            // consistent tables, the leader first).
+            ReplicaSetInner::Replicas { .. } | ReplicaSetInner::Tablet { .. } => {
                 OrderedInner::AlreadyOrdered(self.set.into_iter())
             }
             ReplicaSetInner::ChainedNts {
@@ -508,11 +625,11 @@ impl<'a> IntoIterator for ReplicasOrdered<'a> {
                 locator,
             } => {
                 let total = self.set.len();
-                let start = locator.global.ring.index_for_token(token);
+                let start = locator.ring.global.ring.index_for_token(token);
                 OrderedInner::ChainedNts {
                     repfactors,
                     locator,
-                    walk: locator.global.walk_unique(start),
+                    walk: locator.ring.global.walk_unique(start),
                     left: total,
                 }
             }
@@ -557,20 +674,16 @@ impl<'a> Iterator for ReplicasOrderedIterator<'a> {
                 if *left == 0 {
                     return None;
                 }
+                // A node of the walk is a replica if its datacenter's list has it.
                 let found = walk.find(|node| {
-                    let Some(dc) = node.datacenter.as_deref() else {
-                        return false;
-                    };
-                    let Ok(dc_index) = locator
-                        .datacenter_names
-                        .binary_search_by(|n| n.as_str().cmp(dc))
-                    else {
-                        return false;
-                    };
-                    locator
-                        .nts_list(token, repfactors, dc_index)
-                        .iter()
-                        .any(|r| Arc::ptr_eq(r, node))
+                    node.datacenter
+                        .as_deref()
+                        .and_then(|dc| locator.datacenter_index(dc))
+                        .is_some_and(|dc_index| {
+                            locator
+                                .nts_dc_replicas(token, repfactors, dc_index)
+                                .any(|r| Arc::ptr_eq(r, node))
+                        })
                 });
                 match found {
                     Some(node) => {

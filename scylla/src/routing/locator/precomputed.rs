@@ -5,6 +5,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use super::token_ring::TokenRing;
 use crate::cluster::Node;
 
@@ -20,6 +22,8 @@ pub(crate) struct RingIndex {
     pub(crate) unique: Vec<Arc<Node>>,
     /// For each node of `unique`, its ring positions, ascending.
     positions: Vec<Vec<u32>>,
+    /// The number of distinct racks of the nodes (no rack counts as one).
+    pub(crate) rack_count: usize,
 }
 
 impl RingIndex {
@@ -39,11 +43,17 @@ impl RingIndex {
                 p.push(pos as u32);
             }
         }
+        let rack_count = unique
+            .iter()
+            .map(|n| n.rack.as_deref())
+            .collect::<HashSet<_>>()
+            .len();
         RingIndex {
             ring,
             node_index,
             unique,
             positions,
+            rack_count,
         }
     }
 
@@ -130,43 +140,91 @@ impl ReplicaLists {
     /// SimpleStrategy: for each position, the first `rf` distinct nodes clockwise.
     pub(crate) fn simple(index: &RingIndex, rf: usize) -> Self {
         Self::build(index.len(), |pos, out| {
-            out.extend(index.walk_unique(pos).take(rf).cloned());
+            out.extend(PlacementWalk::simple(index, pos, rf).cloned());
         })
     }
 
     /// NetworkTopologyStrategy within one datacenter (`index` is that datacenter's
-    /// ring): for each position, `rf` nodes clockwise, on distinct racks as long as
-    /// the racks left can still provide distinct racks for the replicas left.
+    /// ring): for each position, the replicas [`PlacementWalk::network_topology`]
+    /// places.
+    pub(crate) fn network_topology(index: &RingIndex, rf: usize) -> Self {
+        Self::build(index.len(), |pos, out| {
+            out.extend(PlacementWalk::network_topology(index, pos, rf).cloned());
+        })
+    }
+}
+
+/// The rack rule of NetworkTopologyStrategy during a [`PlacementWalk`].
+#[derive(Debug, Clone)]
+struct RackRule<'a> {
+    /// How many more nodes of already used racks may still be taken.
+    acceptable_repeats: isize,
+    used: SmallVec<[Option<&'a str>; 8]>,
+}
+
+/// Replica placement as a walk along a ring: yields the replicas of the ring
+/// position it starts at, in ring order, without allocating (unless more than 8
+/// racks are used).
+#[derive(Debug, Clone)]
+pub(crate) struct PlacementWalk<'a> {
+    walk: UniqueWalk<'a>,
+    left: usize,
+    racks: Option<RackRule<'a>>,
+}
+
+impl<'a> PlacementWalk<'a> {
+    /// SimpleStrategy: the first `rf` distinct nodes clockwise from `start`.
+    pub(crate) fn simple(index: &'a RingIndex, start: usize, rf: usize) -> Self {
+        PlacementWalk {
+            walk: index.walk_unique(start),
+            left: rf,
+            racks: None,
+        }
+    }
+
+    /// NetworkTopologyStrategy within one datacenter (`index` is that datacenter's
+    /// ring): `rf` nodes clockwise from `start` (all if fewer), on distinct racks as
+    /// long as the racks left can still provide distinct racks for the replicas left.
     ///
     /// This is Cassandra's (and ScyllaDB's) placement: a node of a new rack is always
     /// taken; a node of an already used rack only while the number of such repeats
     /// stays within `rf - number of racks`. Nodes without a rack count as one rack.
-    pub(crate) fn network_topology(index: &RingIndex, rf: usize) -> Self {
-        let rack_count = index
-            .unique
-            .iter()
-            .map(|n| n.rack.as_deref())
-            .collect::<HashSet<_>>()
-            .len();
+    pub(crate) fn network_topology(index: &'a RingIndex, start: usize, rf: usize) -> Self {
         let wanted = rf.min(index.unique.len());
-        let mut used_racks: HashSet<Option<&str>> = HashSet::new();
-        Self::build(index.len(), |pos, out| {
-            used_racks.clear();
-            let mut left = wanted;
-            let mut acceptable_repeats = wanted as isize - rack_count as isize;
-            for node in index.walk_unique(pos) {
-                if left == 0 {
-                    break;
-                }
-                if used_racks.insert(node.rack.as_deref()) {
-                    out.push(Arc::clone(node));
-                    left -= 1;
-                } else if acceptable_repeats > 0 {
-                    out.push(Arc::clone(node));
-                    acceptable_repeats -= 1;
-                    left -= 1;
+        PlacementWalk {
+            walk: index.walk_unique(start),
+            left: wanted,
+            racks: Some(RackRule {
+                acceptable_repeats: wanted as isize - index.rack_count as isize,
+                used: SmallVec::new(),
+            }),
+        }
+    }
+}
+
+impl<'a> Iterator for PlacementWalk<'a> {
+    type Item = &'a Arc<Node>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.left > 0 {
+            let node = self.walk.next()?;
+            if let Some(rule) = &mut self.racks {
+                let rack = node.rack.as_deref();
+                if !rule.used.contains(&rack) {
+                    rule.used.push(rack);
+                } else if rule.acceptable_repeats > 0 {
+                    rule.acceptable_repeats -= 1;
+                } else {
+                    continue;
                 }
             }
-        })
+            self.left -= 1;
+            return Some(node);
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.left))
     }
 }

@@ -113,10 +113,30 @@ fn simple_strategy() {
 }
 
 #[test]
-fn simple_strategy_not_precomputed_is_empty() {
-    // A strategy the locator was not built for has no precomputed lists.
-    let state = six_node_cluster(&[simple(3)]);
-    assert_eq!(replicas(&state, 150, &simple(2), None).2, 0);
+fn strategies_not_precomputed_are_walked() {
+    // Strategies no keyspace of the cluster uses have no precomputed lists: their
+    // replicas are placed while iterating, with the same result.
+    let strategies = [
+        simple(1),
+        simple(2),
+        simple(4),
+        nts(&[("dc1", 1), ("dc2", 3)]),
+        nts(&[("dc1", 3), ("dc2", 2)]),
+    ];
+    let precomputed = six_node_cluster(&strategies);
+    let lazy = six_node_cluster(&[]);
+    for strategy in &strategies {
+        for token in (-100..1100).step_by(25) {
+            for dc in [None, Some("dc1"), Some("dc2"), Some("dc3")] {
+                assert_eq!(
+                    replicas(&lazy, token, strategy, dc),
+                    replicas(&precomputed, token, strategy, dc),
+                    "{strategy:?} {token} {dc:?}"
+                );
+            }
+        }
+    }
+    assert_eq!(replicas(&lazy, 150, &simple(2), None).0, [3, 4]);
 }
 
 #[test]
@@ -462,6 +482,8 @@ fn random_topologies_match_the_references() {
                 ("b", keyspace(simple_strategy.clone())),
             ],
         );
+        // The same ring without keyspaces: nothing precomputed.
+        let lazy = cluster(topo.peers.clone(), vec![]);
         for _ in 0..30 {
             let token: i64 = rng.random_range(-1_100_000..1_100_000);
             let expected = reference_nts(&topo.peers, &rfs, token);
@@ -471,6 +493,7 @@ fn random_topologies_match_the_references() {
                 "round {round}, token {token}, rfs {rfs:?}"
             );
             assert_eq!(len, expected.len());
+            assert_eq!(replicas(&lazy, token, &nts_strategy, None).1, expected);
             assert_eq!(
                 sim_replicas(&topo.peers, &sim_nts, token),
                 expected,
@@ -491,6 +514,7 @@ fn random_topologies_match_the_references() {
             }
             let expected = reference_simple(&topo.peers, simple_rf, token);
             assert_eq!(replicas(&state, token, &simple_strategy, None).0, expected);
+            assert_eq!(replicas(&lazy, token, &simple_strategy, None).0, expected);
             assert_eq!(sim_replicas(&topo.peers, &sim_simple, token), expected);
         }
     }

@@ -620,3 +620,33 @@ fn pick_does_not_allocate() {
     assert!(count_allocations(|| drop(Box::new(5))) >= 1);
     node(&state, 3).set_connected_for_test(true);
 }
+
+#[test]
+fn tablet_replicas_with_their_shards() {
+    use scylla_cql::frame::response::tablets::TabletsRoutingV1;
+    let mut state = state();
+    let tablet = TabletsRoutingV1 {
+        first_token: 0,
+        last_token: 1000,
+        replicas: vec![(host_id(2), 5), (host_id(6), 1)],
+    };
+    assert_eq!(state.update_tablets([("simple", "t", &tablet)]), 1);
+    let p = policy(DefaultPolicy::builder().prefer_datacenter("dc1".into()));
+    let i = info(Some(150), &SIMPLE_TABLE);
+    for _ in 0..20 {
+        assert_eq!(
+            p.pick(&i, &state).map(|(n, s)| (id_of(n), s)),
+            Some((2, Some(5)))
+        );
+        let targets: Vec<(u8, Shard)> = Plan::new(&p, &i, &state)
+            .map(|(n, s)| (id_of(n), s))
+            .collect();
+        assert_eq!(targets[0], (2, 5));
+        assert_eq!(targets.len(), 3);
+    }
+    // LWT: the server's order.
+    let p = DefaultPolicy::default();
+    let mut i = info(Some(150), &SIMPLE_TABLE);
+    i.is_confirmed_lwt = true;
+    assert_eq!(plan(&p, &i, &state)[..2], [2, 6]);
+}
