@@ -20,7 +20,8 @@ run:
 ## test: the whole suite (Rust unit/integration tests, golden checks against the Python driver)
 test: rust-test golden-check
 
-rust-test:
+# The interop tests run the Python cassandra-driver from .venv: create it first.
+rust-test: venv
 	$(CARGO) test --workspace --all-features
 
 # The Python cassandra-driver is the referee for golden bytes: regenerate them and
@@ -47,9 +48,12 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 
-## bench: criterion benchmarks (figures go in the crate READMEs)
+## bench: criterion benchmarks of scylla-cql and the session benchmark of scylla
+## (ops/s, CPU time and allocations per request against scylla-sim; figures go in
+## the crate READMEs)
 bench:
 	$(CARGO) bench -p scylla-cql --all-features
+	$(CARGO) bench -p scylla --bench session
 
 ## fuzz-smoke: run every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain)
 fuzz-smoke:

@@ -256,7 +256,24 @@ pub async fn read_frame_body(
     if length == 0 {
         return Ok(Bytes::new());
     }
-    let mut body = Vec::with_capacity(length.min(INITIAL_CAPACITY));
+    if length <= INITIAL_CAPACITY {
+        // Small bodies (nearly all): one allocation of the exact size, filled in
+        // place (no growth, no probe for the end of the stream).
+        let mut body = vec![0u8; length];
+        let mut filled = 0;
+        while filled < length {
+            let rest = body.get_mut(filled..).unwrap_or_default();
+            match reader.read(rest).await {
+                Ok(0) => return Err(FrameHeaderParseError::ConnectionClosed(length, filled)),
+                Ok(n) => filled += n,
+                Err(e) => return Err(FrameHeaderParseError::BodyChunkIoError(filled, e)),
+            }
+        }
+        return Ok(Bytes::from(body));
+    }
+    // Larger bodies grow as their bytes arrive, so that a bogus length does not
+    // allocate memory the peer never sends.
+    let mut body = Vec::with_capacity(INITIAL_CAPACITY);
     match (&mut *reader)
         .take(header.length as u64)
         .read_to_end(&mut body)
@@ -377,7 +394,13 @@ pub fn parse_response_body_extensions_with_limit(
     let custom_payload = read_custom_payload(flags, &mut buf)?;
     let consumed = body.len() - buf.len();
     Ok(ResponseBodyWithExtensions {
-        body: body.slice(consumed..),
+        // Without extensions the body is used as is (slicing a `Bytes` made from a
+        // `Vec` would allocate its shared header).
+        body: if consumed == 0 {
+            body
+        } else {
+            body.slice(consumed..)
+        },
         trace_id,
         warnings,
         custom_payload,

@@ -302,8 +302,10 @@ macro_rules! deserialize_common {
                 $name::Authenticate(Authenticate::deserialize(&mut buf)?)
             }
             ResponseOpcode::Supported => $name::Supported(Supported::deserialize(&mut buf)?),
+            // The body moves into the result (cloning a `Bytes` made from a `Vec`
+            // would allocate).
             ResponseOpcode::Result => $name::Result(result::deserialize_with_features(
-                body.clone(),
+                body,
                 $cached,
                 features,
             )?),
