@@ -36,7 +36,9 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
     let mut batch = Batch::default();
     batch.append_statement(prepared.clone());
     batch.append_statement(prepared);
-    batch.append_statement("INSERT INTO examples_batch.accounts (owner, balance) VALUES ('carol', 30)");
+    batch.append_statement(
+        "INSERT INTO examples_batch.accounts (owner, balance) VALUES ('carol', 30)",
+    );
     batch.append_statement("UPDATE examples_batch.accounts SET balance = ? WHERE owner = ?");
     session
         .batch(&batch, (("alice", 10), ("bob", 20), (), (25, "bob")))
@@ -56,7 +58,8 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
         .query_unpaged("SELECT owner, balance FROM examples_batch.accounts", &[])
         .await?
         .into_rows_result()?;
-    let mut balances: Vec<(String, i32)> = rows.rows::<(String, i32)>()?.collect::<Result<_, _>>()?;
+    let mut balances: Vec<(String, i32)> =
+        rows.rows::<(String, i32)>()?.collect::<Result<_, _>>()?;
     balances.sort();
     for (owner, balance) in &balances {
         println!("  {owner}: {balance}");

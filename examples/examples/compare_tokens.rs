@@ -37,7 +37,10 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
             .ok_or("the statement is token aware")?;
         session.execute_unpaged(&insert, (pk,)).await?;
         let (cluster_token,): (i64,) = session
-            .query_unpaged("SELECT token(pk) FROM examples_tokens.t WHERE pk = ?", (pk,))
+            .query_unpaged(
+                "SELECT token(pk) FROM examples_tokens.t WHERE pk = ?",
+                (pk,),
+            )
             .await?
             .into_rows_result()?
             .single_row()?;

@@ -45,11 +45,17 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
     // date: chrono::NaiveDate, time::Date, CqlDate (days since -5877641-06-23).
     let chrono_date = chrono::NaiveDate::from_ymd_opt(2021, 3, 24).ok_or("bad date")?;
     session
-        .query_unpaged("INSERT INTO examples_time.dates (d) VALUES (?)", (chrono_date,))
+        .query_unpaged(
+            "INSERT INTO examples_time.dates (d) VALUES (?)",
+            (chrono_date,),
+        )
         .await?;
     let time_date = time::Date::from_calendar_date(1999, time::Month::December, 31)?;
     session
-        .query_unpaged("INSERT INTO examples_time.dates (d) VALUES (?)", (time_date,))
+        .query_unpaged(
+            "INSERT INTO examples_time.dates (d) VALUES (?)",
+            (time_date,),
+        )
         .await?;
     session
         .query_unpaged(
@@ -73,9 +79,13 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
     }
 
     // time: chrono::NaiveTime, time::Time, CqlTime (nanoseconds since midnight).
-    let chrono_time = chrono::NaiveTime::from_hms_nano_opt(1, 2, 3, 456_789_012).ok_or("bad time")?;
+    let chrono_time =
+        chrono::NaiveTime::from_hms_nano_opt(1, 2, 3, 456_789_012).ok_or("bad time")?;
     session
-        .query_unpaged("INSERT INTO examples_time.times (t) VALUES (?)", (chrono_time,))
+        .query_unpaged(
+            "INSERT INTO examples_time.times (t) VALUES (?)",
+            (chrono_time,),
+        )
         .await?;
     session
         .query_unpaged(
@@ -100,7 +110,10 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
     // timestamp: chrono::DateTime<Utc>, time::OffsetDateTime, CqlTimestamp (ms).
     let now = chrono::Utc::now();
     session
-        .query_unpaged("INSERT INTO examples_time.timestamps (t) VALUES (?)", (now,))
+        .query_unpaged(
+            "INSERT INTO examples_time.timestamps (t) VALUES (?)",
+            (now,),
+        )
         .await?;
     session
         .query_unpaged(

@@ -38,7 +38,9 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
         .retry_policy(Arc::new(DefaultRetryPolicy::new()))
         .build();
 
-    let mut handle1 = profile1.clone().into_handle_with_label("profile1".to_owned());
+    let mut handle1 = profile1
+        .clone()
+        .into_handle_with_label("profile1".to_owned());
     let handle2 = profile2.into_handle();
 
     let session = SessionBuilder::new()
@@ -93,7 +95,10 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
     println!("After map_to_another_profile the default consistency is {now}");
     assert_eq!(now, Consistency::One);
     session
-        .query_unpaged("INSERT INTO examples_profiles.t (a, b) VALUES (1, 'x')", &[])
+        .query_unpaged(
+            "INSERT INTO examples_profiles.t (a, b) VALUES (1, 'x')",
+            &[],
+        )
         .await?;
     Ok(())
 }

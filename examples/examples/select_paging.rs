@@ -52,7 +52,10 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
         println!("a, b, c: {a}, {b}, {c}");
         n += 1;
     }
-    println!("query_iter read {n} rows in {} pages", rows.request_coordinators().count());
+    println!(
+        "query_iter read {n} rows in {} pages",
+        rows.request_coordinators().count()
+    );
 
     // Manual paging with an unprepared statement.
     let mut paging_state = PagingState::start();
@@ -63,7 +66,10 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
             .await?;
         let rows = result.into_rows_result()?;
         page += 1;
-        println!("query_single_page: page {page} has {} rows", rows.rows_num());
+        println!(
+            "query_single_page: page {page} has {} rows",
+            rows.rows_num()
+        );
         match paging_state_response.into_paging_control_flow() {
             ControlFlow::Break(()) => break,
             ControlFlow::Continue(next) => paging_state = next,

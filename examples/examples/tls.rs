@@ -14,7 +14,8 @@ use scylla::client::session_builder::SessionBuilder;
 async fn main() -> Result<(), BoxError> {
     match std::env::var("SCYLLA_URI") {
         Ok(uri) => {
-            let path = std::env::var("SCYLLA_CA").map_err(|_| "set SCYLLA_CA to the CA's PEM file")?;
+            let path =
+                std::env::var("SCYLLA_CA").map_err(|_| "set SCYLLA_CA to the CA's PEM file")?;
             let ca = CertificateDer::from_pem_file(path)?;
             run(&uri, ca.to_vec()).await
         }

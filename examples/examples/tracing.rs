@@ -52,7 +52,12 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
     let mut query = Statement::new("INSERT INTO examples_tracing.t (a, b) VALUES (1, 'x')");
     query.set_tracing(true);
     let result = session.query_unpaged(query, &[]).await?;
-    show(&session, "query", result.tracing_id().ok_or("no tracing id")?).await?;
+    show(
+        &session,
+        "query",
+        result.tracing_id().ok_or("no tracing id")?,
+    )
+    .await?;
 
     // Preparing and executing.
     let mut select = Statement::new("SELECT b FROM examples_tracing.t WHERE a = ?");
@@ -62,7 +67,12 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
         show(&session, "prepare", *id).await?;
     }
     let result = session.execute_unpaged(&prepared, (1,)).await?;
-    show(&session, "execute", result.tracing_id().ok_or("no tracing id")?).await?;
+    show(
+        &session,
+        "execute",
+        result.tracing_id().ok_or("no tracing id")?,
+    )
+    .await?;
 
     // A paged read: one trace per page.
     let mut pager = session
@@ -79,6 +89,11 @@ pub async fn run(uri: &str) -> Result<(), BoxError> {
     batch.append_statement("INSERT INTO examples_tracing.t (a, b) VALUES (2, 'y')");
     batch.set_tracing(true);
     let result = session.batch(&batch, ((),)).await?;
-    show(&session, "batch", result.tracing_id().ok_or("no tracing id")?).await?;
+    show(
+        &session,
+        "batch",
+        result.tracing_id().ok_or("no tracing id")?,
+    )
+    .await?;
     Ok(())
 }

@@ -5,50 +5,50 @@
 use scylla_sim::SimCluster;
 
 #[allow(dead_code)]
+#[path = "../examples/auth.rs"]
+mod auth;
+#[allow(dead_code)]
 #[path = "../examples/basic.rs"]
 mod basic;
-#[allow(dead_code)]
-#[path = "../examples/select_paging.rs"]
-mod select_paging;
 #[allow(dead_code)]
 #[path = "../examples/batch.rs"]
 mod batch;
 #[allow(dead_code)]
-#[path = "../examples/user_defined_type.rs"]
-mod user_defined_type;
+#[path = "../examples/compare_tokens.rs"]
+mod compare_tokens;
 #[allow(dead_code)]
 #[path = "../examples/cql_time_types.rs"]
 mod cql_time_types;
 #[allow(dead_code)]
-#[path = "../examples/parallel.rs"]
-mod parallel;
-#[allow(dead_code)]
-#[path = "../examples/auth.rs"]
-mod auth;
-#[allow(dead_code)]
-#[path = "../examples/tls.rs"]
-mod tls;
+#[path = "../examples/custom_deserialization.rs"]
+mod custom_deserialization;
 #[allow(dead_code)]
 #[path = "../examples/custom_serialization.rs"]
 mod custom_serialization;
 #[allow(dead_code)]
-#[path = "../examples/custom_deserialization.rs"]
-mod custom_deserialization;
+#[path = "../examples/execution_profile.rs"]
+mod execution_profile;
 #[allow(dead_code)]
 #[path = "../examples/get_by_name.rs"]
 mod get_by_name;
 #[allow(dead_code)]
-#[path = "../examples/execution_profile.rs"]
-mod execution_profile;
+#[path = "../examples/log_messages.rs"]
+mod log_messages;
+#[allow(dead_code)]
+#[path = "../examples/parallel.rs"]
+mod parallel;
+#[allow(dead_code)]
+#[path = "../examples/select_paging.rs"]
+mod select_paging;
+#[allow(dead_code)]
+#[path = "../examples/tls.rs"]
+mod tls;
 #[allow(dead_code)]
 #[path = "../examples/tracing.rs"]
 mod tracing;
 #[allow(dead_code)]
-#[path = "../examples/compare_tokens.rs"]
-mod compare_tokens;
-#[allow(dead_code)]
-#[path = "../examples/log_messages.rs"]
-mod log_messages;
+#[path = "../examples/user_defined_type.rs"]
+mod user_defined_type;
 
 /// A 3-node cluster on free addresses, and its first contact point.
 async fn sim() -> (SimCluster, String) {
@@ -101,7 +101,9 @@ async fn example_auth() {
         .await
         .unwrap();
     let uri = cluster.contact_points()[0].to_string();
-    auth::run(&uri, "cassandra", "cassandra").await.expect("auth");
+    auth::run(&uri, "cassandra", "cassandra")
+        .await
+        .expect("auth");
     assert!(auth::run(&uri, "cassandra", "wrong").await.is_err());
 }
 

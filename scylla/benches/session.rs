@@ -38,7 +38,10 @@ fn count() {
         // BENCH_TRACE_ALLOCS: print where each allocation of one request comes from
         // (the flag is cleared while printing, which allocates).
         if TRACING.try_with(|t| t.replace(false)).unwrap_or(false) {
-            eprintln!("allocation:\n{}", std::backtrace::Backtrace::force_capture());
+            eprintln!(
+                "allocation:\n{}",
+                std::backtrace::Backtrace::force_capture()
+            );
             TRACING.with(|t| t.set(true));
         }
     }
@@ -120,11 +123,17 @@ async fn sequential(session: &Session, statement: &PreparedStatement, ops: u64, 
         if select {
             session.execute_unpaged(statement, (key,)).await.unwrap();
         } else {
-            session.execute_unpaged(statement, (key, key as i32)).await.unwrap();
+            session
+                .execute_unpaged(statement, (key, key as i32))
+                .await
+                .unwrap();
         }
     }
 }
 
+/// `in_flight` lanes, each executing requests one after another until `ops` have
+/// been started in total: `in_flight` requests are always in flight, and the
+/// harness itself allocates nothing per request.
 async fn concurrent(
     session: &Session,
     statement: &PreparedStatement,
@@ -132,29 +141,27 @@ async fn concurrent(
     select: bool,
     in_flight: u64,
 ) {
-    let mut running = FuturesUnordered::new();
-    let mut next = 0u64;
-    let start = |i: u64| {
-        let key = (i % 10_000) as i64;
-        async move {
+    let next = std::cell::Cell::new(0u64);
+    let lane = || async {
+        loop {
+            let i = next.get();
+            if i >= ops {
+                return;
+            }
+            next.set(i + 1);
+            let key = (i % 10_000) as i64;
             if select {
-                session.execute_unpaged(statement, (key,)).await
+                session.execute_unpaged(statement, (key,)).await.unwrap();
             } else {
-                session.execute_unpaged(statement, (key, key as i32)).await
+                session
+                    .execute_unpaged(statement, (key, key as i32))
+                    .await
+                    .unwrap();
             }
         }
     };
-    while next < ops.min(in_flight) {
-        running.push(start(next));
-        next += 1;
-    }
-    while let Some(result) = running.next().await {
-        result.unwrap();
-        if next < ops {
-            running.push(start(next));
-            next += 1;
-        }
-    }
+    let lanes: FuturesUnordered<_> = (0..in_flight.min(ops)).map(|_| lane()).collect();
+    lanes.collect::<Vec<()>>().await;
 }
 
 fn main() {

@@ -14,7 +14,10 @@ async fn connect_create_insert_select() {
     let ks = unique_keyspace("basic");
     create_keyspace(&session, &ks, 3).await;
     session
-        .query_unpaged(format!("CREATE TABLE {ks}.t (a int PRIMARY KEY, b text)"), &[])
+        .query_unpaged(
+            format!("CREATE TABLE {ks}.t (a int PRIMARY KEY, b text)"),
+            &[],
+        )
         .await
         .unwrap();
     let insert = session

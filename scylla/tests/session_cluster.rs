@@ -48,7 +48,10 @@ async fn insert_many(
 fn node_requests(cluster: &SimCluster, index: usize) -> u64 {
     let nodes = cluster.nodes();
     let id = nodes[index].id;
-    cluster.counters().node(id).map_or(0, |n| n.total().requests)
+    cluster
+        .counters()
+        .node(id)
+        .map_or(0, |n| n.total().requests)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -99,10 +102,7 @@ async fn requests_go_to_a_replica_on_the_owning_shard() {
             .unwrap()
             .into_rows_result()
             .unwrap();
-        let driver = insert
-            .calculate_token(&(k, 1, "x"))
-            .unwrap()
-            .unwrap();
+        let driver = insert.calculate_token(&(k, 1, "x")).unwrap().unwrap();
         assert_eq!(state.compute_token(&ks, "t", &(k,)).unwrap(), driver);
         if (0..300).contains(&k) {
             let (cluster_token,): (i64,) = row.single_row().unwrap();
@@ -182,7 +182,10 @@ async fn added_node_gets_traffic_and_removed_node_leaves() {
     cluster.reset_counters();
     insert_many(&session, &insert, 0..200).await;
     let counters = cluster.take_counters();
-    assert!(counters.node(added).unwrap().total().requests > 10, "{counters:?}");
+    assert!(
+        counters.node(added).unwrap().total().requests > 10,
+        "{counters:?}"
+    );
     assert_eq!(counters.total().non_replica, 0, "{counters:?}");
 
     cluster.decommission_node(added).await.unwrap();

@@ -18,7 +18,10 @@ async fn round_trip(session: &Session) {
     let ks = unique_keyspace("conn");
     create_keyspace(session, &ks, 1).await;
     session
-        .query_unpaged(format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v text)"), &[])
+        .query_unpaged(
+            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v text)"),
+            &[],
+        )
         .await
         .unwrap();
     let insert = session
@@ -80,9 +83,15 @@ async fn password_authentication() {
         .build()
         .await
         .unwrap_err();
-    assert!(matches!(wrong, NewSessionError::MetadataError(_)), "{wrong:?}");
+    assert!(
+        matches!(wrong, NewSessionError::MetadataError(_)),
+        "{wrong:?}"
+    );
     let text = wrong.to_string().to_lowercase();
-    assert!(text.contains("auth") || text.contains("credentials") || text.contains("password"), "{text}");
+    assert!(
+        text.contains("auth") || text.contains("credentials") || text.contains("password"),
+        "{text}"
+    );
 
     let none = session_builder(&cluster).build().await.unwrap_err();
     assert!(
@@ -182,7 +191,10 @@ async fn tls_with_rustls() {
         .build()
         .await
         .unwrap_err();
-    assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
     // Plain TCP to a TLS node fails.
     assert!(
         session_builder(&cluster)
@@ -259,7 +271,10 @@ async fn schema_agreement() {
     let after = session.await_schema_agreement().await.unwrap();
     assert_ne!(after, version, "a schema change changes the version");
     let (local,): (uuid::Uuid,) = session
-        .query_unpaged("SELECT schema_version FROM system.local WHERE key = 'local'", &[])
+        .query_unpaged(
+            "SELECT schema_version FROM system.local WHERE key = 'local'",
+            &[],
+        )
         .await
         .unwrap()
         .into_rows_result()
@@ -281,7 +296,10 @@ async fn tracing_info() {
     let ks = unique_keyspace("tracing");
     create_keyspace(&session, &ks, 2).await;
     session
-        .query_unpaged(format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"), &[])
+        .query_unpaged(
+            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
+            &[],
+        )
         .await
         .unwrap();
     let mut insert = Statement::new(format!("INSERT INTO {ks}.t (k, v) VALUES (1, 1)"));
@@ -315,6 +333,12 @@ async fn tracing_info() {
     assert!(session.get_tracing_info(&id).await.is_ok());
 
     // An id nobody traced: empty after the configured attempts.
-    let err = session.get_tracing_info(&uuid::Uuid::new_v4()).await.unwrap_err();
-    assert!(matches!(err, scylla::errors::TracingError::EmptyResults), "{err:?}");
+    let err = session
+        .get_tracing_info(&uuid::Uuid::new_v4())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, scylla::errors::TracingError::EmptyResults),
+        "{err:?}"
+    );
 }

@@ -85,9 +85,7 @@ fn expected(id: i32) -> AllTypes {
         tm: CqlTime(45_296_789_000_000),
         // 2021-03-04T05:06:07.089Z
         ts: CqlTimestamp(1_614_834_367_089),
-        tu: CqlTimeuuid::from(
-            Uuid::parse_str("8e14e760-7fa8-11eb-bc66-000000000001").unwrap(),
-        ),
+        tu: CqlTimeuuid::from(Uuid::parse_str("8e14e760-7fa8-11eb-bc66-000000000001").unwrap()),
         u: Uuid::parse_str("0e5e7a06-3c3b-4b4e-9d28-2f8a2b2b9a3c").unwrap(),
         // 123456789012345678901234567890
         vi: CqlVarint::from_signed_bytes_be(vec![
@@ -250,17 +248,17 @@ async fn every_cql_type_round_trips_with_the_python_driver() {
 
     for id in [2, 3] {
         let theirs: AllTypes = session
-            .query_unpaged(
-                format!("SELECT * FROM {ks}.all_types WHERE id = {id}"),
-                &[],
-            )
+            .query_unpaged(format!("SELECT * FROM {ks}.all_types WHERE id = {id}"), &[])
             .await
             .unwrap()
             .into_rows_result()
             .unwrap()
             .single_row()
             .unwrap();
-        assert_eq!(theirs, expected(id), "row {id} written by the Python driver");
+        assert_eq!(
+            theirs,
+            expected(id),
+            "row {id} written by the Python driver"
+        );
     }
 }
-

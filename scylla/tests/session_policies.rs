@@ -22,7 +22,10 @@ async fn table(session: &Session, rf: usize) -> String {
     let ks = unique_keyspace("policies");
     create_keyspace(session, &ks, rf).await;
     session
-        .query_unpaged(format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"), &[])
+        .query_unpaged(
+            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
+            &[],
+        )
         .await
         .unwrap();
     ks
@@ -85,11 +88,17 @@ async fn retries_follow_the_policy_and_are_recorded() {
     let mut strict = Statement::new(format!("INSERT INTO {ks}.t (k, v) VALUES (1, 1)"));
     strict.set_consistency(Consistency::All);
     strict.set_retry_policy(Some(Arc::new(FallthroughRetryPolicy::new())));
-    let err = session.query_unpaged(strict.clone(), &[]).await.unwrap_err();
+    let err = session
+        .query_unpaged(strict.clone(), &[])
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
-            ExecutionError::LastAttemptError(RequestAttemptError::DbError(DbError::Unavailable { .. }, _))
+            ExecutionError::LastAttemptError(RequestAttemptError::DbError(
+                DbError::Unavailable { .. },
+                _
+            ))
         ),
         "{err:?}"
     );
@@ -101,11 +110,17 @@ async fn retries_follow_the_policy_and_are_recorded() {
     let structured = history.take_structured_history();
     assert_eq!(structured.requests.len(), 1);
     let request = &structured.requests[0];
-    assert!(matches!(request.result, Some(RequestHistoryResult::Success(_))));
+    assert!(matches!(
+        request.result,
+        Some(RequestHistoryResult::Success(_))
+    ));
     let attempts = &request.non_speculative_fiber.attempts;
     assert_eq!(attempts.len(), 2, "{structured}");
     assert!(matches!(attempts[0].result, Some(AttemptResult::Error(..))));
-    assert!(matches!(attempts[1].result, Some(AttemptResult::Success(_))));
+    assert!(matches!(
+        attempts[1].result,
+        Some(AttemptResult::Success(_))
+    ));
     assert!(session.get_metrics().get_retries_num() >= 1);
 }
 
@@ -128,7 +143,8 @@ async fn speculative_execution_only_for_idempotent_statements() {
     let ks = table(&session, 3).await;
     let paused = cluster.nodes()[0].clone();
     // Requests whose first target is the paused node.
-    let to_paused = SingleTargetLoadBalancingPolicy::new(NodeIdentifier::HostId(paused.host_id), None);
+    let to_paused =
+        SingleTargetLoadBalancingPolicy::new(NodeIdentifier::HostId(paused.host_id), None);
     let mut select = session
         .prepare(format!("SELECT v FROM {ks}.t WHERE k = ?"))
         .await
@@ -188,12 +204,14 @@ async fn execution_profiles_remapped_at_runtime() {
     let err = session.execute_unpaged(&insert, (1, 1)).await.unwrap_err();
     assert!(matches!(
         err,
-        ExecutionError::LastAttemptError(RequestAttemptError::DbError(DbError::Unavailable { .. }, _))
+        ExecutionError::LastAttemptError(RequestAttemptError::DbError(
+            DbError::Unavailable { .. },
+            _
+        ))
     ));
     // Re-pointing the session's handle changes every later request.
-    default_handle.map_to_another_profile(
-        strict.to_builder().consistency(Consistency::Quorum).build(),
-    );
+    default_handle
+        .map_to_another_profile(strict.to_builder().consistency(Consistency::Quorum).build());
     assert_eq!(
         session
             .get_default_execution_profile_handle()
@@ -237,7 +255,12 @@ async fn metrics_count_requests_errors_and_latency() {
     }
     assert_eq!(metrics.get_requests_unpaged_num() - unpaged_before, 10);
     let errors_before = metrics.get_errors_unpaged_num();
-    assert!(session.query_unpaged("SELECT nope FROM nowhere", &[]).await.is_err());
+    assert!(
+        session
+            .query_unpaged("SELECT nope FROM nowhere", &[])
+            .await
+            .is_err()
+    );
     assert_eq!(metrics.get_errors_unpaged_num() - errors_before, 1);
     let mut s = Statement::new(format!("SELECT * FROM {ks}.t"));
     s.set_page_size(3);
@@ -253,5 +276,9 @@ async fn metrics_count_requests_errors_and_latency() {
         .unwrap();
     assert_eq!(metrics.get_requests_manually_paged_num() - before, 1);
     assert!(metrics.get_latency_avg_ms().is_ok());
-    assert!(metrics.get_total_connections() >= 2, "{}", metrics.get_total_connections());
+    assert!(
+        metrics.get_total_connections() >= 2,
+        "{}",
+        metrics.get_total_connections()
+    );
 }

@@ -117,7 +117,10 @@ async fn automatic_paging_over_many_pages() {
         .query_iter(format!("SELECT nope FROM {ks}.t"), &[])
         .await
         .unwrap_err();
-    assert!(matches!(err, PagerExecutionError::NextPageError(_)), "{err:?}");
+    assert!(
+        matches!(err, PagerExecutionError::NextPageError(_)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -264,10 +267,7 @@ async fn batches_of_prepared_and_unprepared_statements() {
     batch.append_statement(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)").as_str());
     batch.append_statement(format!("UPDATE {ks}.t SET v = ? WHERE pk = ? AND ck = ?").as_str());
     session
-        .batch(
-            &batch,
-            ((1, 1, "p"), (), (1, 3, "values"), ("upd", 1, 1)),
-        )
+        .batch(&batch, ((1, 1, "p"), (), (1, 3, "values"), ("upd", 1, 1)))
         .await
         .unwrap();
     let rows: Vec<(i32, String)> = session
@@ -294,12 +294,10 @@ async fn batches_of_prepared_and_unprepared_statements() {
 
     // prepare_batch prepares every statement.
     let prepared = session.prepare_batch(&batch).await.unwrap();
-    assert!(
-        prepared
-            .statements
-            .iter()
-            .all(|s| matches!(s, scylla::statement::batch::BatchStatement::PreparedStatement(_)))
-    );
+    assert!(prepared.statements.iter().all(|s| matches!(
+        s,
+        scylla::statement::batch::BatchStatement::PreparedStatement(_)
+    )));
     session
         .batch(&prepared, ((2, 1, "a"), (), (2, 3, "c"), ("b", 2, 1)))
         .await
@@ -307,7 +305,10 @@ async fn batches_of_prepared_and_unprepared_statements() {
 
     // Counter batch; an unlogged batch over many partitions warns.
     session
-        .query_unpaged(format!("CREATE TABLE {ks}.c (k int PRIMARY KEY, n counter)"), &[])
+        .query_unpaged(
+            format!("CREATE TABLE {ks}.c (k int PRIMARY KEY, n counter)"),
+            &[],
+        )
         .await
         .unwrap();
     let inc = session
@@ -351,11 +352,16 @@ async fn lightweight_transactions() {
     let ks = unique_keyspace("lwt");
     create_keyspace(&session, &ks, 3).await;
     session
-        .query_unpaged(format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"), &[])
+        .query_unpaged(
+            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
+            &[],
+        )
         .await
         .unwrap();
     let insert = session
-        .prepare(format!("INSERT INTO {ks}.t (k, v) VALUES (?, ?) IF NOT EXISTS"))
+        .prepare(format!(
+            "INSERT INTO {ks}.t (k, v) VALUES (?, ?) IF NOT EXISTS"
+        ))
         .await
         .unwrap();
     assert!(insert.is_confirmed_lwt());
@@ -373,13 +379,19 @@ async fn lightweight_transactions() {
             .or_else(|_| rows.first_row::<(bool,)>().map(|r| r.0))
             .unwrap()
     };
-    assert!(applied(session.execute_unpaged(&insert, (1, 10)).await.unwrap()));
-    assert!(!applied(session.execute_unpaged(&insert, (1, 20)).await.unwrap()));
+    assert!(applied(
+        session.execute_unpaged(&insert, (1, 10)).await.unwrap()
+    ));
+    assert!(!applied(
+        session.execute_unpaged(&insert, (1, 20)).await.unwrap()
+    ));
     let update = session
         .prepare(format!("UPDATE {ks}.t SET v = ? WHERE k = ? IF v = ?"))
         .await
         .unwrap();
-    assert!(applied(session.execute_unpaged(&update, (11, 1, 10)).await.unwrap()));
+    assert!(applied(
+        session.execute_unpaged(&update, (11, 1, 10)).await.unwrap()
+    ));
     let (v,): (i32,) = session
         .query_unpaged(format!("SELECT v FROM {ks}.t WHERE k = 1"), &[])
         .await
@@ -399,10 +411,22 @@ async fn caching_session_prepares_once() {
     let caching: CachingSession = CachingSession::from(session, 2);
     assert_eq!(caching.get_max_capacity(), 2);
     let insert = format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)");
-    caching.execute_unpaged(insert.as_str(), (1, 1, "a")).await.unwrap();
-    let first = caching.add_prepared_statement(&Statement::new(insert.clone())).await.unwrap();
-    caching.execute_unpaged(insert.as_str(), (1, 2, "b")).await.unwrap();
-    let again = caching.add_prepared_statement(&Statement::new(insert.clone())).await.unwrap();
+    caching
+        .execute_unpaged(insert.as_str(), (1, 1, "a"))
+        .await
+        .unwrap();
+    let first = caching
+        .add_prepared_statement(&Statement::new(insert.clone()))
+        .await
+        .unwrap();
+    caching
+        .execute_unpaged(insert.as_str(), (1, 2, "b"))
+        .await
+        .unwrap();
+    let again = caching
+        .add_prepared_statement(&Statement::new(insert.clone()))
+        .await
+        .unwrap();
     assert_eq!(first.get_id(), again.get_id());
     let select = format!("SELECT ck FROM {ks}.t WHERE pk = ?");
     let rows: Vec<(i32,)> = caching
@@ -433,7 +457,10 @@ async fn caching_session_prepares_once() {
     // Settings of the statement apply to the cached statement.
     let mut with_page_size = Statement::new(select.clone());
     with_page_size.set_page_size(1);
-    let p = caching.add_prepared_statement(&with_page_size).await.unwrap();
+    let p = caching
+        .add_prepared_statement(&with_page_size)
+        .await
+        .unwrap();
     assert_eq!(p.get_page_size(), 1);
 
     let shared = CachingSessionBuilder::new(session_util::session(&cluster).await)
@@ -454,18 +481,33 @@ async fn keyspaces_timestamps_and_warnings() {
     let ks = setup(&session, "keyspaces").await;
     assert_eq!(session.get_keyspace(), None);
     session.use_keyspace(&ks, false).await.unwrap();
-    assert_eq!(session.get_keyspace().as_deref().map(String::as_str), Some(ks.as_str()));
+    assert_eq!(
+        session.get_keyspace().as_deref().map(String::as_str),
+        Some(ks.as_str())
+    );
     // Tables without their keyspace, on every connection.
     for i in 0..20 {
         session
-            .query_unpaged(format!("INSERT INTO t (pk, ck, v) VALUES ({i}, 0, 'x')"), &[])
+            .query_unpaged(
+                format!("INSERT INTO t (pk, ck, v) VALUES ({i}, 0, 'x')"),
+                &[],
+            )
             .await
             .unwrap();
     }
     let bad = session.use_keyspace("no such", false).await.unwrap_err();
-    assert!(matches!(bad, UseKeyspaceError::BadKeyspaceName(_)), "{bad:?}");
-    let missing = session.use_keyspace("nosuchkeyspace", false).await.unwrap_err();
-    assert!(matches!(missing, UseKeyspaceError::RequestError(_)), "{missing:?}");
+    assert!(
+        matches!(bad, UseKeyspaceError::BadKeyspaceName(_)),
+        "{bad:?}"
+    );
+    let missing = session
+        .use_keyspace("nosuchkeyspace", false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, UseKeyspaceError::RequestError(_)),
+        "{missing:?}"
+    );
     // The session still works, on its keyspace.
     session
         .query_unpaged("SELECT * FROM t WHERE pk = 1", &[])
@@ -473,14 +515,24 @@ async fn keyspaces_timestamps_and_warnings() {
         .unwrap();
     // `USE` as a statement switches every connection too.
     let other = setup(&session, "other").await;
-    session.query_unpaged(format!("USE {other}"), &[]).await.unwrap();
-    assert_eq!(session.get_keyspace().as_deref().map(String::as_str), Some(other.as_str()));
+    session
+        .query_unpaged(format!("USE {other}"), &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        session.get_keyspace().as_deref().map(String::as_str),
+        Some(other.as_str())
+    );
     for _ in 0..10 {
         let r = session.query_unpaged("SELECT * FROM t", &[]).await.unwrap();
         assert_eq!(r.into_rows_result().unwrap().rows_num(), 0);
     }
     // A session opened on a keyspace.
-    let on_ks = session_builder(&cluster).use_keyspace(&ks, false).build().await.unwrap();
+    let on_ks = session_builder(&cluster)
+        .use_keyspace(&ks, false)
+        .build()
+        .await
+        .unwrap();
     let r = on_ks.query_unpaged("SELECT * FROM t", &[]).await.unwrap();
     assert_eq!(r.into_rows_result().unwrap().rows_num(), 20);
     let err = session_builder(&cluster)
@@ -488,14 +540,22 @@ async fn keyspaces_timestamps_and_warnings() {
         .build()
         .await
         .unwrap_err();
-    assert!(matches!(err, scylla::errors::NewSessionError::UseKeyspaceError(_)));
+    assert!(matches!(
+        err,
+        scylla::errors::NewSessionError::UseKeyspaceError(_)
+    ));
 
     // Client-side timestamps.
-    let mut insert = Statement::new(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (500, 0, 'ts')"));
+    let mut insert = Statement::new(format!(
+        "INSERT INTO {ks}.t (pk, ck, v) VALUES (500, 0, 'ts')"
+    ));
     insert.set_timestamp(Some(123_456));
     session.query_unpaged(insert, &[]).await.unwrap();
     let (wt,): (i64,) = session
-        .query_unpaged(format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 500 AND ck = 0"), &[])
+        .query_unpaged(
+            format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 500 AND ck = 0"),
+            &[],
+        )
         .await
         .unwrap()
         .into_rows_result()
@@ -515,11 +575,17 @@ async fn keyspaces_timestamps_and_warnings() {
         .unwrap()
         .as_micros() as i64;
     generated
-        .query_unpaged(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (501, 0, 'g')"), &[])
+        .query_unpaged(
+            format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (501, 0, 'g')"),
+            &[],
+        )
         .await
         .unwrap();
     let (wt,): (i64,) = generated
-        .query_unpaged(format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 501 AND ck = 0"), &[])
+        .query_unpaged(
+            format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 501 AND ck = 0"),
+            &[],
+        )
         .await
         .unwrap()
         .into_rows_result()
@@ -533,7 +599,11 @@ async fn keyspaces_timestamps_and_warnings() {
         .query_unpaged(format!("SELECT count(*) FROM {ks}.t"), &[])
         .await
         .unwrap();
-    assert!(r.warnings().any(|w| w.contains("Aggregation")), "{:?}", r.warnings().collect::<Vec<_>>());
+    assert!(
+        r.warnings().any(|w| w.contains("Aggregation")),
+        "{:?}",
+        r.warnings().collect::<Vec<_>>()
+    );
     let rows = r.into_rows_result().unwrap();
     let (count,): (i64,) = rows.single_row().unwrap();
     assert_eq!(count, 22);

@@ -12,7 +12,10 @@ use scylla_sim::{SimCluster, SimClusterBuilder};
 /// A cluster of `nodes` nodes with `shards` shards each, on addresses no other test
 /// uses.
 pub async fn cluster(nodes: usize, shards: u16) -> SimCluster {
-    builder(nodes, shards).build().await.expect("start scylla-sim")
+    builder(nodes, shards)
+        .build()
+        .await
+        .expect("start scylla-sim")
 }
 
 /// The builder behind [`cluster`], to add options.

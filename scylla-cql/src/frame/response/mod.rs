@@ -304,11 +304,9 @@ macro_rules! deserialize_common {
             ResponseOpcode::Supported => $name::Supported(Supported::deserialize(&mut buf)?),
             // The body moves into the result (cloning a `Bytes` made from a `Vec`
             // would allocate).
-            ResponseOpcode::Result => $name::Result(result::deserialize_with_features(
-                body,
-                $cached,
-                features,
-            )?),
+            ResponseOpcode::Result => {
+                $name::Result(result::deserialize_with_features(body, $cached, features)?)
+            }
             ResponseOpcode::Event => $name::Event($event(&mut buf)?),
             ResponseOpcode::AuthChallenge => {
                 $name::AuthChallenge(AuthChallenge::deserialize(&mut buf)?)
