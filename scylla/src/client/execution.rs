@@ -164,6 +164,7 @@ pub(crate) enum Values<'v> {
 }
 
 /// Why a frame could not be built.
+#[derive(Debug)]
 pub(crate) enum BuildError {
     Serialization(SerializationError),
     Request(CqlRequestSerializationError),
@@ -286,10 +287,10 @@ fn write_tail(
             }
         }
     }
-    if written.is_some() {
-        if let Some(f) = buf.get_mut(flags_at) {
-            *f |= FLAG_VALUES;
-        }
+    if written.is_some()
+        && let Some(f) = buf.get_mut(flags_at)
+    {
+        *f |= FLAG_VALUES;
     }
     if let Some(page_size) = params.page_size {
         types::write_int(page_size.inner(), buf);
@@ -429,13 +430,13 @@ impl SingleFrame {
         buf.extend_from_slice(tail);
         // Skipping metadata is safe with metadata ids (the node sends new metadata
         // when it changed); without them only if the user asked for it.
-        if !prepared.get_use_cached_result_metadata() {
-            if let Some(flags) = buf.get_mut(tail_at + 2) {
-                if wants_metadata_id && metadata.id().is_some() {
-                    *flags |= FLAG_SKIP_METADATA;
-                } else {
-                    *flags &= !FLAG_SKIP_METADATA;
-                }
+        if !prepared.get_use_cached_result_metadata()
+            && let Some(flags) = buf.get_mut(tail_at + 2)
+        {
+            if wants_metadata_id && metadata.id().is_some() {
+                *flags |= FLAG_SKIP_METADATA;
+            } else {
+                *flags &= !FLAG_SKIP_METADATA;
             }
         }
         finish_frame(&mut buf)?;
@@ -979,7 +980,7 @@ pub(crate) async fn reprepare_statement(
     prepared: &PreparedStatement,
 ) -> Result<(), RequestAttemptError> {
     let (fresh, _) = conn.prepare_raw(prepared.get_statement(), false).await?;
-    if &fresh.id != prepared.get_id() {
+    if fresh.id != prepared.get_id() {
         let same_markers = fresh.prepared_metadata.col_specs.len()
             == prepared.get_prepared_metadata().col_specs.len()
             && fresh

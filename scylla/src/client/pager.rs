@@ -323,10 +323,10 @@ impl QueryPager {
         RowT: for<'f, 'm> DeserializeRow<'f, 'm>,
     {
         loop {
-            if let Some(current) = &mut self.current {
-                if let Some(row) = current.next_row::<RowT>() {
-                    return Poll::Ready(Some(row.map_err(NextRowError::RowDeserializationError)));
-                }
+            if let Some(current) = &mut self.current
+                && let Some(row) = current.next_row::<RowT>()
+            {
+                return Poll::Ready(Some(row.map_err(NextRowError::RowDeserializationError)));
             }
             match self.receiver.poll_recv(cx) {
                 Poll::Pending => return Poll::Pending,
@@ -340,14 +340,13 @@ impl QueryPager {
                         _ => false,
                     };
                     self.take_page(page);
-                    if changed {
-                        if let Some(current) = &self.current {
-                            if let Err(e) = RowT::type_check(current.specs()) {
-                                return Poll::Ready(Some(Err(NextRowError::NextPageError(
-                                    NextPageError::TypeCheckError(e),
-                                ))));
-                            }
-                        }
+                    if changed
+                        && let Some(current) = &self.current
+                        && let Err(e) = RowT::type_check(current.specs())
+                    {
+                        return Poll::Ready(Some(Err(NextRowError::NextPageError(
+                            NextPageError::TypeCheckError(e),
+                        ))));
                     }
                 }
             }

@@ -37,6 +37,9 @@
 //! # }
 //! ```
 
+// ExecutionError and friends are large, as upstream's are; they are the API.
+#![allow(clippy::result_large_err)]
+
 use std::borrow::Borrow;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -318,14 +321,14 @@ impl std::fmt::Debug for Session {
 
 /// Splits `host[:port]` (or `[v6]:port`) into host and port.
 fn split_host_port(s: &str) -> (&str, u16) {
-    if let Some(rest) = s.strip_prefix('[') {
-        if let Some((host, after)) = rest.split_once(']') {
-            let port = after
-                .strip_prefix(':')
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(DEFAULT_PORT);
-            return (host, port);
-        }
+    if let Some(rest) = s.strip_prefix('[')
+        && let Some((host, after)) = rest.split_once(']')
+    {
+        let port = after
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(DEFAULT_PORT);
+        return (host, port);
     }
     match s.rsplit_once(':') {
         // A single colon: host:port. More colons: a bare IPv6 address.

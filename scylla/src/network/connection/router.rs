@@ -444,10 +444,10 @@ impl Router {
             let was_empty = queue.is_empty();
             let start = queue.len();
             queue.extend_from_slice(frame);
-            if let Some(stream) = stream {
-                if let Some(s) = queue.get_mut(start + 2..start + 4) {
-                    s.copy_from_slice(&stream.to_be_bytes());
-                }
+            if let Some(stream) = stream
+                && let Some(s) = queue.get_mut(start + 2..start + 4)
+            {
+                s.copy_from_slice(&stream.to_be_bytes());
             }
             was_empty
         };
