@@ -609,3 +609,56 @@ async fn keyspaces_timestamps_and_warnings() {
     assert_eq!(count, 22);
     assert!(rows.warnings().count() > 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unprepared_after_a_node_restart_is_prepared_again() {
+    let cluster = cluster(1, 2).await;
+    let session = session(&cluster).await;
+    let ks = setup(&session, "restart").await;
+    let insert = session
+        .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
+        .await
+        .unwrap();
+    session
+        .execute_unpaged(&insert, (1, 1, "before"))
+        .await
+        .unwrap();
+    let id = insert.get_id().clone();
+    let node = cluster.nodes()[0].id;
+    cluster.restart_node(node).await.unwrap();
+    // The node forgot its prepared statements; wait for the pools to reconnect.
+    let start = std::time::Instant::now();
+    let mut last = None;
+    while start.elapsed() < Duration::from_secs(15) {
+        match session.execute_unpaged(&insert, (1, 2, "after")).await {
+            Ok(_) => {
+                last = None;
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(last.is_none(), "{last:?}");
+    // Same schema, same id.
+    assert_eq!(insert.get_id(), &id);
+    // Batches are prepared again too.
+    cluster.restart_node(node).await.unwrap();
+    let mut batch = Batch::default();
+    batch.append_statement(insert.clone());
+    let start = std::time::Instant::now();
+    loop {
+        match session.batch(&batch, ((1, 3, "batch"),)).await {
+            Ok(_) => break,
+            Err(e) => assert!(start.elapsed() < Duration::from_secs(15), "{e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rows = session
+        .query_unpaged(format!("SELECT ck FROM {ks}.t WHERE pk = 1"), &[])
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap();
+    assert_eq!(rows.rows_num(), 3);
+}

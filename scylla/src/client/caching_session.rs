@@ -8,7 +8,7 @@
 //! # async fn example(session: scylla::client::session::Session) -> Result<(), Box<dyn std::error::Error>> {
 //! use scylla::client::caching_session::CachingSession;
 //!
-//! let caching = CachingSession::from(session, 100);
+//! let caching: CachingSession = CachingSession::from(session, 100);
 //! caching
 //!     .execute_unpaged("INSERT INTO ks.t (a, b) VALUES (?, ?)", (1, "one"))
 //!     .await?;
