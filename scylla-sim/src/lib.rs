@@ -10,3 +10,4 @@ pub mod cql;
 pub mod exec;
 pub mod ring;
 pub mod store;
+pub mod system;

@@ -24,7 +24,26 @@ pub mod statement;
 /// Frame-level types visible to users: authenticators, compression, frame errors.
 pub mod frame {
     pub use scylla_cql::frame::frame_errors;
+    pub use scylla_cql::frame::protocol_features;
     pub use scylla_cql::frame::{Authenticator, Compression};
+
+    /// Response types visible to users.
+    pub mod response {
+        pub use scylla_cql::frame::response::CqlResponseKind;
+
+        /// Column specs and types of results and bind markers.
+        pub mod result {
+            pub use scylla_cql::frame::response::result::{
+                CollectionType, ColumnSpec, ColumnType, NativeType, PartitionKeyIndex, TableSpec,
+                UserDefinedType,
+            };
+        }
+    }
+
+    /// Consistency levels.
+    pub mod types {
+        pub use scylla_cql::frame::types::{Consistency, SerialConsistency};
+    }
 }
 
 /// Rust types for CQL values.

@@ -243,6 +243,15 @@ impl Table {
         Ok(result)
     }
 
+    /// A table with this table's schema and no data, belonging to no schema snapshot
+    /// (the executor fills one per request with the rows of a virtual system table).
+    pub fn detached_copy(&self) -> Table {
+        Table {
+            schema: self.schema.clone(),
+            data: Arc::new(TableData::new()),
+        }
+    }
+
     /// Removes every row of the table.
     pub fn truncate(&self) {
         self.data.clear();
