@@ -36,7 +36,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::authentication::AuthenticatorProvider;
-use crate::client::WriteCoalescingDelay;
+use crate::client::{SelfIdentity, WriteCoalescingDelay};
 use crate::errors::{
     BadKeyspaceName, BrokenConnectionError, BrokenConnectionErrorKind, ConnectionError,
     ConnectionSetupRequestError, ConnectionSetupRequestErrorKind, CqlRequestKind,
@@ -55,22 +55,14 @@ pub(crate) const EVENT_CHANNEL_CAPACITY: usize = 128;
 /// The largest DRIVER_CONFIG value sent in STARTUP (larger ones are left out).
 pub(crate) const MAX_DRIVER_CONFIG_SIZE: usize = 32 * 1024;
 
-/// What the driver tells the node about itself in STARTUP.
-///
-/// The session builds it from `SessionConfig::identity` (a `SelfIdentity`): unset
-/// driver name and version default to this driver's.
+/// What the driver tells the node about itself in STARTUP: the session's
+/// `SelfIdentity` (driver name and version, application name and version, client
+/// id), the session id and the driver configuration.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StartupIdentity {
-    /// DRIVER_NAME (default: [`startup_options::DEFAULT_DRIVER_NAME`]).
-    pub(crate) driver_name: Option<Cow<'static, str>>,
-    /// DRIVER_VERSION (default: this crate's version).
-    pub(crate) driver_version: Option<Cow<'static, str>>,
-    /// APPLICATION_NAME.
-    pub(crate) application_name: Option<Cow<'static, str>>,
-    /// APPLICATION_VERSION.
-    pub(crate) application_version: Option<Cow<'static, str>>,
-    /// CLIENT_ID.
-    pub(crate) client_id: Option<Cow<'static, str>>,
+    /// DRIVER_NAME, DRIVER_VERSION (this driver's unless overridden),
+    /// APPLICATION_NAME, APPLICATION_VERSION, CLIENT_ID.
+    pub(crate) self_identity: SelfIdentity<'static>,
     /// SESSION_ID: shared by all connections of one session.
     pub(crate) session_id: Option<Uuid>,
     /// DRIVER_CONFIG (JSON); left out if longer than [`MAX_DRIVER_CONFIG_SIZE`].
@@ -79,41 +71,20 @@ pub(crate) struct StartupIdentity {
 
 impl StartupIdentity {
     fn add_startup_options<'a>(&'a self, options: &mut HashMap<Cow<'a, str>, Cow<'a, str>>) {
-        let mut put = |key: &'static str, value: Cow<'a, str>| {
-            options.insert(Cow::Borrowed(key), value);
-        };
-        put(
-            startup_options::DRIVER_NAME,
-            self.driver_name.as_deref().map_or(
-                Cow::Borrowed(startup_options::DEFAULT_DRIVER_NAME),
-                Cow::Borrowed,
-            ),
-        );
-        put(
-            startup_options::DRIVER_VERSION,
-            self.driver_version
-                .as_deref()
-                .map_or(Cow::Borrowed(env!("CARGO_PKG_VERSION")), Cow::Borrowed),
-        );
-        for (key, value) in [
-            (startup_options::APPLICATION_NAME, &self.application_name),
-            (
-                startup_options::APPLICATION_VERSION,
-                &self.application_version,
-            ),
-            (startup_options::CLIENT_ID, &self.client_id),
-        ] {
-            if let Some(v) = value.as_deref() {
-                put(key, Cow::Borrowed(v));
-            }
-        }
+        self.self_identity.add_startup_options(options);
         if let Some(id) = self.session_id {
-            put(startup_options::SESSION_ID, Cow::Owned(id.to_string()));
+            options.insert(
+                Cow::Borrowed(startup_options::SESSION_ID),
+                Cow::Owned(id.to_string()),
+            );
         }
         if let Some(config) = self.driver_config.as_deref()
             && config.len() <= MAX_DRIVER_CONFIG_SIZE
         {
-            put(startup_options::DRIVER_CONFIG, Cow::Borrowed(config));
+            options.insert(
+                Cow::Borrowed(startup_options::DRIVER_CONFIG),
+                Cow::Borrowed(config),
+            );
         }
     }
 }
@@ -963,10 +934,9 @@ mod tests {
     #[test]
     fn startup_identity_defaults_and_size_limit() {
         let identity = StartupIdentity {
-            application_name: Some("app".into()),
+            self_identity: SelfIdentity::new().with_application_name("app"),
             driver_config: Some(Arc::from("x".repeat(MAX_DRIVER_CONFIG_SIZE + 1))),
             session_id: Some(Uuid::nil()),
-            ..Default::default()
         };
         let mut options = HashMap::new();
         identity.add_startup_options(&mut options);

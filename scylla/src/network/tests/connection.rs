@@ -155,13 +155,13 @@ async fn self_identity_goes_into_startup() {
     let session_id = Uuid::from_u128(7);
     let config = crate::network::connection::ConnectionConfig {
         identity: StartupIdentity {
-            driver_name: Some("custom driver".into()),
-            application_name: Some("my app".into()),
-            application_version: Some("1.2.3".into()),
-            client_id: Some("client-9".into()),
+            self_identity: crate::client::SelfIdentity::new()
+                .with_custom_driver_name("custom driver")
+                .with_application_name("my app")
+                .with_application_version("1.2.3")
+                .with_client_id("client-9"),
             session_id: Some(session_id),
             driver_config: Some(Arc::from("{\"a\":1}")),
-            ..Default::default()
         },
         ..test_config()
     };
