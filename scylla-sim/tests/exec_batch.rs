@@ -10,7 +10,8 @@ use scylla_cql::value::{Counter, CqlValue};
 
 fn setup() -> Sim {
     let mut s = Sim::with_keyspace();
-    s.q("CREATE TABLE t (k int, c int, v int, PRIMARY KEY (k, c))").ok();
+    s.q("CREATE TABLE t (k int, c int, v int, PRIMARY KEY (k, c))")
+        .ok();
     s.q("CREATE TABLE c (k int PRIMARY KEY, n counter)").ok();
     s
 }
@@ -69,7 +70,10 @@ fn mixed_prepared_and_text_statements() {
         Consistency::One,
         None,
     );
-    assert!(matches!(r.err().error, scylla_cql::frame::response::error::DbError::Unprepared { .. }));
+    assert!(matches!(
+        r.err().error,
+        scylla_cql::frame::response::error::DbError::Unprepared { .. }
+    ));
     let r = s.batch(
         BatchType::Logged,
         vec![prepared_stmt(&p)],
@@ -131,7 +135,10 @@ fn counter_batches() {
         Consistency::One,
         None,
     );
-    assert_eq!(r.invalid(), "Cannot include non-counter statement in a counter batch");
+    assert_eq!(
+        r.invalid(),
+        "Cannot include non-counter statement in a counter batch"
+    );
     let r = s.batch(
         BatchType::Logged,
         vec![text_stmt("UPDATE c SET n = n + 1 WHERE k = 1")],
@@ -139,7 +146,10 @@ fn counter_batches() {
         Consistency::One,
         None,
     );
-    assert_eq!(r.invalid(), "Cannot include a counter statement in a logged batch");
+    assert_eq!(
+        r.invalid(),
+        "Cannot include a counter statement in a logged batch"
+    );
     let r = s.batch(
         BatchType::Unlogged,
         vec![
@@ -184,7 +194,15 @@ fn conditional_batches() {
     );
     let rows = r.rows().clone();
     assert_eq!(rows.names, ["[applied]", "k", "c", "v"]);
-    assert_eq!(rows.rows, vec![vec![Some(CqlValue::Boolean(false)), cv_int(1), cv_int(1), cv_int(2)]]);
+    assert_eq!(
+        rows.rows,
+        vec![vec![
+            Some(CqlValue::Boolean(false)),
+            cv_int(1),
+            cv_int(1),
+            cv_int(2)
+        ]]
+    );
     assert_eq!(s.q("SELECT v FROM t WHERE k = 1").rows().rows.len(), 2);
     let r = s.batch(
         BatchType::Logged,
@@ -196,7 +214,10 @@ fn conditional_batches() {
         Consistency::One,
         None,
     );
-    assert_eq!(r.invalid(), "Batch with conditions cannot span multiple partitions");
+    assert_eq!(
+        r.invalid(),
+        "Batch with conditions cannot span multiple partitions"
+    );
 }
 
 #[test]
@@ -211,27 +232,36 @@ fn begin_batch_statements() {
     );
     assert!(matches!(r.res, Res::Void), "{r:?}");
     assert_eq!(
-        s.q("SELECT c, v, writetime(v) FROM t WHERE k = 7").rows().rows,
+        s.q("SELECT c, v, writetime(v) FROM t WHERE k = 7")
+            .rows()
+            .rows,
         vec![
             vec![cv_int(1), cv_int(1), cv_big(100)],
             vec![cv_int(2), cv_int(5), cv_big(100)]
         ]
     );
     let p = s.prepare("BEGIN UNLOGGED BATCH INSERT INTO t (k, c, v) VALUES (?, ?, ?); DELETE FROM t WHERE k = ? AND c = ? APPLY BATCH");
-    let names: Vec<&str> = p.prepared_metadata.col_specs.iter().map(|c| c.name()).collect();
+    let names: Vec<&str> = p
+        .prepared_metadata
+        .col_specs
+        .iter()
+        .map(|c| c.name())
+        .collect();
     assert_eq!(names, ["k", "c", "v", "k", "c"]);
-    s.execute(&p, &[int(8), int(1), int(1), int(7), int(1)]).ok();
+    s.execute(&p, &[int(8), int(1), int(1), int(7), int(1)])
+        .ok();
     assert_eq!(s.q("SELECT c FROM t WHERE k = 7").rows().rows.len(), 1);
     assert!(s
         .q("BEGIN BATCH USING TIMESTAMP 1 INSERT INTO t (k, c, v) VALUES (1, 1, 1) USING TIMESTAMP 2; APPLY BATCH")
         .invalid()
         .contains("either on BATCH or individual statements"));
-    assert!(s
-        .q("BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 9; APPLY BATCH")
-        .ok()
-        .res
-        .clone()
-        .eq_void());
+    assert!(
+        s.q("BEGIN COUNTER BATCH UPDATE c SET n = n + 1 WHERE k = 9; APPLY BATCH")
+            .ok()
+            .res
+            .clone()
+            .eq_void()
+    );
 }
 
 trait VoidCheck {
@@ -258,7 +288,10 @@ fn unlogged_batches_over_many_partitions_warn() {
     );
     assert!(matches!(r.res, Res::Void));
     assert_eq!(r.warnings.len(), 1);
-    assert!(r.warnings[0].starts_with("Unlogged batch covering 12 partitions detected against table [ks.t]"));
+    assert!(
+        r.warnings[0]
+            .starts_with("Unlogged batch covering 12 partitions detected against table [ks.t]")
+    );
     // A logged one does not.
     let r = s.batch(
         BatchType::Logged,
@@ -270,10 +303,8 @@ fn unlogged_batches_over_many_partitions_warn() {
     assert!(r.warnings.is_empty());
     // A large batch does.
     let big = "x".repeat(6000);
-    let pb = s.prepare("UPDATE t SET v = ? WHERE k = 1 AND c = 1");
     s.q("ALTER TABLE t ADD b text").ok();
     let pb2 = s.prepare("UPDATE t SET b = ? WHERE k = 1 AND c = 1");
-    let _ = pb;
     let r = s.batch(
         BatchType::Logged,
         vec![prepared_stmt(&pb2)],
@@ -283,4 +314,35 @@ fn unlogged_batches_over_many_partitions_warn() {
     );
     assert_eq!(r.warnings.len(), 1, "{r:?}");
     assert!(r.warnings[0].contains("exceeding specified WARN threshold"));
+}
+
+#[test]
+fn list_element_writes_in_multi_partition_batches() {
+    let mut s = setup();
+    s.q("CREATE TABLE lists (k int PRIMARY KEY, l list<int>)")
+        .ok();
+    s.q("INSERT INTO lists (k, l) VALUES (1, [1, 2])").ok();
+    s.q("INSERT INTO lists (k, l) VALUES (2, [3, 4])").ok();
+    let r = s.batch(
+        BatchType::Logged,
+        vec![
+            text_stmt("UPDATE lists SET l[0] = 10 WHERE k = 1"),
+            text_stmt("UPDATE lists SET l = l - [4] WHERE k = 2"),
+        ],
+        vec![SerializedValues::new(), SerializedValues::new()],
+        Consistency::One,
+        None,
+    );
+    assert!(matches!(r.res, Res::Void), "{r:?}");
+    let rows = s
+        .q("SELECT k, l FROM lists WHERE k IN (1, 2)")
+        .rows()
+        .clone();
+    let l1 = rows.rows.iter().find(|r| r[0] == cv_int(1)).unwrap()[1].clone();
+    let l2 = rows.rows.iter().find(|r| r[0] == cv_int(2)).unwrap()[1].clone();
+    assert_eq!(
+        l1.unwrap().into_vec().unwrap(),
+        vec![CqlValue::Int(10), CqlValue::Int(2)]
+    );
+    assert_eq!(l2.unwrap().into_vec().unwrap(), vec![CqlValue::Int(3)]);
 }

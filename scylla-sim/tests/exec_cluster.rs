@@ -36,38 +36,64 @@ fn unavailable_when_replicas_are_down() {
             alive: 2
         }
     );
-    assert!(r.err().reason.contains("Cannot achieve consistency level ALL"));
-    s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum)).ok();
+    assert!(
+        r.err()
+            .reason
+            .contains("Cannot achieve consistency level ALL")
+    );
+    s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum))
+        .ok();
     s.set_down(2);
     assert!(matches!(
-        s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum)).err().error,
-        DbError::Unavailable { required: 2, alive: 1, .. }
+        s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum))
+            .err()
+            .error,
+        DbError::Unavailable {
+            required: 2,
+            alive: 1,
+            ..
+        }
     ));
     s.query_on(0, 0, ins, with_cl(&[], Consistency::One)).ok();
     s.query_on(0, 0, ins, with_cl(&[], Consistency::Any)).ok();
     // Range scans check every range.
     assert!(matches!(
-        s.query_on(0, 0, "SELECT * FROM t", with_cl(&[], Consistency::Two)).err().error,
-        DbError::Unavailable { .. }
-    ));
-    s.query_on(0, 0, "SELECT * FROM t", with_cl(&[], Consistency::One)).ok();
-    // Reads at ANY are invalid.
-    assert!(s
-        .query_on(0, 0, "SELECT * FROM t", with_cl(&[], Consistency::Any))
-        .invalid()
-        .contains("ANY"));
-    // LWT needs a quorum for Paxos.
-    assert!(matches!(
-        s.query_on(0, 0, "INSERT INTO t (k, v) VALUES (2, 2) IF NOT EXISTS", with_cl(&[], Consistency::One))
+        s.query_on(0, 0, "SELECT * FROM t", with_cl(&[], Consistency::Two))
             .err()
             .error,
+        DbError::Unavailable { .. }
+    ));
+    s.query_on(0, 0, "SELECT * FROM t", with_cl(&[], Consistency::One))
+        .ok();
+    // Reads at ANY are invalid.
+    assert!(
+        s.query_on(0, 0, "SELECT * FROM t", with_cl(&[], Consistency::Any))
+            .invalid()
+            .contains("ANY")
+    );
+    // LWT needs a quorum for Paxos.
+    assert!(matches!(
+        s.query_on(
+            0,
+            0,
+            "INSERT INTO t (k, v) VALUES (2, 2) IF NOT EXISTS",
+            with_cl(&[], Consistency::One)
+        )
+        .err()
+        .error,
         DbError::Unavailable {
             consistency: Consistency::Serial,
             ..
         }
     ));
     // System tables never are unavailable.
-    s.query_on(0, 0, "SELECT * FROM system.local", with_cl(&[], Consistency::All)).ok();
+    s.query_on(
+        0,
+        0,
+        "SELECT * FROM system.local",
+        with_cl(&[], Consistency::All),
+    )
+    .ok();
     s.set_up(1);
     s.set_up(2);
     s.query_on(0, 0, ins, with_cl(&[], Consistency::All)).ok();
@@ -93,13 +119,27 @@ fn unavailable_only_for_the_partitions_replicas() {
         }
     }
     let (up, down) = (up.unwrap(), down.unwrap());
-    s.query_on(0, 0, &format!("INSERT INTO t (k, v) VALUES ({up}, 1)"), with_cl(&[], Consistency::One))
-        .ok();
+    s.query_on(
+        0,
+        0,
+        &format!("INSERT INTO t (k, v) VALUES ({up}, 1)"),
+        with_cl(&[], Consistency::One),
+    )
+    .ok();
     assert!(matches!(
-        s.query_on(0, 0, &format!("INSERT INTO t (k, v) VALUES ({down}, 1)"), with_cl(&[], Consistency::One))
-            .err()
-            .error,
-        DbError::Unavailable { required: 1, alive: 0, .. }
+        s.query_on(
+            0,
+            0,
+            &format!("INSERT INTO t (k, v) VALUES ({down}, 1)"),
+            with_cl(&[], Consistency::One)
+        )
+        .err()
+        .error,
+        DbError::Unavailable {
+            required: 1,
+            alive: 0,
+            ..
+        }
     ));
 }
 
@@ -113,19 +153,30 @@ fn local_consistency_with_two_datacenters() {
     s.set_down(1);
     s.set_down(3);
     let ins = "INSERT INTO ks.t (k, v) VALUES (1, 1)";
-    s.query_on(0, 0, ins, with_cl(&[], Consistency::LocalQuorum)).ok();
+    s.query_on(0, 0, ins, with_cl(&[], Consistency::LocalQuorum))
+        .ok();
     assert!(matches!(
-        s.query_on(0, 0, ins, with_cl(&[], Consistency::EachQuorum)).err().error,
+        s.query_on(0, 0, ins, with_cl(&[], Consistency::EachQuorum))
+            .err()
+            .error,
         DbError::Unavailable { .. }
     ));
     // QUORUM counts all datacenters: 3 of 4 replicas needed, 2 alive.
     assert!(matches!(
-        s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum)).err().error,
-        DbError::Unavailable { required: 3, alive: 2, .. }
+        s.query_on(0, 0, ins, with_cl(&[], Consistency::Quorum))
+            .err()
+            .error,
+        DbError::Unavailable {
+            required: 3,
+            alive: 2,
+            ..
+        }
     ));
     s.query_on(0, 0, ins, with_cl(&[], Consistency::Two)).ok();
     assert!(matches!(
-        s.query_on(0, 0, ins, with_cl(&[], Consistency::Three)).err().error,
+        s.query_on(0, 0, ins, with_cl(&[], Consistency::Three))
+            .err()
+            .error,
         DbError::Unavailable { .. }
     ));
 }
@@ -152,7 +203,10 @@ fn request_counters_non_replica_and_wrong_shard() {
     let mut expected_wrong_shard = 0;
     for k in 0..40i32 {
         let token = token_of(&k.to_be_bytes());
-        if !topology.replicas(&strategy, token, s.nodes[0]).contains(&s.nodes[0]) {
+        if !topology
+            .replicas(&strategy, token, s.nodes[0])
+            .contains(&s.nodes[0])
+        {
             expected_non_replica += 1;
         }
         if topology.node(s.nodes[0]).unwrap().shard_of(token) != 0 {
@@ -173,8 +227,12 @@ fn request_counters_non_replica_and_wrong_shard() {
     let node = s.nodes.iter().position(|n| *n == owner).unwrap();
     let shard = topology.node(owner).unwrap().shard_of(token);
     let before = counters(&s, node, shard);
-    let sel = s.prepare_on(node, "SELECT v FROM t WHERE k = ?").prepared().clone();
-    s.execute_on(node, shard, &sel, params(&[int(k)]), None).ok();
+    let sel = s
+        .prepare_on(node, "SELECT v FROM t WHERE k = ?")
+        .prepared()
+        .clone();
+    s.execute_on(node, shard, &sel, params(&[int(k)]), None)
+        .ok();
     let after = counters(&s, node, shard);
     assert_eq!(after.requests - before.requests, 1);
     assert_eq!(after.non_replica, before.non_replica);
@@ -200,23 +258,41 @@ fn tracing_writes_sessions_and_events() {
     assert_eq!(id.get_version_num(), 1);
     s.tracing = false;
     let sess = s
-        .q(&format!("SELECT * FROM system_traces.sessions WHERE session_id = {id}"))
+        .q(&format!(
+            "SELECT * FROM system_traces.sessions WHERE session_id = {id}"
+        ))
         .rows()
         .clone();
     assert_eq!(sess.rows.len(), 1);
     assert_eq!(sess.column("command")[0], cv_text("QUERY"));
-    assert_eq!(sess.column("coordinator")[0], Some(CqlValue::Inet("127.0.0.1".parse().unwrap())));
-    assert_eq!(sess.column("client")[0], Some(CqlValue::Inet("10.0.0.1".parse().unwrap())));
+    assert_eq!(
+        sess.column("coordinator")[0],
+        Some(CqlValue::Inet("127.0.0.1".parse().unwrap()))
+    );
+    assert_eq!(
+        sess.column("client")[0],
+        Some(CqlValue::Inet("10.0.0.1".parse().unwrap()))
+    );
     assert!(matches!(sess.column("duration")[0], Some(CqlValue::Int(d)) if d > 0));
-    let params = sess.column("parameters")[0].clone().unwrap().into_pair_vec().unwrap();
-    assert!(params.iter().any(|(k, v)| k.as_text().unwrap() == "query"
-        && v.as_text().unwrap().contains("INSERT INTO t")));
+    let params = sess.column("parameters")[0]
+        .clone()
+        .unwrap()
+        .into_pair_vec()
+        .unwrap();
+    assert!(
+        params.iter().any(|(k, v)| k.as_text().unwrap() == "query"
+            && v.as_text().unwrap().contains("INSERT INTO t"))
+    );
     let events = s
         .q(&format!("SELECT activity, source, source_elapsed FROM system_traces.events WHERE session_id = {id}"))
         .rows()
         .clone();
     assert!(events.rows.len() >= 2);
-    assert!(events.texts("activity").contains(&Some("Request complete".into())));
+    assert!(
+        events
+            .texts("activity")
+            .contains(&Some("Request complete".into()))
+    );
     // Failed requests are traced too; untraced requests have no id.
     s.tracing = true;
     let r = s.q("SELECT * FROM nope");

@@ -32,29 +32,72 @@ fn syntax_errors_carry_the_parser_message() {
 #[test]
 fn nonsense_and_wrong_types_are_invalid() {
     let mut s = Sim::with_keyspace();
-    s.q("CREATE TABLE t (k int PRIMARY KEY, v text, l list<int>)").ok();
-    assert!(s.q("SELECT * FROM t WHERE k = 'x'").invalid().contains("STRING constant"));
-    assert!(s.q("SELECT * FROM t WHERE k = 1 AND v = 1 ALLOW FILTERING").invalid().contains("INTEGER constant"));
-    assert!(s.q("INSERT INTO t (k, l) VALUES (1, [1, 'a'])").invalid().contains("STRING constant"));
-    assert!(s.q("INSERT INTO t (k, l) VALUES (1, {'a': 1})").invalid().contains("map literal"));
-    assert!(s.q("SELECT 1 FROM t").invalid().contains("Cannot infer type"));
-    assert!(s.q("SELECT * FROM t WHERE k IN (1) AND k = 2").invalid().contains("more than one"));
-    assert!(s.q("SELECT * FROM t WHERE v IS NOT NULL").invalid().contains("IS NOT NULL"));
-    assert!(s.q("SELECT * FROM t WHERE k = ?").invalid().contains("bind variables"));
-    assert!(s.q("SELECT JSON * FROM t").invalid().contains("not supported"));
+    s.q("CREATE TABLE t (k int PRIMARY KEY, v text, l list<int>)")
+        .ok();
+    assert!(
+        s.q("SELECT * FROM t WHERE k = 'x'")
+            .invalid()
+            .contains("STRING constant")
+    );
+    assert!(
+        s.q("SELECT * FROM t WHERE k = 1 AND v = 1 ALLOW FILTERING")
+            .invalid()
+            .contains("INTEGER constant")
+    );
+    assert!(
+        s.q("INSERT INTO t (k, l) VALUES (1, [1, 'a'])")
+            .invalid()
+            .contains("STRING constant")
+    );
+    assert!(
+        s.q("INSERT INTO t (k, l) VALUES (1, {'a': 1})")
+            .invalid()
+            .contains("map literal")
+    );
+    assert!(
+        s.q("SELECT 1 FROM t")
+            .invalid()
+            .contains("Cannot infer type")
+    );
+    assert!(
+        s.q("SELECT * FROM t WHERE k IN (1) AND k = 2")
+            .invalid()
+            .contains("more than one")
+    );
+    assert!(
+        s.q("SELECT * FROM t WHERE v IS NOT NULL")
+            .invalid()
+            .contains("IS NOT NULL")
+    );
+    assert!(
+        s.q("SELECT * FROM t WHERE k = ?")
+            .invalid()
+            .contains("bind variables")
+    );
+    assert!(
+        s.q("SELECT JSON * FROM t")
+            .invalid()
+            .contains("not supported")
+    );
     assert!(s.q("CREATE FUNCTION f (x int) RETURNS NULL ON NULL INPUT RETURNS int LANGUAGE lua AS 'return x'").invalid().contains("not supported"));
     assert!(s.q("CREATE ROLE r").invalid().contains("not supported"));
     // Too many IN values.
     let list: Vec<String> = (0..200).map(|i| i.to_string()).collect();
-    assert!(s
-        .q(&format!("SELECT * FROM t WHERE k IN ({})", list.join(",")))
-        .invalid()
-        .contains("partitions"));
+    assert!(
+        s.q(&format!("SELECT * FROM t WHERE k IN ({})", list.join(",")))
+            .invalid()
+            .contains("partitions")
+    );
     // A huge value is stored; a huge text is returned intact.
     let big = "y".repeat(1 << 20);
     let p = s.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
     s.execute(&p, &[int(1), txt(&big)]).ok();
-    assert_eq!(s.q("SELECT v FROM t WHERE k = 1").rows().texts("v")[0].as_ref().map(String::len), Some(1 << 20));
+    assert_eq!(
+        s.q("SELECT v FROM t WHERE k = 1").rows().texts("v")[0]
+            .as_ref()
+            .map(String::len),
+        Some(1 << 20)
+    );
 }
 
 thread_local! {
@@ -69,15 +112,107 @@ thread_local! {
 }
 
 const WORDS: &[&str] = &[
-    "SELECT", "INSERT", "INTO", "UPDATE", "DELETE", "FROM", "WHERE", "AND", "SET", "VALUES",
-    "IF", "EXISTS", "NOT", "IN", "LIMIT", "ORDER", "BY", "DESC", "ASC", "ALLOW", "FILTERING",
-    "USING", "TTL", "TIMESTAMP", "BEGIN", "BATCH", "APPLY", "COUNTER", "UNLOGGED", "DISTINCT",
-    "token", "count", "writetime", "ttl", "max", "sum", "now()", "CONTAINS", "KEY", "PER",
-    "PARTITION", "CREATE", "TABLE", "KEYSPACE", "DROP", "ALTER", "ADD", "TYPE", "TRUNCATE", "USE",
-    "ks", "t", "n", "k", "c", "v", "s", "l", "m", "u", "f", "a", "b", "system", "local",
-    "system_schema", "tables", "*", ",", ".", "(", ")", "[", "]", "{", "}", ":", "=", "<", ">",
-    "<=", ">=", "!=", "+", "-", "?", ":x", ";", "1", "-1", "0", "2147483648", "1.5", "'x'",
-    "'2021-01-01'", "0xff", "true", "null", "NaN", "1h", "550e8400-e29b-41d4-a716-446655440000",
+    "SELECT",
+    "INSERT",
+    "INTO",
+    "UPDATE",
+    "DELETE",
+    "FROM",
+    "WHERE",
+    "AND",
+    "SET",
+    "VALUES",
+    "IF",
+    "EXISTS",
+    "NOT",
+    "IN",
+    "LIMIT",
+    "ORDER",
+    "BY",
+    "DESC",
+    "ASC",
+    "ALLOW",
+    "FILTERING",
+    "USING",
+    "TTL",
+    "TIMESTAMP",
+    "BEGIN",
+    "BATCH",
+    "APPLY",
+    "COUNTER",
+    "UNLOGGED",
+    "DISTINCT",
+    "token",
+    "count",
+    "writetime",
+    "ttl",
+    "max",
+    "sum",
+    "now()",
+    "CONTAINS",
+    "KEY",
+    "PER",
+    "PARTITION",
+    "CREATE",
+    "TABLE",
+    "KEYSPACE",
+    "DROP",
+    "ALTER",
+    "ADD",
+    "TYPE",
+    "TRUNCATE",
+    "USE",
+    "ks",
+    "t",
+    "n",
+    "k",
+    "c",
+    "v",
+    "s",
+    "l",
+    "m",
+    "u",
+    "f",
+    "a",
+    "b",
+    "system",
+    "local",
+    "system_schema",
+    "tables",
+    "*",
+    ",",
+    ".",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "!=",
+    "+",
+    "-",
+    "?",
+    ":x",
+    ";",
+    "1",
+    "-1",
+    "0",
+    "2147483648",
+    "1.5",
+    "'x'",
+    "'2021-01-01'",
+    "0xff",
+    "true",
+    "null",
+    "NaN",
+    "1h",
+    "550e8400-e29b-41d4-a716-446655440000",
 ];
 
 fn statement() -> impl Strategy<Value = String> {
@@ -145,6 +280,36 @@ proptest! {
             let p = s.prepare(VALID[i]);
             let _ = s.execute(&p, &vs);
             let _ = s.qv(VALID[i], &vs);
+        });
+    }
+
+    #[test]
+    fn random_batches_never_panic(
+        kind in 0u8..3,
+        picks in prop::collection::vec((0..VALID.len(), prop::collection::vec(value(), 0..8), any::<bool>()), 0..6),
+        ts in prop::option::of(any::<i64>()),
+    ) {
+        use scylla_cql::frame::request::batch::BatchType;
+        use scylla_cql::frame::types::Consistency;
+        SIM.with(|s| {
+            let mut s = s.borrow_mut();
+            let mut statements = Vec::new();
+            let mut vals = Vec::new();
+            for (i, vs, prepared) in &picks {
+                if *prepared {
+                    let p = s.prepare(VALID[*i]);
+                    statements.push(prepared_stmt(&p));
+                } else {
+                    statements.push(text_stmt(VALID[*i]));
+                }
+                vals.push(values(vs));
+            }
+            let kind = match kind {
+                0 => BatchType::Logged,
+                1 => BatchType::Unlogged,
+                _ => BatchType::Counter,
+            };
+            let _ = s.batch(kind, statements, vals, Consistency::One, ts);
         });
     }
 

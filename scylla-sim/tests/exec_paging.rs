@@ -8,7 +8,8 @@ use scylla_cql::frame::response::error::DbError;
 
 fn setup() -> Sim {
     let mut s = Sim::with_keyspace();
-    s.q("CREATE TABLE t (k int, c int, v int, s int static, PRIMARY KEY (k, c))").ok();
+    s.q("CREATE TABLE t (k int, c int, v int, s int static, PRIMARY KEY (k, c))")
+        .ok();
     let p = s.prepare("INSERT INTO t (k, c, v) VALUES (?, ?, ?)");
     for k in 0..10 {
         for c in 0..7 {
@@ -63,23 +64,45 @@ fn paging_with_limits_order_and_in() {
     assert_eq!(got.len(), 20);
     assert_eq!(got, s.q("SELECT v FROM t LIMIT 20").rows().ints("v"));
     let (_, got) = read_all(&mut s, "SELECT v FROM t PER PARTITION LIMIT 3", &[], 4);
-    assert_eq!(got, s.q("SELECT v FROM t PER PARTITION LIMIT 3").rows().ints("v"));
-    assert_eq!(got.len(), 31);
-    let (_, got) = read_all(&mut s, "SELECT v FROM t WHERE k = 2 ORDER BY c DESC", &[], 2);
     assert_eq!(
         got,
-        [206, 205, 204, 203, 202, 201, 200].map(Some).to_vec()
+        s.q("SELECT v FROM t PER PARTITION LIMIT 3")
+            .rows()
+            .ints("v")
     );
-    let (_, got) = read_all(&mut s, "SELECT v FROM t WHERE k IN ? AND c > 4", &[V::B(list_of(&[1, 2, 3]))], 2);
+    assert_eq!(got.len(), 31);
+    let (_, got) = read_all(
+        &mut s,
+        "SELECT v FROM t WHERE k = 2 ORDER BY c DESC",
+        &[],
+        2,
+    );
+    assert_eq!(got, [206, 205, 204, 203, 202, 201, 200].map(Some).to_vec());
+    let (_, got) = read_all(
+        &mut s,
+        "SELECT v FROM t WHERE k IN ? AND c > 4",
+        &[V::B(list_of(&[1, 2, 3]))],
+        2,
+    );
     let mut sorted = got.clone();
     sorted.sort();
     assert_eq!(sorted, [105, 106, 205, 206, 305, 306].map(Some).to_vec());
-    let (_, got) = read_all(&mut s, "SELECT v FROM t WHERE c = 6 ALLOW FILTERING", &[], 3);
+    let (_, got) = read_all(
+        &mut s,
+        "SELECT v FROM t WHERE c = 6 ALLOW FILTERING",
+        &[],
+        3,
+    );
     assert_eq!(got.len(), 10);
     let mut state = None;
     let mut keys = 0;
     loop {
-        let r = s.query_on(1, 0, "SELECT DISTINCT k FROM t", paged(&[], 4, state.clone()));
+        let r = s.query_on(
+            1,
+            0,
+            "SELECT DISTINCT k FROM t",
+            paged(&[], 4, state.clone()),
+        );
         keys += r.rows().rows.len();
         match r.rows().paging_state.clone() {
             Some(st) => state = Some(st),

@@ -31,8 +31,16 @@ fn bind_marker_specs_are_named_as_cassandra_names_them() {
     let mut s = setup();
     let p = s.prepare("INSERT INTO t (a, b, c, v) VALUES (?, ?, ?, ?)");
     assert_eq!(names(&p), ["a", "b", "c", "v"]);
-    assert_eq!(p.prepared_metadata.col_specs[1].typ(), &ColumnType::Native(NativeType::Text));
-    assert!(p.prepared_metadata.col_specs.iter().all(|c| c.table_spec().ks_name() == "ks" && c.table_spec().table_name() == "t"));
+    assert_eq!(
+        p.prepared_metadata.col_specs[1].typ(),
+        &ColumnType::Native(NativeType::Text)
+    );
+    assert!(
+        p.prepared_metadata
+            .col_specs
+            .iter()
+            .all(|c| c.table_spec().ks_name() == "ks" && c.table_spec().table_name() == "t")
+    );
     assert!(p.result_metadata.col_specs().is_empty());
     let p = s.prepare("SELECT * FROM t WHERE a = ? AND b = ? AND c IN ? LIMIT ?");
     assert_eq!(names(&p), ["a", "b", "in(c)", "[limit]"]);
@@ -47,11 +55,14 @@ fn bind_marker_specs_are_named_as_cassandra_names_them() {
     let p = s.prepare("UPDATE t SET l[?] = ?, m[?] = ?, v = ? WHERE a = ? AND b = ? AND c = ?");
     assert_eq!(
         names(&p),
-        ["idx(l)", "value(l)", "key(m)", "value(m)", "v", "a", "b", "c"]
+        [
+            "idx(l)", "value(l)", "key(m)", "value(m)", "v", "a", "b", "c"
+        ]
     );
     let p = s.prepare("SELECT * FROM t WHERE token(a, b) > ? AND token(a, b) <= ?");
     assert_eq!(names(&p), ["partition key token", "partition key token"]);
-    let p = s.prepare("SELECT * FROM t WHERE a = 1 AND b = 'x' AND (c) > (?) PER PARTITION LIMIT ?");
+    let p =
+        s.prepare("SELECT * FROM t WHERE a = 1 AND b = 'x' AND (c) > (?) PER PARTITION LIMIT ?");
     assert_eq!(names(&p), ["c", "[per_partition_limit]"]);
     let p = s.prepare("INSERT INTO t (a, b, c, l) VALUES (?, ?, ?, [?, ?]) USING TTL ?");
     assert_eq!(names(&p), ["a", "b", "c", "value(l)", "value(l)", "[ttl]"]);
@@ -137,10 +148,11 @@ fn unprepared_for_unknown_ids_and_after_schema_changes() {
         s.execute(&p3, &[int(1), txt("x")]).err().error,
         DbError::Unprepared { .. }
     ));
-    assert!(s
-        .prepare_on(0, "SELECT * FROM t WHERE a = ? AND b = ?")
-        .invalid()
-        .contains("unconfigured table"));
+    assert!(
+        s.prepare_on(0, "SELECT * FROM t WHERE a = ? AND b = ?")
+            .invalid()
+            .contains("unconfigured table")
+    );
 }
 
 #[test]
@@ -169,7 +181,13 @@ fn skip_metadata_and_metadata_ids() {
     let r = s.execute_on(0, 0, &p, params(&[int(1), txt("x")]), Some(id.clone()));
     assert!(r.rows().new_metadata_id.is_none());
     // A client holding a stale id gets the new metadata and id.
-    let r = s.execute_on(0, 0, &p, params(&[int(1), txt("x")]), Some(bytes::Bytes::from_static(b"old")));
+    let r = s.execute_on(
+        0,
+        0,
+        &p,
+        params(&[int(1), txt("x")]),
+        Some(bytes::Bytes::from_static(b"old")),
+    );
     assert_eq!(r.rows().new_metadata_id.as_ref(), Some(&id));
     assert_eq!(r.rows().names.len(), 6);
 }
@@ -183,8 +201,13 @@ fn named_values_and_lwt_mark() {
         value_names: Some(vec!["b".into(), "a".into(), "c".into(), "v".into()]),
         ..Default::default()
     };
-    s.query_on(0, 0, "INSERT INTO t (a, b, c, v) VALUES (:a, :b, :c, :v)", q)
-        .ok();
+    s.query_on(
+        0,
+        0,
+        "INSERT INTO t (a, b, c, v) VALUES (:a, :b, :c, :v)",
+        q,
+    )
+    .ok();
     let r = s.q("SELECT v FROM t WHERE a = 1 AND b = 'x' AND c = 2");
     assert_eq!(r.rows().rows, vec![vec![cv_int(3)]]);
     s.features.lwt_optimization_meta_bit_mask = Some(0x8000_0000);
@@ -199,7 +222,11 @@ fn prepare_errors_and_other_statements() {
     let mut s = setup();
     let e = s.prepare_on(0, "SELEC * FROM t");
     assert_eq!(e.err().error, DbError::SyntaxError);
-    assert!(s.prepare_on(0, "SELECT * FROM nope").invalid().contains("unconfigured table"));
+    assert!(
+        s.prepare_on(0, "SELECT * FROM nope")
+            .invalid()
+            .contains("unconfigured table")
+    );
     // DDL and USE can be prepared and executed.
     let p = s.prepare("CREATE TABLE IF NOT EXISTS t2 (k int PRIMARY KEY)");
     assert!(matches!(s.execute(&p, &[]).res, Res::SchemaChange(_)));

@@ -89,7 +89,9 @@ impl Expr {
         match self {
             Expr::Const(_) => true,
             Expr::Bind { .. } => false,
-            Expr::Seq(es) | Expr::Fields(es) | Expr::Vector(es, _) => es.iter().all(Expr::is_static),
+            Expr::Seq(es) | Expr::Fields(es) | Expr::Vector(es, _) => {
+                es.iter().all(Expr::is_static)
+            }
             Expr::Map(es) => es.iter().all(|(k, v)| k.is_static() && v.is_static()),
             Expr::Func(f, args) => f.is_pure() && args.iter().all(Expr::is_static),
         }
@@ -191,8 +193,12 @@ impl Expr {
 fn element(v: Val<'_>) -> ExecResult<Cow<'_, [u8]>> {
     match v {
         Val::Value(b) => Ok(b),
-        Val::Null => Err(ExecError::invalid("null is not supported inside collections")),
-        Val::Unset => Err(ExecError::invalid("unset value is not supported inside collections")),
+        Val::Null => Err(ExecError::invalid(
+            "null is not supported inside collections",
+        )),
+        Val::Unset => Err(ExecError::invalid(
+            "unset value is not supported inside collections",
+        )),
     }
 }
 
@@ -268,7 +274,9 @@ pub(crate) fn term_own_type(term: &Term) -> ExecResult<Option<ColumnType<'static
                 .iter()
                 .map(term_own_type)
                 .collect::<ExecResult<Vec<_>>>()?;
-            Ok(Some(functions::resolve(&call.name, &arg_types)?.return_type()))
+            Ok(Some(
+                functions::resolve(&call.name, &arg_types)?.return_type(),
+            ))
         }
         Term::Cast(c) => Ok(Some(native_cast_type(&c.ty)?)),
         _ => Ok(None),
@@ -322,10 +330,7 @@ pub(crate) fn assignable(from: &ColumnType<'_>, to: &ColumnType<'_>) -> bool {
             (a, b),
             (N::Timeuuid, N::Uuid) | (N::Ascii, N::Text) | (N::BigInt, N::Counter)
         ),
-        (
-            ColumnType::Collection { typ: a, .. },
-            ColumnType::Collection { typ: b, .. },
-        ) => a == b,
+        (ColumnType::Collection { typ: a, .. }, ColumnType::Collection { typ: b, .. }) => a == b,
         (
             ColumnType::UserDefinedType { definition: a, .. },
             ColumnType::UserDefinedType { definition: b, .. },
@@ -351,18 +356,16 @@ fn term_expr_inner(
     typ: &ColumnType<'static>,
     binds: &mut BindCollector,
 ) -> ExecResult<Expr> {
-    let invalid_literal = |what: &str| {
-        ExecError::invalid(format!("Invalid {what} literal for {name} of type {typ}"))
-    };
+    let invalid_literal =
+        |what: &str| ExecError::invalid(format!("Invalid {what} literal for {name} of type {typ}"));
     match term {
         Term::Literal(lit) => {
             let bytes = literal_to_bytes(lit, typ, name)?;
             if let Some(b) = &bytes
                 && !matches!(lit, Literal::Null)
             {
-                validate(typ, b).map_err(|m| {
-                    ExecError::invalid(format!("Invalid value for {name}: {m}"))
-                })?;
+                validate(typ, b)
+                    .map_err(|m| ExecError::invalid(format!("Invalid value for {name}: {m}")))?;
             }
             Ok(Expr::Const(bytes))
         }
@@ -380,10 +383,7 @@ fn term_expr_inner(
                         .collect::<ExecResult<_>>()?,
                 ))
             }
-            ColumnType::Vector {
-                typ: e,
-                dimensions,
-            } => {
+            ColumnType::Vector { typ: e, dimensions } => {
                 if items.len() != usize::from(*dimensions) {
                     return Err(ExecError::invalid(format!(
                         "Invalid vector literal for {name} of type {typ}; expected {dimensions} \
@@ -542,10 +542,7 @@ fn term_expr_inner(
 /// Sorts constant set elements by the element type's order and drops duplicates (a
 /// literal `{3, 1, 1}` is the set `{1, 3}`).
 fn sort_constant_elements(exprs: &mut Vec<Expr>, e: &ColumnType<'_>) {
-    if !exprs
-        .iter()
-        .all(|x| matches!(x, Expr::Const(Some(_))))
-    {
+    if !exprs.iter().all(|x| matches!(x, Expr::Const(Some(_)))) {
         return;
     }
     let key = |x: &Expr| match x {
@@ -558,16 +555,22 @@ fn sort_constant_elements(exprs: &mut Vec<Expr>, e: &ColumnType<'_>) {
 
 /// Reads an `int` value (LIMIT, TTL, list index).
 pub(crate) fn read_int(b: &[u8], what: &str) -> ExecResult<i32> {
-    <[u8; 4]>::try_from(b)
-        .map(i32::from_be_bytes)
-        .map_err(|_| ExecError::invalid(format!("Invalid value for {what}: expected 4 bytes, got {}", b.len())))
+    <[u8; 4]>::try_from(b).map(i32::from_be_bytes).map_err(|_| {
+        ExecError::invalid(format!(
+            "Invalid value for {what}: expected 4 bytes, got {}",
+            b.len()
+        ))
+    })
 }
 
 /// Reads a `bigint` value (TIMESTAMP, counter deltas, tokens).
 pub(crate) fn read_bigint(b: &[u8], what: &str) -> ExecResult<i64> {
-    <[u8; 8]>::try_from(b)
-        .map(i64::from_be_bytes)
-        .map_err(|_| ExecError::invalid(format!("Invalid value for {what}: expected 8 bytes, got {}", b.len())))
+    <[u8; 8]>::try_from(b).map(i64::from_be_bytes).map_err(|_| {
+        ExecError::invalid(format!(
+            "Invalid value for {what}: expected 8 bytes, got {}",
+            b.len()
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -591,7 +594,10 @@ mod tests {
         let mut b = BindCollector::new(2, "ks", "t");
         let t = Term::List(vec![
             Term::Literal(Literal::Integer("1".into())),
-            Term::BindMarker(BindMarker { index: 0, name: None }),
+            Term::BindMarker(BindMarker {
+                index: 0,
+                name: None,
+            }),
         ]);
         let e = term_expr(&t, "l", &list(int()), &mut b).unwrap();
         assert!(matches!(e, Expr::Seq(_)));
@@ -623,7 +629,10 @@ mod tests {
     #[test]
     fn null_inside_a_collection_is_refused() {
         let mut b = BindCollector::new(1, "ks", "t");
-        let t = Term::List(vec![Term::BindMarker(BindMarker { index: 0, name: None })]);
+        let t = Term::List(vec![Term::BindMarker(BindMarker {
+            index: 0,
+            name: None,
+        })]);
         let e = term_expr(&t, "l", &list(int()), &mut b).unwrap();
         let values = [RawValue::Null];
         let cx = EvalCtx {
@@ -671,6 +680,9 @@ mod tests {
         };
         let e = term_expr(&t, "s", &typ, &mut b).unwrap();
         let Expr::Const(Some(v)) = e else { panic!() };
-        assert_eq!(&v[..], &[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 3]);
+        assert_eq!(
+            &v[..],
+            &[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 3]
+        );
     }
 }

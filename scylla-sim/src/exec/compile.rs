@@ -141,7 +141,8 @@ impl Compiled {
         if Arc::ptr_eq(&b.schema, schema) {
             return Ok(b);
         }
-        let fresh = bind(&self.parsed, self.keyspace.as_deref(), schema).map_err(|e| Stale(Some(e)))?;
+        let fresh =
+            bind(&self.parsed, self.keyspace.as_deref(), schema).map_err(|e| Stale(Some(e)))?;
         if fresh.fingerprint != self.fingerprint {
             return Err(Stale(None));
         }
@@ -176,7 +177,13 @@ fn fingerprint_table(h: &mut Md5, t: &TableSchema) {
     h.update(t.name().as_bytes());
     h.update(t.id().as_bytes());
     for c in t.columns() {
-        h.update(format!("{}|{:?}|{}|{:?}|{:?};", c.name, c.kind, c.position, c.order, c.typ).as_bytes());
+        h.update(
+            format!(
+                "{}|{:?}|{}|{:?}|{:?};",
+                c.name, c.kind, c.position, c.order, c.typ
+            )
+            .as_bytes(),
+        );
     }
 }
 
@@ -231,13 +238,14 @@ fn plan_modification(
         ModificationStatement::Insert(s) => plan_insert(s, table, binds)?,
         ModificationStatement::Update(s) => plan_update(s, table, binds)?,
         ModificationStatement::Delete(s) => plan_delete(s, table, binds)?,
-        ModificationStatement::Unsupported(_) => unreachable_unsupported()?,
+        ModificationStatement::Unsupported(u) => {
+            return Err(ExecError::invalid(format!(
+                "{} is not supported by scylla-sim",
+                u.kind
+            )));
+        }
     };
     Ok((plan, routing))
-}
-
-fn unreachable_unsupported() -> ExecResult<ModifyPlan> {
-    Err(ExecError::invalid("unsupported statement"))
 }
 
 fn plan_batch(
@@ -256,7 +264,14 @@ fn plan_batch(
         .using
         .timestamp
         .as_ref()
-        .map(|t| term_expr(t, "[timestamp]", &ColumnType::Native(NativeType::BigInt), binds))
+        .map(|t| {
+            term_expr(
+                t,
+                "[timestamp]",
+                &ColumnType::Native(NativeType::BigInt),
+                binds,
+            )
+        })
         .transpose()?;
     let mut children = Vec::with_capacity(b.statements.len());
     for c in &b.statements {

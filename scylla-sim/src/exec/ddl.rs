@@ -35,10 +35,7 @@ pub(crate) fn keyspace_of<'a>(
     name: &'a QualifiedName,
     current: Option<&'a str>,
 ) -> ExecResult<&'a str> {
-    name.keyspace
-        .as_deref()
-        .or(current)
-        .ok_or_else(no_keyspace)
+    name.keyspace.as_deref().or(current).ok_or_else(no_keyspace)
 }
 
 /// Resolves a written type. User types are looked up in `keyspace` of `schema`.
@@ -81,15 +78,12 @@ pub(crate) fn resolve_type(
                 .collect::<ExecResult<_>>()?,
         ),
         CqlTypeSyntax::Vector(e, n) => {
-            let dimensions = u16::try_from(*n)
-                .ok()
-                .filter(|d| *d > 0)
-                .ok_or_else(|| {
-                    ExecError::invalid(format!(
-                        "vectors may only have positive dimensions up to {}; given {n}",
-                        u16::MAX
-                    ))
-                })?;
+            let dimensions = u16::try_from(*n).ok().filter(|d| *d > 0).ok_or_else(|| {
+                ExecError::invalid(format!(
+                    "vectors may only have positive dimensions up to {}; given {n}",
+                    u16::MAX
+                ))
+            })?;
             ColumnType::Vector {
                 typ: Box::new(resolve_type(schema, keyspace, e, true)?),
                 dimensions,
@@ -178,12 +172,15 @@ fn type_event(change_type: SchemaChangeType, ks: &str, t: &str) -> SchemaChangeE
     }
 }
 
+/// The replication map and `durable_writes` given to CREATE/ALTER KEYSPACE.
+type KeyspaceOptions = (Option<BTreeMap<String, String>>, Option<bool>);
+
 /// Parses `replication` and `durable_writes` of CREATE/ALTER KEYSPACE.
 fn keyspace_properties(
     cluster: &ClusterState,
     keyspace: &str,
     properties: &[Property],
-) -> ExecResult<(Option<BTreeMap<String, String>>, Option<bool>)> {
+) -> ExecResult<KeyspaceOptions> {
     let mut replication = None;
     let mut durable = None;
     for p in properties {
@@ -252,9 +249,8 @@ pub(crate) fn create_keyspace(
     s: &CreateKeyspaceStatement,
 ) -> ExecResult<Option<SchemaChangeEvent>> {
     let (replication, durable) = keyspace_properties(cluster, &s.keyspace, &s.properties)?;
-    let replication = replication.ok_or_else(|| {
-        ExecError::config("Missing mandatory replication strategy class")
-    })?;
+    let replication = replication
+        .ok_or_else(|| ExecError::config("Missing mandatory replication strategy class"))?;
     let created = cluster.store.create_keyspace(
         KeyspaceDef {
             name: s.keyspace.clone(),
@@ -266,7 +262,10 @@ pub(crate) fn create_keyspace(
     if !created {
         return Ok(None);
     }
-    announce(cluster, keyspace_event(SchemaChangeType::Created, &s.keyspace))
+    announce(
+        cluster,
+        keyspace_event(SchemaChangeType::Created, &s.keyspace),
+    )
 }
 
 /// `ALTER KEYSPACE`.
@@ -290,7 +289,10 @@ pub(crate) fn alter_keyspace(
     cluster
         .store
         .alter_keyspace(&s.keyspace, replication, durable)?;
-    announce(cluster, keyspace_event(SchemaChangeType::Updated, &s.keyspace))
+    announce(
+        cluster,
+        keyspace_event(SchemaChangeType::Updated, &s.keyspace),
+    )
 }
 
 /// `DROP KEYSPACE`.
@@ -301,7 +303,10 @@ pub(crate) fn drop_keyspace(
     if !cluster.store.drop_keyspace(&s.keyspace, s.if_exists)? {
         return Ok(None);
     }
-    announce(cluster, keyspace_event(SchemaChangeType::Dropped, &s.keyspace))
+    announce(
+        cluster,
+        keyspace_event(SchemaChangeType::Dropped, &s.keyspace),
+    )
 }
 
 /// `CREATE TABLE`.
@@ -454,7 +459,9 @@ pub(crate) fn alter_table(
     let schema = cluster.store.schema();
     let change = match &s.action {
         AlterTableAction::AlterColumnType { .. } => {
-            return Err(ExecError::invalid("Altering column types is no longer supported"));
+            return Err(ExecError::invalid(
+                "Altering column types is no longer supported",
+            ));
         }
         AlterTableAction::Add(defs) => {
             let mut cols = Vec::with_capacity(defs.len());
@@ -475,9 +482,7 @@ pub(crate) fn alter_table(
         AlterTableAction::Rename(pairs) => AlterTable::RenameColumns(pairs.clone()),
         AlterTableAction::WithProperties(props) => AlterTable::SetOptions(options_of(props)?),
     };
-    cluster
-        .store
-        .alter_table(keyspace, &s.table.name, change)?;
+    cluster.store.alter_table(keyspace, &s.table.name, change)?;
     announce(
         cluster,
         table_event(SchemaChangeType::Updated, keyspace, &s.table.name),
@@ -524,7 +529,10 @@ pub(crate) fn create_type(
                 s.name.name
             )));
         }
-        fields.push((f.name.clone(), resolve_type(&schema, keyspace, &f.ty, false)?));
+        fields.push((
+            f.name.clone(),
+            resolve_type(&schema, keyspace, &f.ty, false)?,
+        ));
     }
     if !cluster
         .store
@@ -548,7 +556,9 @@ pub(crate) fn alter_type(
     let schema = cluster.store.schema();
     let change = match &s.action {
         AlterTypeAction::AlterFieldType { .. } => {
-            return Err(ExecError::invalid("Altering field types is no longer supported"));
+            return Err(ExecError::invalid(
+                "Altering field types is no longer supported",
+            ));
         }
         AlterTypeAction::Add(f) => AlterType::AddField {
             name: f.name.clone(),

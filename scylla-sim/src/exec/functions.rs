@@ -10,8 +10,7 @@ use uuid::Uuid;
 
 use super::error::{ExecError, ExecResult, hex};
 use super::values::{
-    DATE_EPOCH_OFFSET, format_date, format_time, format_timestamp, timeuuid_bound,
-    timeuuid_millis,
+    DATE_EPOCH_OFFSET, format_date, format_time, format_timestamp, timeuuid_bound, timeuuid_millis,
 };
 
 /// A resolved native function.
@@ -134,10 +133,7 @@ pub(crate) fn resolve(name: &str, arg_types: &[Option<ColumnType<'_>>]) -> ExecR
             1,
             Func::ToUnixTimestamp(pick(&[N::Timeuuid, N::Date, N::Timestamp], N::Timeuuid)?),
         ),
-        "unixtimestampof" => arity(
-            1,
-            Func::ToUnixTimestamp(pick(&[N::Timeuuid], N::Timeuuid)?),
-        ),
+        "unixtimestampof" => arity(1, Func::ToUnixTimestamp(pick(&[N::Timeuuid], N::Timeuuid)?)),
         "mintimeuuid" => arity(1, Func::MinTimeuuid),
         "maxtimeuuid" => arity(1, Func::MaxTimeuuid),
         _ => {
@@ -158,7 +154,10 @@ impl Func {
         use NativeType as N;
         let n = |t: NativeType| vec![ColumnType::Native(t)];
         match self {
-            Func::Now | Func::Uuid | Func::CurrentTimestamp | Func::CurrentDate
+            Func::Now
+            | Func::Uuid
+            | Func::CurrentTimestamp
+            | Func::CurrentDate
             | Func::CurrentTime => Vec::new(),
             Func::ToTimestamp(t) | Func::ToDate(t) | Func::ToUnixTimestamp(t) => n(*t),
             Func::MinTimeuuid | Func::MaxTimeuuid => n(N::Timestamp),
@@ -211,7 +210,11 @@ impl Func {
     }
 
     /// Computes the function. `now_millis` is the request's time.
-    pub(crate) fn eval(&self, args: &[Option<&[u8]>], now_micros: i64) -> ExecResult<Option<Bytes>> {
+    pub(crate) fn eval(
+        &self,
+        args: &[Option<&[u8]>],
+        now_micros: i64,
+    ) -> ExecResult<Option<Bytes>> {
         let arg = args.first().copied().flatten().filter(|a| !a.is_empty());
         let millis_of = |t: NativeType, a: &[u8]| -> ExecResult<i64> {
             match t {
@@ -251,8 +254,8 @@ impl Func {
                 None => None,
                 Some(a) => {
                     let days = millis_of(*t, a)?.div_euclid(86_400_000) + DATE_EPOCH_OFFSET;
-                    let raw = u32::try_from(days)
-                        .map_err(|_| ExecError::invalid("Date out of range"))?;
+                    let raw =
+                        u32::try_from(days).map_err(|_| ExecError::invalid("Date out of range"))?;
                     Some(Bytes::copy_from_slice(&raw.to_be_bytes()))
                 }
             },
@@ -352,7 +355,10 @@ pub(crate) fn decode_num(t: NativeType, b: &[u8]) -> Option<Num> {
             if rest.is_empty() {
                 return None;
             }
-            Num::Dec(BigInt::from_signed_bytes_be(rest), i32::from_be_bytes(*scale))
+            Num::Dec(
+                BigInt::from_signed_bytes_be(rest),
+                i32::from_be_bytes(*scale),
+            )
         }
         _ => return None,
     })
@@ -384,7 +390,9 @@ impl Num {
             Num::Big(b) => Some(b.clone()),
             Num::Dec(u, s) => {
                 if *s <= 0 {
-                    let p = u32::try_from(-i64::from(*s)).ok().filter(|p| *p <= 10_000)?;
+                    let p = u32::try_from(-i64::from(*s))
+                        .ok()
+                        .filter(|p| *p <= 10_000)?;
                     Some(u * BigInt::from(10).pow(p))
                 } else {
                     let p = u32::try_from(*s).ok().filter(|p| *p <= 10_000)?;
@@ -424,7 +432,11 @@ impl Num {
                     let b = self.to_bigint()?;
                     // Keep the low 64 bits, as a Java narrowing conversion does.
                     let bytes = b.to_signed_bytes_le();
-                    let mut low = [if b.sign() == num_bigint_04::Sign::Minus { 0xff } else { 0 }; 16];
+                    let mut low = [if b.sign() == num_bigint_04::Sign::Minus {
+                        0xff
+                    } else {
+                        0
+                    }; 16];
                     for (i, byte) in bytes.iter().take(16).enumerate() {
                         low[i] = *byte;
                     }
@@ -533,13 +545,8 @@ pub(crate) fn cast(
     value: Option<&[u8]>,
 ) -> ExecResult<Option<Bytes>> {
     use NativeType as N;
-    let unsupported = || {
-        ExecError::invalid(format!(
-            "{} cannot be cast to {}",
-            from,
-            to.cql_name()
-        ))
-    };
+    let unsupported =
+        || ExecError::invalid(format!("{} cannot be cast to {}", from, to.cql_name()));
     let ColumnType::Native(f) = from else {
         return Err(unsupported());
     };
@@ -557,7 +564,13 @@ pub(crate) fn cast(
             let text = value_to_text(from, value).ok_or_else(unsupported)?;
             Ok(Some(Bytes::from(text.into_bytes())))
         }
-        N::TinyInt | N::SmallInt | N::Int | N::BigInt | N::Float | N::Double | N::Varint
+        N::TinyInt
+        | N::SmallInt
+        | N::Int
+        | N::BigInt
+        | N::Float
+        | N::Double
+        | N::Varint
         | N::Decimal => {
             let num = decode_num(*f, value).ok_or_else(unsupported)?;
             Ok(Some(Bytes::from(num.encode(to).ok_or_else(unsupported)?)))
@@ -610,7 +623,10 @@ mod tests {
         assert_eq!(&ts[..], &86_400_000i64.to_be_bytes());
         let u = Func::Now.eval(&[], 0).unwrap().unwrap();
         assert_eq!(u[6] >> 4, 1);
-        let d = Func::CurrentDate.eval(&[], 86_400_000_000).unwrap().unwrap();
+        let d = Func::CurrentDate
+            .eval(&[], 86_400_000_000)
+            .unwrap()
+            .unwrap();
         assert_eq!(&d[..], &((1u32 << 31) + 1).to_be_bytes());
         assert!(
             Func::BlobAs(NativeType::Int)
@@ -622,10 +638,16 @@ mod tests {
     #[test]
     fn numbers_convert() {
         let n = decode_num(NativeType::Int, &7i32.to_be_bytes()).unwrap();
-        assert_eq!(n.encode(NativeType::Double).unwrap(), 7f64.to_be_bytes().to_vec());
+        assert_eq!(
+            n.encode(NativeType::Double).unwrap(),
+            7f64.to_be_bytes().to_vec()
+        );
         assert_eq!(n.to_text(), "7");
         let big = Num::Int(i128::from(i32::MAX) + 1);
-        assert_eq!(big.encode(NativeType::Int).unwrap(), i32::MIN.to_be_bytes().to_vec());
+        assert_eq!(
+            big.encode(NativeType::Int).unwrap(),
+            i32::MIN.to_be_bytes().to_vec()
+        );
         assert_eq!(decimal_text(&BigInt::from(-5), 3), "-0.005");
         assert_eq!(decimal_text(&BigInt::from(125), 1), "12.5");
         assert_eq!(decimal_text(&BigInt::from(3), -2), "300");
@@ -638,6 +660,13 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(&c[..], b"42");
-        assert!(cast(&ColumnType::Native(NativeType::Boolean), NativeType::Int, Some(&[1])).is_err());
+        assert!(
+            cast(
+                &ColumnType::Native(NativeType::Boolean),
+                NativeType::Int,
+                Some(&[1])
+            )
+            .is_err()
+        );
     }
 }

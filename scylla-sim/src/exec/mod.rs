@@ -20,6 +20,45 @@
 //! Schema changes are announced on the cluster's event bus. `system.local`,
 //! `system.peers(_v2)` and `system_schema.*` are computed per query by
 //! [`crate::system`].
+//!
+//! ```
+//! use std::borrow::Cow;
+//! use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+//! use std::sync::Arc;
+//!
+//! use scylla_cql::frame::protocol_features::ProtocolFeatures;
+//! use scylla_cql::frame::request::{Query, QueryParameters};
+//! use scylla_cql::frame::response::ResponseOpcode;
+//! use scylla_sim::cluster::{ClusterState, SimConfig};
+//! use scylla_sim::exec::{ConnectionState, Executor, RequestContext};
+//! use scylla_sim::ring::{NodeSpec, Topology, deterministic_host_id};
+//! use scylla_sim::store::Store;
+//!
+//! let mut topology = Topology::new(1);
+//! let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+//! let node = topology
+//!     .add_node(NodeSpec::new(deterministic_host_id(1, 0), ip, "dc1", "r1"))
+//!     .unwrap();
+//! let cluster = Arc::new(ClusterState::new(SimConfig::default(), Store::new(), topology));
+//! let executor = Executor::new(cluster);
+//!
+//! let features = ProtocolFeatures::default();
+//! let ctx = RequestContext {
+//!     node,
+//!     shard: 0,
+//!     client: SocketAddr::new(ip, 50000),
+//!     features: &features,
+//!     tracing: false,
+//!     custom_payload: None,
+//! };
+//! let mut conn = ConnectionState::default();
+//! let query = Query {
+//!     contents: Cow::Borrowed("SELECT release_version FROM system.local"),
+//!     parameters: QueryParameters::default(),
+//! };
+//! let outcome = executor.handle_query(&ctx, &mut conn, &query);
+//! assert_eq!(outcome.opcode, ResponseOpcode::Result);
+//! ```
 
 pub(crate) mod bind;
 pub(crate) mod compile;
@@ -55,7 +94,7 @@ use uuid::Uuid;
 
 use crate::cluster::ClusterState;
 use crate::cql::{BatchKind, Statement, parse_statement};
-use crate::ring::{NodeId, ReplicationStrategy, Token, Topology, check_consistency};
+use crate::ring::{NodeId, ReplicaMap, Token, Topology, check_consistency};
 use crate::store::{Now, PartitionKey, Table};
 
 use bind::EvalCtx;
@@ -278,7 +317,7 @@ impl Executor {
         &self,
         ctx: &RequestContext<'_>,
         topology: &Topology,
-        strategy: &ReplicationStrategy,
+        map: &ReplicaMap,
         token: i64,
     ) {
         let Some(rt) = self.cluster.node(ctx.node) else {
@@ -288,7 +327,6 @@ impl Executor {
             return;
         };
         let token = Token::new(token);
-        let map = topology.replica_map(strategy);
         if !map.replicas(token, ctx.node).contains(&ctx.node) {
             sc.non_replica.fetch_add(1, Ordering::Relaxed);
         }
@@ -308,11 +346,13 @@ impl Executor {
     }
 
     /// Checks `consistency` for the partitions of `tokens` (all ranges when `None`).
+    #[allow(clippy::too_many_arguments)]
     fn check_consistency(
         &self,
         ctx: &RequestContext<'_>,
         topology: &Topology,
         routing: &Routing,
+        map: &ReplicaMap,
         tokens: Option<&[i64]>,
         consistency: Consistency,
     ) -> ExecResult<()> {
@@ -324,7 +364,6 @@ impl Executor {
             .node(ctx.node)
             .map(|n| n.datacenter().to_string())
             .unwrap_or_default();
-        let map = topology.replica_map(&routing.strategy);
         let check = |replicas: &[NodeId]| -> ExecResult<()> {
             check_consistency(
                 topology,
@@ -373,7 +412,11 @@ impl Executor {
         let now = Now::system().seconds;
         for k in keys {
             if !self.rate.admit(schema.id(), &k.key, write, limit, now) {
-                return Err(ExecError::rate_limited(write, schema.keyspace(), schema.name()));
+                return Err(ExecError::rate_limited(
+                    write,
+                    schema.keyspace(),
+                    schema.name(),
+                ));
             }
         }
         Ok(())
@@ -481,11 +524,7 @@ impl Executor {
 
     /// The prepared statement `id` of `node` with its current binding; UNPREPARED if
     /// unknown or if its tables changed since it was prepared.
-    fn prepared_binding(
-        &self,
-        node: NodeId,
-        id: &[u8],
-    ) -> ExecResult<(Arc<Compiled>, Arc<Bound>)> {
+    fn prepared_binding(&self, node: NodeId, id: &[u8]) -> ExecResult<(Arc<Compiled>, Arc<Bound>)> {
         let compiled = self
             .prepared
             .read()
@@ -538,7 +577,16 @@ impl Executor {
                 &query.parameters.values,
                 query.parameters.value_names.as_deref(),
             )?;
-            self.run(ctx, conn, &compiled, &bound, &query.parameters, &values, None, &mut req)
+            self.run(
+                ctx,
+                conn,
+                &compiled,
+                &bound,
+                &query.parameters,
+                &values,
+                None,
+                &mut req,
+            )
         })();
         self.finish(ctx, conn, req, "QUERY", result)
     }
@@ -567,12 +615,20 @@ impl Executor {
     ) -> ExecResult<Vec<u8>> {
         let parsed = parse_statement(text)?;
         let schema = self.cluster.store.schema();
-        let compiled = Arc::new(Compiled::new(conn.keyspace.as_deref(), text, parsed, &schema)?);
+        let compiled = Arc::new(Compiled::new(
+            conn.keyspace.as_deref(),
+            text,
+            parsed,
+            &schema,
+        )?);
         let bound = compiled
             .current(&schema)
             .map_err(|s| s.0.unwrap_or_else(|| ExecError::server("schema changed")))?;
         {
-            let mut prepared = self.prepared.write().unwrap_or_else(PoisonError::into_inner);
+            let mut prepared = self
+                .prepared
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
             let node = prepared.entry(ctx.node).or_default();
             if node.len() >= MAX_PREPARED_PER_NODE {
                 node.clear();
@@ -733,7 +789,7 @@ impl Executor {
             kind,
             &items,
             ts,
-            batch.timestamp.is_some(),
+            false,
             batch.consistency,
             batch.serial_consistency,
             now,
@@ -778,21 +834,8 @@ impl Executor {
                 self.run_modify(ctx, plan, routing, cx, params, now, req)
             }
             Plan::Batch(bp) => {
-                let ts = match &bp.timestamp {
-                    Some(e) => {
-                        let fake = ModifyPlan {
-                            timestamp: Some(e.clone()),
-                            ..bp
-                                .children
-                                .first()
-                                .map(|(p, _)| p.clone())
-                                .ok_or_else(|| ExecError::invalid("Empty batch"))?
-                        };
-                        let default = params.timestamp.unwrap_or_else(|| self.next_timestamp());
-                        statement_timestamp(&fake, &cx, default)?
-                    }
-                    None => params.timestamp.unwrap_or_else(|| self.next_timestamp()),
-                };
+                let default = params.timestamp.unwrap_or_else(|| self.next_timestamp());
+                let ts = modify::eval_timestamp(bp.timestamp.as_ref(), &cx, default)?;
                 let items: Vec<(&ModifyPlan, &Routing, EvalCtx<'_>)> =
                     bp.children.iter().map(|(p, r)| (p, r, cx)).collect();
                 self.run_batch(
@@ -800,7 +843,7 @@ impl Executor {
                     bp.kind,
                     &items,
                     ts,
-                    bp.timestamp.is_some() || params.timestamp.is_some(),
+                    bp.timestamp.is_some(),
                     params.consistency,
                     params.serial_consistency,
                     now,
@@ -809,7 +852,9 @@ impl Executor {
             }
             Plan::Use(ks) => {
                 if self.cluster.store.schema().keyspace(ks).is_none() {
-                    return Err(ExecError::invalid(format!("Keyspace '{ks}' does not exist")));
+                    return Err(ExecError::invalid(format!(
+                        "Keyspace '{ks}' does not exist"
+                    )));
                 }
                 conn.keyspace = Some(ks.clone());
                 set_keyspace_body(ks)
@@ -843,9 +888,12 @@ impl Executor {
                 return Ok(void_body());
             }
             Statement::Describe(_) => {
-                return Err(ExecError::invalid(
-                    "DESCRIBE statements are not supported by scylla-sim; describe the schema \
-                     from the system_schema tables (as drivers and cqlsh do)",
+                // Reported as a syntax error, as servers without server-side DESCRIBE
+                // do: cqlsh then describes the schema itself from system_schema.
+                return Err(ExecError::syntax(
+                    "line 1:0 no viable alternative at input 'DESCRIBE' (DESCRIBE is not \
+                     executed server-side by scylla-sim; clients describe the schema from the \
+                     system_schema tables)",
                 ));
             }
             Statement::Unsupported(u) => {
@@ -882,15 +930,23 @@ impl Executor {
         }
         let targets = read_targets(plan, &cx)?;
         let topology = self.cluster.topology();
+        let map = topology.replica_map(&routing.strategy);
         if let Some(keys) = &targets.keys {
             if !routing.local && keys.len() == 1 {
-                self.count_placement(ctx, &topology, &routing.strategy, keys[0].token);
+                self.count_placement(ctx, &topology, &map, keys[0].token);
             }
             let tokens: Vec<i64> = keys.iter().map(|k| k.token).collect();
-            self.check_consistency(ctx, &topology, routing, Some(&tokens), params.consistency)?;
+            self.check_consistency(
+                ctx,
+                &topology,
+                routing,
+                &map,
+                Some(&tokens),
+                params.consistency,
+            )?;
             self.check_rate(&plan.table, keys, false)?;
         } else {
-            self.check_consistency(ctx, &topology, routing, None, params.consistency)?;
+            self.check_consistency(ctx, &topology, routing, &map, None, params.consistency)?;
         }
         if plan.aggregate {
             match &targets.keys {
@@ -977,19 +1033,22 @@ impl Executor {
         let ts = statement_timestamp(plan, &cx, default_ts)?;
         let muts = mutations(plan, &cx, ts)?;
         let topology = self.cluster.topology();
+        let map = topology.replica_map(&routing.strategy);
         if muts.len() == 1 && !routing.local {
-            self.count_placement(ctx, &topology, &routing.strategy, muts[0].key.token);
+            self.count_placement(ctx, &topology, &map, muts[0].key.token);
         }
         let tokens: Vec<i64> = muts.iter().map(|m| m.key.token).collect();
         req.event(|| format!("Executing write on {}.{}", schema.keyspace(), schema.name()));
         if plan.is_lwt() {
             let serial = serial_of(params.serial_consistency);
-            self.check_consistency(ctx, &topology, routing, Some(&tokens), serial)?;
+            self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), serial)?;
             if cl != Consistency::Any && !cl.is_serial() {
-                self.check_consistency(ctx, &topology, routing, Some(&tokens), cl)?;
+                self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), cl)?;
             }
             let Some(m) = muts.into_iter().next() else {
-                return Err(ExecError::invalid("A conditional update must name one partition"));
+                return Err(ExecError::invalid(
+                    "A conditional update must name one partition",
+                ));
             };
             self.check_rate(&plan.table, std::slice::from_ref(&m.key), true)?;
             let checks = live_checks(plan, &cx)?;
@@ -1002,7 +1061,7 @@ impl Executor {
             write_cas_result(schema.keyspace(), schema.name(), &outcome, &mut out)?;
             return Ok(out);
         }
-        self.check_consistency(ctx, &topology, routing, Some(&tokens), cl)?;
+        self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), cl)?;
         let keys: Vec<PartitionKey> = muts.iter().map(|m| m.key.clone()).collect();
         self.check_rate(&plan.table, &keys, true)?;
         for m in &muts {
@@ -1082,7 +1141,8 @@ impl Executor {
         if let [(_, routing, key, _)] = groups.as_slice()
             && !routing.local
         {
-            self.count_placement(ctx, &topology, &routing.strategy, key.token);
+            let map = topology.replica_map(&routing.strategy);
+            self.count_placement(ctx, &topology, &map, key.token);
         }
         let table_names = || {
             let mut names: Vec<String> = Vec::new();
@@ -1118,16 +1178,26 @@ impl Executor {
         if lwt {
             let [(table, routing, key, writes)] = groups.as_slice() else {
                 let tables: Vec<_> = groups.iter().map(|g| g.0.schema().id()).collect();
-                return Err(ExecError::invalid(if tables.windows(2).any(|w| w[0] != w[1]) {
-                    "Batch with conditions cannot span multiple tables"
-                } else {
-                    "Batch with conditions cannot span multiple partitions"
-                }));
+                return Err(ExecError::invalid(
+                    if tables.windows(2).any(|w| w[0] != w[1]) {
+                        "Batch with conditions cannot span multiple tables"
+                    } else {
+                        "Batch with conditions cannot span multiple partitions"
+                    },
+                ));
             };
             let tokens = [key.token];
-            self.check_consistency(ctx, &topology, routing, Some(&tokens), serial_of(serial))?;
+            let map = topology.replica_map(&routing.strategy);
+            self.check_consistency(
+                ctx,
+                &topology,
+                routing,
+                &map,
+                Some(&tokens),
+                serial_of(serial),
+            )?;
             if consistency != Consistency::Any && !consistency.is_serial() {
-                self.check_consistency(ctx, &topology, routing, Some(&tokens), consistency)?;
+                self.check_consistency(ctx, &topology, routing, &map, Some(&tokens), consistency)?;
             }
             self.check_rate(table, std::slice::from_ref(key), true)?;
             let mut checks = Vec::new();
@@ -1145,13 +1215,25 @@ impl Executor {
             return Ok(out);
         }
         for (table, routing, key, _) in &groups {
-            self.check_consistency(ctx, &topology, routing, Some(&[key.token]), consistency)?;
+            let map = topology.replica_map(&routing.strategy);
+            self.check_consistency(
+                ctx,
+                &topology,
+                routing,
+                &map,
+                Some(&[key.token]),
+                consistency,
+            )?;
             self.check_rate(table, std::slice::from_ref(key), true)?;
         }
         if groups.len() > 1 {
-            // Check every partition's writes before applying any of them.
+            // Check every partition's writes before applying any of them (writes that
+            // depend on the current content of a list can only be checked by applying
+            // them).
             for (table, _, key, writes) in &groups {
-                table.detached_copy().apply(key, writes, now)?;
+                if !reads_current_value(writes) {
+                    table.detached_copy().apply(key, writes, now)?;
+                }
             }
         }
         for (table, _, key, writes) in &groups {
@@ -1163,6 +1245,20 @@ impl Executor {
     }
 }
 
+/// Whether applying `writes` depends on what the partition holds (list element
+/// writes and removals).
+fn reads_current_value(writes: &[crate::store::Write]) -> bool {
+    writes.iter().any(|w| match w {
+        crate::store::Write::Row(r) => r.ops.iter().any(|op| {
+            matches!(
+                op,
+                crate::store::CellOp::SetIndex { .. } | crate::store::CellOp::Remove { .. }
+            )
+        }),
+        _ => false,
+    })
+}
+
 fn add_parameters(t: &mut Trace, p: &QueryParameters<'_>) {
     t.parameters.insert(
         "consistency_level".to_string(),
@@ -1172,8 +1268,10 @@ fn add_parameters(t: &mut Trace, p: &QueryParameters<'_>) {
         t.parameters.insert("page_size".to_string(), ps.to_string());
     }
     if let Some(s) = p.serial_consistency {
-        t.parameters
-            .insert("serial_consistency_level".to_string(), format!("{s:?}").to_uppercase());
+        t.parameters.insert(
+            "serial_consistency_level".to_string(),
+            format!("{s:?}").to_uppercase(),
+        );
     }
 }
 

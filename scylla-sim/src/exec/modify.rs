@@ -167,36 +167,47 @@ fn using(
     let timestamp = u
         .timestamp
         .as_ref()
-        .map(|t| term_expr(t, "[timestamp]", &ColumnType::Native(NativeType::BigInt), binds))
+        .map(|t| {
+            term_expr(
+                t,
+                "[timestamp]",
+                &ColumnType::Native(NativeType::BigInt),
+                binds,
+            )
+        })
         .transpose()?;
     let ttl = match &u.ttl {
         Some(_) if !allow_ttl => {
-            return Err(ExecError::invalid("TTL is not supported on DELETE statements"));
+            return Err(ExecError::invalid(
+                "TTL is not supported on DELETE statements",
+            ));
         }
-        Some(t) => Some(term_expr(t, "[ttl]", &ColumnType::Native(NativeType::Int), binds)?),
+        Some(t) => Some(term_expr(
+            t,
+            "[ttl]",
+            &ColumnType::Native(NativeType::Int),
+            binds,
+        )?),
         None => None,
     };
     if let Some(t) = &u.timeout {
-        term_expr(t, "[timeout]", &ColumnType::Native(NativeType::Duration), binds)?;
+        term_expr(
+            t,
+            "[timeout]",
+            &ColumnType::Native(NativeType::Duration),
+            binds,
+        )?;
     }
     Ok((timestamp, ttl))
 }
 
-fn push_op(
-    schema: &TableSchema,
-    col: &ColumnDef,
-    op: OpPlan,
-    ops: &mut Vec<OpPlan>,
-    static_ops: &mut Vec<OpPlan>,
-) -> ExecResult<()> {
-    let target = if col.kind == ColumnKind::Static {
-        static_ops
+/// Files `op` of column `col` with the static or the regular operations.
+fn push_op(col: &ColumnDef, op: OpPlan, ops: &mut Vec<OpPlan>, static_ops: &mut Vec<OpPlan>) {
+    if col.kind == ColumnKind::Static {
+        static_ops.push(op);
     } else {
-        ops
-    };
-    let _ = schema;
-    target.push(op);
-    Ok(())
+        ops.push(op);
+    }
 }
 
 /// Plans an INSERT.
@@ -231,7 +242,7 @@ pub(crate) fn plan_insert(
         match col.kind {
             ColumnKind::PartitionKey => pk[pos] = Some(KeyValues::One(e)),
             ColumnKind::Clustering => ck[pos] = Some(e),
-            _ => push_op(&schema, col, OpPlan::Set(col.id, e), &mut ops, &mut static_ops)?,
+            _ => push_op(col, OpPlan::Set(col.id, e), &mut ops, &mut static_ops),
         }
     }
     let missing: Vec<&str> = schema
@@ -366,9 +377,7 @@ pub(crate) fn plan_update(
             AssignmentOp::Add(t) => {
                 if col.is_counter() {
                     OpPlan::Counter(col.id, term_expr(t, name, &col.typ, binds)?, false)
-                } else if col.is_multi_cell()
-                    && matches!(col.typ, ColumnType::Collection { .. })
-                {
+                } else if col.is_multi_cell() && matches!(col.typ, ColumnType::Collection { .. }) {
                     OpPlan::Add(col.id, term_expr(t, name, &col.typ, binds)?)
                 } else {
                     return Err(op_error(&format!("{name} = {name} + ..."), col));
@@ -454,14 +463,12 @@ pub(crate) fn plan_update(
                 }
             },
         };
-        push_op(&schema, col, op, &mut ops, &mut static_ops)?;
+        push_op(col, op, &mut ops, &mut static_ops);
     }
     let where_ = analyze_where(&schema, &s.where_clause, WhereKind::Update, binds)?;
     let n_ck = schema.clustering_key().len();
     let only_static = ops.is_empty() && !static_ops.is_empty();
-    if where_.clustering.prefix_len < n_ck
-        && !(only_static && where_.clustering.prefix_len == 0)
-    {
+    if where_.clustering.prefix_len < n_ck && !(only_static && where_.clustering.prefix_len == 0) {
         let missing: Vec<&str> = schema
             .clustering_key()
             .iter()
@@ -473,11 +480,23 @@ pub(crate) fn plan_update(
             missing.join(", ")
         )));
     }
-    if only_static && where_.clustering.prefix_len > 0 && n_ck > 0 && s.conditions.is_empty() && !s.if_exists {
+    if only_static
+        && where_.clustering.prefix_len > 0
+        && n_ck > 0
+        && s.conditions.is_empty()
+        && !s.if_exists
+    {
         // Writing only static columns with a full clustering key is allowed: the row
         // key is ignored for static columns.
     }
-    let cond = conditions(&schema, s.if_exists, false, &s.conditions, &timestamp, binds)?;
+    let cond = conditions(
+        &schema,
+        s.if_exists,
+        false,
+        &s.conditions,
+        &timestamp,
+        binds,
+    )?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Update,
@@ -543,7 +562,10 @@ pub(crate) fn plan_delete(
                 };
                 (name, op)
             }
-            DeleteTarget::Field { column: name, field } => {
+            DeleteTarget::Field {
+                column: name,
+                field,
+            } => {
                 let col = column(&schema, name)?;
                 let ColumnType::UserDefinedType {
                     frozen: false,
@@ -572,7 +594,7 @@ pub(crate) fn plan_delete(
                 "Invalid identifier {name} for deletion (should not be a PRIMARY KEY part)"
             )));
         }
-        push_op(&schema, col, op, &mut ops, &mut static_ops)?;
+        push_op(col, op, &mut ops, &mut static_ops);
     }
     let where_ = analyze_where(&schema, &s.where_clause, WhereKind::Delete, binds)?;
     let n_ck = schema.clustering_key().len();
@@ -601,7 +623,14 @@ pub(crate) fn plan_delete(
             "Range deletions are not supported for specific columns",
         ));
     }
-    let cond = conditions(&schema, s.if_exists, false, &s.conditions, &timestamp, binds)?;
+    let cond = conditions(
+        &schema,
+        s.if_exists,
+        false,
+        &s.conditions,
+        &timestamp,
+        binds,
+    )?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Delete,
@@ -645,7 +674,7 @@ fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
             "IN on the clustering key columns is not supported with conditional updates",
         ));
     }
-    if !plan.ck_complete() && !(plan.ops.is_empty() && plan.clustering.prefix_len == 0) {
+    if !(plan.ck_complete() || (plan.ops.is_empty() && plan.clustering.prefix_len == 0)) {
         return Err(ExecError::invalid(
             "DELETE statements must restrict all PRIMARY KEY columns with equality relations in \
              order to use IF conditions",
@@ -683,7 +712,11 @@ fn conditions(
     Ok(kind)
 }
 
-fn condition(schema: &TableSchema, c: &Condition, binds: &mut BindCollector) -> ExecResult<CondPlan> {
+fn condition(
+    schema: &TableSchema,
+    c: &Condition,
+    binds: &mut BindCollector,
+) -> ExecResult<CondPlan> {
     let name = match &c.lhs {
         ConditionLhs::Column(n)
         | ConditionLhs::Element { column: n, .. }
@@ -696,7 +729,9 @@ fn condition(schema: &TableSchema, c: &Condition, binds: &mut BindCollector) -> 
         )));
     }
     if col.is_counter() {
-        return Err(ExecError::invalid("Conditions on counters are not supported"));
+        return Err(ExecError::invalid(
+            "Conditions on counters are not supported",
+        ));
     }
     let (access, typ, spec) = match &c.lhs {
         ConditionLhs::Column(_) => match c.op {
@@ -855,7 +890,11 @@ fn row_targets(plan: &ModifyPlan, cx: &EvalCtx<'_>) -> ExecResult<RowTargets> {
         return Ok(RowTargets::Rows(vec![Vec::new()]));
     }
     if plan.ck_complete() {
-        return Ok(RowTargets::Rows(eval_prefixes(schema, &plan.clustering, cx)?));
+        return Ok(RowTargets::Rows(eval_prefixes(
+            schema,
+            &plan.clustering,
+            cx,
+        )?));
     }
     if !plan.clustering.is_restricted() {
         return Ok(RowTargets::Partition);
@@ -871,7 +910,16 @@ pub(crate) fn statement_timestamp(
     cx: &EvalCtx<'_>,
     default: i64,
 ) -> ExecResult<i64> {
-    match &plan.timestamp {
+    eval_timestamp(plan.timestamp.as_ref(), cx, default)
+}
+
+/// A `USING TIMESTAMP` value, or `default` when absent or unset.
+pub(crate) fn eval_timestamp(
+    timestamp: Option<&Expr>,
+    cx: &EvalCtx<'_>,
+    default: i64,
+) -> ExecResult<i64> {
+    match timestamp {
         None => Ok(default),
         Some(e) => match e.eval(cx)? {
             Val::Unset => Ok(default),
@@ -925,7 +973,9 @@ fn cell_ops(ops: &[OpPlan], cx: &EvalCtx<'_>) -> ExecResult<Vec<CellOp>> {
             OpPlan::Counter(_, e, negate) => match e.eval(cx)? {
                 Val::Unset => {}
                 Val::Null => {
-                    return Err(ExecError::invalid("Invalid null value for counter increment"));
+                    return Err(ExecError::invalid(
+                        "Invalid null value for counter increment",
+                    ));
                 }
                 Val::Value(b) => {
                     let d = read_bigint(&b, "counter increment")?;
@@ -967,7 +1017,9 @@ fn cell_ops(ops: &[OpPlan], cx: &EvalCtx<'_>) -> ExecResult<Vec<CellOp>> {
             OpPlan::SetIndex(_, i, v) => {
                 let index = match i.eval(cx)? {
                     Val::Value(b) => read_int(&b, "list index")?,
-                    Val::Null => return Err(ExecError::invalid("Invalid null value for list index")),
+                    Val::Null => {
+                        return Err(ExecError::invalid("Invalid null value for list index"));
+                    }
                     Val::Unset => {
                         return Err(ExecError::invalid("Invalid unset value for list index"));
                     }
@@ -1085,13 +1137,18 @@ pub(crate) fn mutations(
             }
         }
     }
-    Ok(keys
-        .into_iter()
-        .map(|key| PartitionWrites {
-            key,
-            writes: writes.clone(),
-        })
-        .collect())
+    let n = keys.len();
+    let mut out = Vec::with_capacity(n);
+    let mut writes = Some(writes);
+    for (i, key) in keys.into_iter().enumerate() {
+        let w = if i + 1 == n {
+            writes.take().unwrap_or_default()
+        } else {
+            writes.clone().unwrap_or_default()
+        };
+        out.push(PartitionWrites { key, writes: w });
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1160,9 +1217,7 @@ pub(crate) fn live_checks(plan: &ModifyPlan, cx: &EvalCtx<'_>) -> ExecResult<Vec
             for c in conds {
                 let one = |e: &Expr| -> ExecResult<Option<Bytes>> {
                     match e.eval(cx)? {
-                        Val::Unset => Err(ExecError::invalid(
-                            "Invalid unset value in a condition",
-                        )),
+                        Val::Unset => Err(ExecError::invalid("Invalid unset value in a condition")),
                         v => {
                             let b = v.into_bytes_or_null();
                             if let Some(b) = &b
@@ -1181,11 +1236,16 @@ pub(crate) fn live_checks(plan: &ModifyPlan, cx: &EvalCtx<'_>) -> ExecResult<Vec
                     Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
                     Rhs::List(e) => {
                         let v = key_component(e.eval(cx)?, "IN list")?;
-                        list_elements(&v, "IN list")?.into_iter().map(Some).collect()
+                        list_elements(&v, "IN list")?
+                            .into_iter()
+                            .map(Some)
+                            .collect()
                     }
                 };
-                if matches!(c.op, Operator::Lt | Operator::Lte | Operator::Gt | Operator::Gte)
-                    && values.iter().any(Option::is_none)
+                if matches!(
+                    c.op,
+                    Operator::Lt | Operator::Lte | Operator::Gt | Operator::Gte
+                ) && values.iter().any(Option::is_none)
                 {
                     return Err(ExecError::invalid(format!(
                         "Invalid comparison with null for operator \"{}\"",
@@ -1198,9 +1258,10 @@ pub(crate) fn live_checks(plan: &ModifyPlan, cx: &EvalCtx<'_>) -> ExecResult<Vec
                     Access::MapKey(e) => LiveAccess::MapKey(Bytes::copy_from_slice(
                         &key_component(e.eval(cx)?, "map key")?,
                     )),
-                    Access::ListIndex(e) => {
-                        LiveAccess::ListIndex(read_int(&key_component(e.eval(cx)?, "list index")?, "list index")?)
-                    }
+                    Access::ListIndex(e) => LiveAccess::ListIndex(read_int(
+                        &key_component(e.eval(cx)?, "list index")?,
+                        "list index",
+                    )?),
                 };
                 out.push(LiveCond {
                     column: c.column,
@@ -1288,7 +1349,14 @@ fn condition_holds(c: &LiveCond, row: Option<&RowView<'_>>, stat: Option<&RowVie
     }
 }
 
-fn row_values(schema: &TableSchema, key: &PartitionKey, ck: Option<&[Bytes]>, row: Option<&RowView<'_>>, stat: Option<&RowView<'_>>, columns: &[&ColumnDef]) -> CasRow {
+fn row_values(
+    schema: &TableSchema,
+    key: &PartitionKey,
+    ck: Option<&[Bytes]>,
+    row: Option<&RowView<'_>>,
+    stat: Option<&RowView<'_>>,
+    columns: &[&ColumnDef],
+) -> CasRow {
     let pk_parts = schema.split_partition_key(&key.key).unwrap_or_default();
     columns
         .iter()
@@ -1297,7 +1365,9 @@ fn row_values(schema: &TableSchema, key: &PartitionKey, ck: Option<&[Bytes]>, ro
                 ColumnKind::PartitionKey => pk_parts
                     .get(c.position.max(0) as usize)
                     .map(|p| Bytes::copy_from_slice(p)),
-                ColumnKind::Clustering => ck.and_then(|k| k.get(c.position.max(0) as usize)).cloned(),
+                ColumnKind::Clustering => {
+                    ck.and_then(|k| k.get(c.position.max(0) as usize)).cloned()
+                }
                 ColumnKind::Static => stat.and_then(|s| s.value(c.id)),
                 ColumnKind::Regular => row.and_then(|r| r.value(c.id)),
             };
@@ -1341,8 +1411,18 @@ pub(crate) fn evaluate_checks(
             LiveKind::Exists => None,
             LiveKind::NotExists => {
                 let cols: Vec<&ColumnDef> = schema.columns().iter().collect();
-                let ck = row.as_ref().and_then(|r| r.clustering()).map(|k| k.to_vec());
-                Some(row_values(schema, snap.key(), ck.as_deref(), row.as_ref(), stat.as_ref(), &cols))
+                let ck = row
+                    .as_ref()
+                    .and_then(|r| r.clustering())
+                    .map(|k| k.to_vec());
+                Some(row_values(
+                    schema,
+                    snap.key(),
+                    ck.as_deref(),
+                    row.as_ref(),
+                    stat.as_ref(),
+                    &cols,
+                ))
             }
             LiveKind::Conditions(conds) => {
                 if !exists && stat.is_none() {
@@ -1410,7 +1490,8 @@ pub(crate) fn write_cas_result(
     if outcome.applied || outcome.rows.is_empty() {
         let mut cells: Vec<Option<&[u8]>> = vec![Some(&applied)];
         cells.resize(md.col_count(), None);
-        w.append_row(cells).map_err(|e| ExecError::server(e.to_string()))?;
+        w.append_row(cells)
+            .map_err(|e| ExecError::server(e.to_string()))?;
     } else {
         for r in &outcome.rows {
             let mut cells: Vec<Option<&[u8]>> = vec![Some(&applied)];
@@ -1421,7 +1502,8 @@ pub(crate) fn write_cas_result(
                         .and_then(|(_, _, v)| v.as_deref()),
                 );
             }
-            w.append_row(cells).map_err(|e| ExecError::server(e.to_string()))?;
+            w.append_row(cells)
+                .map_err(|e| ExecError::server(e.to_string()))?;
         }
     }
     w.finish().map_err(|e| ExecError::server(e.to_string()))?;

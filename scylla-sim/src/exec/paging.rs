@@ -177,9 +177,6 @@ mod tests {
             remaining: None,
             ..p
         };
-        assert_eq!(
-            PagingPosition::decode(&p.encode(1, 2), 1, 2).unwrap(),
-            p
-        );
+        assert_eq!(PagingPosition::decode(&p.encode(1, 2), 1, 2).unwrap(), p);
     }
 }

@@ -298,7 +298,12 @@ pub(crate) fn analyze_where(
     kind: WhereKind,
     binds: &mut BindCollector,
 ) -> ExecResult<WherePlan> {
-    let allow_filtering = matches!(kind, WhereKind::Select { allow_filtering: true });
+    let allow_filtering = matches!(
+        kind,
+        WhereKind::Select {
+            allow_filtering: true
+        }
+    );
     let mut plan = WherePlan {
         pk: vec![None; schema.partition_key().len()],
         ..Default::default()
@@ -309,9 +314,9 @@ pub(crate) fn analyze_where(
     for r in relations {
         match &r.lhs {
             RelationLhs::Column(name) => {
-                let col = schema.column(name).ok_or_else(|| {
-                    ExecError::invalid(format!("Undefined column name {name}"))
-                })?;
+                let col = schema
+                    .column(name)
+                    .ok_or_else(|| ExecError::invalid(format!("Undefined column name {name}")))?;
                 check_operator(r, name)?;
                 match col.kind {
                     ColumnKind::PartitionKey => {
@@ -328,10 +333,10 @@ pub(crate) fn analyze_where(
                             }
                         } else {
                             if !matches!(kind, WhereKind::Select { .. }) {
-                                return Err(ExecError::invalid(format!(
+                                return Err(ExecError::invalid(
                                     "Only EQ and IN relation are supported on the partition key \
-                                     (unless you use the token() function)"
-                                )));
+                                     (unless you use the token() function)",
+                                ));
                             }
                             if matches!(r.op, Operator::Contains | Operator::ContainsKey) {
                                 return Err(ExecError::invalid(format!(
@@ -385,9 +390,9 @@ pub(crate) fn analyze_where(
                 }
             }
             RelationLhs::Element { column, key } => {
-                let col = schema.column(column).ok_or_else(|| {
-                    ExecError::invalid(format!("Undefined column name {column}"))
-                })?;
+                let col = schema
+                    .column(column)
+                    .ok_or_else(|| ExecError::invalid(format!("Undefined column name {column}")))?;
                 if !matches!(kind, WhereKind::Select { .. }) {
                     non_key_columns.push(column.clone());
                     continue;
@@ -449,9 +454,16 @@ pub(crate) fn analyze_where(
                 });
             }
             RelationLhs::Token(names) => {
-                let pk_names: Vec<&str> =
-                    schema.partition_key().iter().map(|c| c.name.as_str()).collect();
-                if names.iter().map(String::as_str).ne(pk_names.iter().copied()) {
+                let pk_names: Vec<&str> = schema
+                    .partition_key()
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect();
+                if names
+                    .iter()
+                    .map(String::as_str)
+                    .ne(pk_names.iter().copied())
+                {
                     return Err(ExecError::invalid(format!(
                         "The token function arguments must be in the partition key order: {}",
                         pk_names.join(", ")
@@ -464,12 +476,13 @@ pub(crate) fn analyze_where(
                     ));
                 }
                 plan.has_token = true;
-                let bound = |inclusive: bool, binds: &mut BindCollector| -> ExecResult<TokenBound> {
-                    Ok(TokenBound {
-                        value: token_value(schema, rhs_term(r)?, binds)?,
-                        inclusive,
-                    })
-                };
+                let bound =
+                    |inclusive: bool, binds: &mut BindCollector| -> ExecResult<TokenBound> {
+                        Ok(TokenBound {
+                            value: token_value(schema, rhs_term(r)?, binds)?,
+                            inclusive,
+                        })
+                    };
                 match r.op {
                     Operator::Eq => {
                         let b = bound(true, binds)?;
@@ -526,7 +539,9 @@ pub(crate) fn analyze_where(
             .map(|(c, _)| c.name.as_str())
             .collect();
         match kind {
-            WhereKind::Select { allow_filtering: true } => {
+            WhereKind::Select {
+                allow_filtering: true,
+            } => {
                 // The restricted parts become filters.
                 let pk = std::mem::take(&mut plan.pk);
                 plan.pk = vec![None; pk.len()];
@@ -566,8 +581,11 @@ pub(crate) fn analyze_where(
             }
         }
     } else if restricted == 0 && !matches!(kind, WhereKind::Select { .. }) {
-        let missing: Vec<&str> =
-            schema.partition_key().iter().map(|c| c.name.as_str()).collect();
+        let missing: Vec<&str> = schema
+            .partition_key()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
         return Err(ExecError::invalid(format!(
             "Some partition key parts are missing: {}",
             missing.join(", ")
@@ -732,7 +750,12 @@ fn plan_clustering(
     plan: &mut WherePlan,
     binds: &mut BindCollector,
 ) -> ExecResult<()> {
-    let allow_filtering = matches!(kind, WhereKind::Select { allow_filtering: true });
+    let allow_filtering = matches!(
+        kind,
+        WhereKind::Select {
+            allow_filtering: true
+        }
+    );
     let cols = schema.clustering_key();
     let mut used_single = vec![false; single.len()];
     let mut used_multi = vec![false; multi.len()];
@@ -743,11 +766,11 @@ fn plan_clustering(
         if pos >= cols.len() {
             break;
         }
-        if let Some((i, m)) = multi
-            .iter()
-            .enumerate()
-            .find(|(i, m)| !used_multi[*i] && m.start == pos && matches!(m.relation.op, Operator::Eq | Operator::In))
-        {
+        if let Some((i, m)) = multi.iter().enumerate().find(|(i, m)| {
+            !used_multi[*i]
+                && m.start == pos
+                && matches!(m.relation.op, Operator::Eq | Operator::In)
+        }) {
             let names: Vec<&str> = cols
                 .iter()
                 .skip(m.start)
@@ -785,7 +808,9 @@ fn plan_clustering(
             .iter()
             .enumerate()
             .filter(|(i, s)| {
-                !used_single[*i] && s.index == pos && matches!(s.relation.op, Operator::Eq | Operator::In)
+                !used_single[*i]
+                    && s.index == pos
+                    && matches!(s.relation.op, Operator::Eq | Operator::In)
             })
             .map(|(i, _)| i)
             .collect();
@@ -794,8 +819,12 @@ fn plan_clustering(
             [i] => {
                 let s = &single[*i];
                 let c = &cols[pos];
-                cp.prefix
-                    .push(PrefixPart::Single(key_values(&s.relation, &c.name, &c.typ, binds)?));
+                cp.prefix.push(PrefixPart::Single(key_values(
+                    &s.relation,
+                    &c.name,
+                    &c.typ,
+                    binds,
+                )?));
                 used_single[*i] = true;
                 pos += 1;
             }
@@ -821,7 +850,14 @@ fn plan_clustering(
                 .map(|c| c.name.as_str())
                 .collect();
             let names = names.join(", ");
-            let values = tuple_expr(schema, m.start, m.width, rhs_term(&m.relation)?, &names, binds)?;
+            let values = tuple_expr(
+                schema,
+                m.start,
+                m.width,
+                rhs_term(&m.relation)?,
+                &names,
+                binds,
+            )?;
             set_bound(&mut cp, m.relation.op, values, &names)?;
             used_multi[i] = true;
         }
@@ -837,7 +873,12 @@ fn plan_clustering(
             }
             let c = &cols[pos];
             let e = term_expr(rhs_term(&s.relation)?, &c.name, &c.typ, binds)?;
-            set_bound(&mut cp, s.relation.op, TupleExpr::Elements(vec![e]), &c.name)?;
+            set_bound(
+                &mut cp,
+                s.relation.op,
+                TupleExpr::Elements(vec![e]),
+                &c.name,
+            )?;
             used_single[i] = true;
         }
     }
@@ -859,36 +900,25 @@ fn plan_clustering(
         let s = &single[i];
         let c = &cols[s.index];
         if !allow_filtering {
-            let prev = cols
-                .get(s.index.saturating_sub(1))
-                .map(|c| c.name.as_str())
-                .unwrap_or("");
-            let preceding_restricted = s.index > 0 && s.index <= pos;
-            return Err(if matches!(kind, WhereKind::Select { .. }) && s.index > 0 && !preceding_restricted && s.index > pos {
-                if s.index == pos + 1 && (cp.lower.is_some() || cp.upper.is_some()) {
-                    ExecError::invalid(format!(
-                        "Clustering column \"{}\" cannot be restricted (preceding column \"{prev}\" \
-                         is restricted by a non-EQ relation)",
-                        c.name
-                    ))
-                } else {
-                    ExecError::invalid(format!(
-                        "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \
-                         \"{prev}\" is not restricted",
-                        c.name
-                    ))
-                }
-            } else if matches!(kind, WhereKind::Select { .. }) {
+            let has_slice = cp.lower.is_some() || cp.upper.is_some();
+            return Err(if s.index > pos && has_slice {
+                let sliced = cols.get(pos).map(|c| c.name.as_str()).unwrap_or("");
                 ExecError::invalid(format!(
-                    "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \"{prev}\" \
-                     is not restricted",
+                    "Clustering column \"{}\" cannot be restricted (preceding column \"{sliced}\" \
+                     is restricted by a non-EQ relation)",
+                    c.name
+                ))
+            } else if s.index > pos {
+                let missing = cols.get(pos).map(|c| c.name.as_str()).unwrap_or("");
+                ExecError::invalid(format!(
+                    "PRIMARY KEY column \"{}\" cannot be restricted as preceding column \
+                     \"{missing}\" is not restricted",
                     c.name
                 ))
             } else {
                 ExecError::invalid(format!(
-                    "Invalid restriction on clustering column {}: only EQ and IN relations \
-                     (and a slice on the last restricted column of DELETE) are supported",
-                    c.name
+                    "Unsupported \"{}\" relation on clustering column {}",
+                    s.relation.op, c.name
                 ))
             });
         }
@@ -905,7 +935,12 @@ fn plan_clustering(
     Ok(())
 }
 
-fn set_bound(cp: &mut ClusteringPlan, op: Operator, values: TupleExpr, names: &str) -> ExecResult<()> {
+fn set_bound(
+    cp: &mut ClusteringPlan,
+    op: Operator,
+    values: TupleExpr,
+    names: &str,
+) -> ExecResult<()> {
     let (slot, inclusive) = match op {
         Operator::Gt => (&mut cp.lower, false),
         Operator::Gte => (&mut cp.lower, true),
@@ -1030,7 +1065,12 @@ pub(crate) fn eval_key_values(
     })
 }
 
-fn eval_tuple(t: &TupleExpr, cx: &EvalCtx<'_>, width: usize, names: &str) -> ExecResult<Vec<Bytes>> {
+fn eval_tuple(
+    t: &TupleExpr,
+    cx: &EvalCtx<'_>,
+    width: usize,
+    names: &str,
+) -> ExecResult<Vec<Bytes>> {
     match t {
         TupleExpr::Elements(es) => {
             let mut out = Vec::with_capacity(es.len());
@@ -1065,9 +1105,9 @@ pub(crate) fn eval_partition_keys(
     let mut alternatives: Vec<Vec<Bytes>> = Vec::with_capacity(cols.len());
     let mut total = 1usize;
     for (kv, col) in pk.iter().zip(cols) {
-        let kv = kv
-            .as_ref()
-            .ok_or_else(|| ExecError::invalid(format!("Missing partition key part {}", col.name)))?;
+        let kv = kv.as_ref().ok_or_else(|| {
+            ExecError::invalid(format!("Missing partition key part {}", col.name))
+        })?;
         let values = eval_key_values(kv, cx, &col.name)?;
         total = total.saturating_mul(values.len());
         if total > MAX_PARTITION_KEYS {
@@ -1244,7 +1284,10 @@ pub(crate) fn eval_token(
         TokenValue::OfKey(es) => {
             let mut parts = Vec::with_capacity(es.len());
             for (e, c) in es.iter().zip(schema.partition_key()) {
-                parts.push(Bytes::copy_from_slice(&key_component(e.eval(cx)?, &c.name)?));
+                parts.push(Bytes::copy_from_slice(&key_component(
+                    e.eval(cx)?,
+                    &c.name,
+                )?));
             }
             let key = schema.compose_partition_key(&parts)?;
             Ok(token_of(&key).value())

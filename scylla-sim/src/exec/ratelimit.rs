@@ -30,17 +30,27 @@ pub(crate) fn limits_of(schema: &TableSchema) -> Option<Limits> {
     (limits != Limits::default()).then_some(limits)
 }
 
+/// (table, partition key, write?)
+type WindowKey = (Uuid, Bytes, bool);
+
 /// Counts operations per (table, partition, kind) in one-second windows.
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
-    windows: Mutex<HashMap<(Uuid, Bytes, bool), (i64, u32)>>,
+    windows: Mutex<HashMap<WindowKey, (i64, u32)>>,
 }
 
 const MAX_TRACKED: usize = 100_000;
 
 impl RateLimiter {
     /// Records one operation at second `now`; `false` if it goes over `limit`.
-    pub(crate) fn admit(&self, table: Uuid, key: &Bytes, write: bool, limit: u32, now: i64) -> bool {
+    pub(crate) fn admit(
+        &self,
+        table: Uuid,
+        key: &Bytes,
+        write: bool,
+        limit: u32,
+        now: i64,
+    ) -> bool {
         let mut w = self
             .windows
             .lock()

@@ -13,13 +13,13 @@ use scylla_cql::frame::response::column_type::{
 };
 use scylla_cql::frame::response::result::{MetadataWriteOptions, ResultMetadata, RowsWriter};
 
-use crate::system::VirtualKind;
-use crate::cql::{Operator, Selection, SelectStatement, SelectorExpr, Term, maybe_quote};
+use crate::cql::{Operator, SelectStatement, Selection, SelectorExpr, Term, maybe_quote};
 use crate::store::{
     ClusteringKey, ClusteringRange, ColumnId, ColumnKind, Flow, Now, PartitionKey,
     PartitionSelection, PartitionView, ReadCommand, ReadVisitor, ResumePosition, RowView, Table,
     TableSchema, compare,
 };
+use crate::system::VirtualKind;
 
 use super::bind::{BindCollector, EvalCtx, Expr, Val, read_int, term_expr, term_own_type};
 use super::error::{ExecError, ExecResult};
@@ -114,29 +114,28 @@ pub(crate) struct SelectPlan {
     pub(crate) per_partition_limit: Option<Expr>,
 }
 
-fn selector_name(e: &SelectorExpr, schema: &TableSchema) -> String {
-    let _ = schema;
+fn selector_name(e: &SelectorExpr) -> String {
     match e {
         SelectorExpr::Column(c) => c.clone(),
         SelectorExpr::Term(t) => term_text(t),
         SelectorExpr::CountRows => "count".to_string(),
-        SelectorExpr::WriteTime(inner) => format!("writetime({})", selector_name(inner, schema)),
-        SelectorExpr::Ttl(inner) => format!("ttl({})", selector_name(inner, schema)),
+        SelectorExpr::WriteTime(inner) => format!("writetime({})", selector_name(inner)),
+        SelectorExpr::Ttl(inner) => format!("ttl({})", selector_name(inner)),
         SelectorExpr::FunctionCall { name, args, .. } => {
             if name == "count" && args.len() == 1 && matches!(args[0], SelectorExpr::Term(_)) {
                 return "count".to_string();
             }
-            let args: Vec<String> = args.iter().map(|a| selector_name(a, schema)).collect();
+            let args: Vec<String> = args.iter().map(selector_name).collect();
             format!("system.{name}({})", args.join(", "))
         }
         SelectorExpr::Cast { expr, ty } => {
-            format!("cast({} as {ty})", selector_name(expr, schema))
+            format!("cast({} as {ty})", selector_name(expr))
         }
         SelectorExpr::Field { expr, field } => {
-            format!("{}.{}", selector_name(expr, schema), maybe_quote(field))
+            format!("{}.{}", selector_name(expr), maybe_quote(field))
         }
         SelectorExpr::Subscript { expr, key } => {
-            format!("{}[{}]", selector_name(expr, schema), term_text(key))
+            format!("{}[{}]", selector_name(expr), term_text(key))
         }
     }
 }
@@ -197,7 +196,11 @@ fn plan_selector(
                 ));
             }
             Ok((
-                Sel::Agg(AggKind::CountRows, None, ColumnType::Native(NativeType::BigInt)),
+                Sel::Agg(
+                    AggKind::CountRows,
+                    None,
+                    ColumnType::Native(NativeType::BigInt),
+                ),
                 ColumnType::Native(NativeType::BigInt),
             ))
         }
@@ -239,7 +242,10 @@ fn plan_selector(
                     ColumnType::Native(NativeType::BigInt),
                 )
             } else {
-                (Sel::Ttl(c.id, is_static), ColumnType::Native(NativeType::Int))
+                (
+                    Sel::Ttl(c.id, is_static),
+                    ColumnType::Native(NativeType::Int),
+                )
             })
         }
         SelectorExpr::FunctionCall {
@@ -256,14 +262,18 @@ fn plan_selector(
             if name == "token" {
                 let pk = schema.partition_key();
                 let ok = args.len() == pk.len()
-                    && args.iter().zip(pk).all(|(a, c)| {
-                        matches!(a, SelectorExpr::Column(n) if *n == c.name)
-                    });
+                    && args
+                        .iter()
+                        .zip(pk)
+                        .all(|(a, c)| matches!(a, SelectorExpr::Column(n) if *n == c.name));
                 if !ok {
                     return Err(ExecError::invalid(format!(
                         "The token function arguments must be the partition key columns in \
                          order: {}",
-                        pk.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                        pk.iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )));
                 }
                 return Ok((Sel::Token, ColumnType::Native(NativeType::BigInt)));
@@ -283,7 +293,11 @@ fn plan_selector(
                 }
                 if name == "count" && matches!(args[0], SelectorExpr::Term(_)) {
                     return Ok((
-                        Sel::Agg(AggKind::CountRows, None, ColumnType::Native(NativeType::BigInt)),
+                        Sel::Agg(
+                            AggKind::CountRows,
+                            None,
+                            ColumnType::Native(NativeType::BigInt),
+                        ),
                         ColumnType::Native(NativeType::BigInt),
                     ));
                 }
@@ -313,10 +327,7 @@ fn plan_selector(
                         }
                     }
                 };
-                return Ok((
-                    Sel::Agg(kind, Some(Box::new(inner)), itype),
-                    out_type,
-                ));
+                return Ok((Sel::Agg(kind, Some(Box::new(inner)), itype), out_type));
             }
             let mut planned = Vec::with_capacity(args.len());
             let mut types = Vec::with_capacity(args.len());
@@ -343,17 +354,14 @@ fn plan_selector(
         SelectorExpr::Cast { expr, ty } => {
             let (inner, from) = plan_selector(expr, schema, binds, in_aggregate)?;
             let to = super::bind::native_of_syntax(*ty);
-            Ok((
-                Sel::Cast(Box::new(inner), from, to),
-                ColumnType::Native(to),
-            ))
+            Ok((Sel::Cast(Box::new(inner), from, to), ColumnType::Native(to)))
         }
         SelectorExpr::Field { expr, field } => {
             let (inner, t) = plan_selector(expr, schema, binds, in_aggregate)?;
             let ColumnType::UserDefinedType { definition, .. } = &t else {
                 return Err(ExecError::invalid(format!(
                     "Invalid field selection: {} of type {t} is not a user type",
-                    selector_name(expr, schema)
+                    selector_name(expr)
                 )));
             };
             let (i, (_, ft)) = definition
@@ -364,7 +372,7 @@ fn plan_selector(
                 .ok_or_else(|| {
                     ExecError::invalid(format!(
                         "{} of type {} has no field {field}",
-                        selector_name(expr, schema),
+                        selector_name(expr),
                         definition.name
                     ))
                 })?;
@@ -372,7 +380,7 @@ fn plan_selector(
         }
         SelectorExpr::Subscript { expr, key } => {
             let (inner, t) = plan_selector(expr, schema, binds, in_aggregate)?;
-            let cname = selector_name(expr, schema);
+            let cname = selector_name(expr);
             match &t {
                 ColumnType::Collection {
                     typ: CollectionType::Map(k, v),
@@ -410,7 +418,9 @@ pub(crate) fn plan_select(
 ) -> ExecResult<SelectPlan> {
     let schema = table.schema().clone();
     if !s.group_by.is_empty() {
-        return Err(ExecError::invalid("GROUP BY is not supported by scylla-sim"));
+        return Err(ExecError::invalid(
+            "GROUP BY is not supported by scylla-sim",
+        ));
     }
     let table_spec = TableSpec::owned(schema.keyspace().to_string(), schema.name().to_string());
     let mut selectors = Vec::new();
@@ -437,7 +447,7 @@ pub(crate) fn plan_select(
                 let name = sel
                     .alias
                     .clone()
-                    .unwrap_or_else(|| selector_name(&sel.expr, &schema));
+                    .unwrap_or_else(|| selector_name(&sel.expr));
                 selectors.push(planned);
                 specs.push(ColumnSpec::owned(name, typ, table_spec.clone()));
             }
@@ -471,10 +481,12 @@ pub(crate) fn plan_select(
             }
         }
         if where_.clustering.is_restricted()
-            || where_
-                .filters
-                .iter()
-                .any(|f| matches!(f.target, FilterTarget::Ck(_) | FilterTarget::Column(_, false)))
+            || where_.filters.iter().any(|f| {
+                matches!(
+                    f.target,
+                    FilterTarget::Ck(_) | FilterTarget::Column(_, false)
+                )
+            })
         {
             return Err(ExecError::invalid(
                 "SELECT DISTINCT with WHERE clause only supports restriction by partition key \
@@ -494,9 +506,9 @@ pub(crate) fn plan_select(
         let ck = schema.clustering_key();
         let mut direction = None;
         for (i, o) in s.order_by.iter().enumerate() {
-            let c = schema
-                .column(&o.column)
-                .ok_or_else(|| ExecError::invalid(format!("Order by on unknown column {}", o.column)))?;
+            let c = schema.column(&o.column).ok_or_else(|| {
+                ExecError::invalid(format!("Order by on unknown column {}", o.column))
+            })?;
             if c.kind != ColumnKind::Clustering {
                 return Err(ExecError::invalid(format!(
                     "Order by is currently only supported on the clustered columns of the PRIMARY \
@@ -533,7 +545,12 @@ pub(crate) fn plan_select(
         .map(|t| term_expr(t, "[per_partition_limit]", &int, binds))
         .transpose()?;
     if let Some(t) = &s.timeout {
-        term_expr(t, "[timeout]", &ColumnType::Native(NativeType::Duration), binds)?;
+        term_expr(
+            t,
+            "[timeout]",
+            &ColumnType::Native(NativeType::Duration),
+            binds,
+        )?;
     }
     Ok(SelectPlan {
         table,
@@ -653,13 +670,17 @@ fn eval_filters<'p>(filters: &'p [Filter], cx: &EvalCtx<'_>) -> ExecResult<Vec<L
             Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
             Rhs::List(e) => {
                 let v = key_component(e.eval(cx)?, "IN list")?;
-                list_elements(&v, "IN list")?.into_iter().map(Some).collect()
+                list_elements(&v, "IN list")?
+                    .into_iter()
+                    .map(Some)
+                    .collect()
             }
         };
         let map_key = match &f.target {
-            FilterTarget::MapEntry(_, _, k) => {
-                Some(Bytes::copy_from_slice(&key_component(k.eval(cx)?, "map key")?))
-            }
+            FilterTarget::MapEntry(_, _, k) => Some(Bytes::copy_from_slice(&key_component(
+                k.eval(cx)?,
+                "map key",
+            )?)),
             _ => None,
         };
         out.push(LiveFilter {
@@ -775,7 +796,10 @@ impl<'r> RowCtx<'r, '_> {
             Sel::Element(inner, key, is_map) => {
                 let v = self.eval(inner)?;
                 let key = key_component(key.eval(self.cx)?, "subscript")?;
-                match v.as_slice().and_then(|b| collection_element(b, &key, *is_map)) {
+                match v
+                    .as_slice()
+                    .and_then(|b| collection_element(b, &key, *is_map))
+                {
                     Some(e) => Cell::Own(Bytes::copy_from_slice(e)),
                     None => Cell::Null,
                 }
@@ -845,9 +869,10 @@ fn check_filter(f: &LiveFilter<'_>, rc: &RowCtx<'_, '_>) -> bool {
     let value: Option<Cell<'_>> = match &f.filter.target {
         FilterTarget::Pk(i) => rc.pk.get(*i).map(|b| Cell::Ref(b)),
         FilterTarget::Ck(i) => rc.ck.and_then(|k| k.get(*i)).map(Cell::Ref),
-        FilterTarget::Column(id, is_static) => {
-            rc.view(*is_static).and_then(|v| v.value(*id)).map(Cell::Own)
-        }
+        FilterTarget::Column(id, is_static) => rc
+            .view(*is_static)
+            .and_then(|v| v.value(*id))
+            .map(Cell::Own),
         FilterTarget::MapEntry(id, is_static, _) => {
             let Some(map) = rc.view(*is_static).and_then(|v| v.value(*id)) else {
                 return false;
@@ -862,7 +887,13 @@ fn check_filter(f: &LiveFilter<'_>, rc: &RowCtx<'_, '_>) -> bool {
     let Some(v) = value.as_slice() else {
         return false;
     };
-    matches_op(f.filter.op, &f.filter.typ, &f.filter.target_type, v, &f.values)
+    matches_op(
+        f.filter.op,
+        &f.filter.typ,
+        &f.filter.target_type,
+        v,
+        &f.values,
+    )
 }
 
 /// Whether `v` (of `target_type`) satisfies `op` against `values` (of `typ`).
@@ -920,7 +951,9 @@ pub(crate) fn elements_of(v: &[u8], per_entry: usize) -> Result<Vec<&[u8]>, ()> 
     let (n, rest) = buf.split_first_chunk::<4>().ok_or(())?;
     let n = i32::from_be_bytes(*n);
     buf = rest;
-    let total = usize::try_from(n).map_err(|_| ())?.saturating_mul(per_entry);
+    let total = usize::try_from(n)
+        .map_err(|_| ())?
+        .saturating_mul(per_entry);
     let mut out = Vec::with_capacity(total.min(buf.len() / 4));
     for _ in 0..total {
         let (len, rest) = buf.split_first_chunk::<4>().ok_or(())?;
@@ -961,7 +994,9 @@ fn add_nums(a: Num, b: Num) -> Num {
             let (u2, s2) = other.to_decimal().unwrap_or((BigInt::from(0), 0));
             let scale = s.max(s2);
             let up = |v: BigInt, from: i32| -> BigInt {
-                let diff = u32::try_from(i64::from(scale) - i64::from(from)).unwrap_or(0).min(10_000);
+                let diff = u32::try_from(i64::from(scale) - i64::from(from))
+                    .unwrap_or(0)
+                    .min(10_000);
                 v * BigInt::from(10).pow(diff)
             };
             Num::Dec(up(u, s) + up(u2, s2), scale)
@@ -993,14 +1028,19 @@ fn average(sum: Option<Num>, count: i64, t: NativeType) -> Option<Vec<u8>> {
             }
             result.unwrap_or_else(|| {
                 let digits = u.to_string().trim_start_matches('-').len() as u32;
-                let extra = 34u32.saturating_sub(digits.saturating_sub(count.to_string().len() as u32)) + 1;
+                let extra =
+                    34u32.saturating_sub(digits.saturating_sub(count.to_string().len() as u32)) + 1;
                 let scaled = &u * BigInt::from(10).pow(extra);
                 let q = scaled / &c;
                 // Round the last digit half to even.
                 let ten = BigInt::from(10);
                 let last = &q % &ten;
                 let mut q = q / &ten;
-                let last = last.to_string().trim_start_matches('-').parse::<u8>().unwrap_or(0);
+                let last = last
+                    .to_string()
+                    .trim_start_matches('-')
+                    .parse::<u8>()
+                    .unwrap_or(0);
                 if last > 5 || (last == 5 && (&q % BigInt::from(2)) != BigInt::from(0)) {
                     if u.sign() == num_bigint_04::Sign::Minus {
                         q -= 1;
@@ -1213,11 +1253,7 @@ impl ReadVisitor for Collector<'_, '_> {
     }
 
     fn partition_end(&mut self, p: &PartitionView<'_>, live_rows: usize) -> Flow {
-        if live_rows == 0
-            && self.static_only_rows
-            && !p.resumed()
-            && p.static_row().is_some()
-        {
+        if live_rows == 0 && self.static_only_rows && !p.resumed() && p.static_row().is_some() {
             return match self.candidate(p, None) {
                 Flow::NextPartition => Flow::Continue,
                 f => f,
@@ -1292,11 +1328,9 @@ pub(crate) fn run_select(
         page_size = usize::MAX;
     }
     let resume = match opts.paging_state {
-        Some(state) if !plan.aggregate && !buffered => Some(PagingPosition::decode(
-            state,
-            opts.secret,
-            opts.statement,
-        )?),
+        Some(state) if !plan.aggregate && !buffered => {
+            Some(PagingPosition::decode(state, opts.secret, opts.statement)?)
+        }
         _ => None,
     };
     let limit_left = match (&resume, limit) {
@@ -1390,7 +1424,6 @@ pub(crate) fn run_select(
     }
     let more = collector.more;
     let last = collector.last.take();
-    let emitted = collector.emitted;
     let partition_rows = collector.last_partition_rows;
     let limit_left = collector.limit_left;
     match collector.mode {
@@ -1401,7 +1434,11 @@ pub(crate) fn run_select(
                 let state = PagingPosition {
                     partition,
                     clustering,
-                    partition_rows: if done_with_partition { 0 } else { partition_rows },
+                    partition_rows: if done_with_partition {
+                        0
+                    } else {
+                        partition_rows
+                    },
                     remaining: limit.map(|_| limit_left),
                 }
                 .encode(opts.secret, opts.statement);
@@ -1455,7 +1492,12 @@ pub(crate) fn run_select(
             let ck_types: Vec<(ColumnType<'static>, bool)> = schema
                 .clustering_key()
                 .iter()
-                .map(|c| (c.typ.clone(), c.order == crate::store::ClusteringOrder::Desc))
+                .map(|c| {
+                    (
+                        c.typ.clone(),
+                        c.order == crate::store::ClusteringOrder::Desc,
+                    )
+                })
                 .collect();
             rows.sort_by(|a, b| {
                 for (i, (t, desc)) in ck_types.iter().enumerate() {
@@ -1488,7 +1530,6 @@ pub(crate) fn run_select(
                     .map_err(|e| ExecError::server(e.to_string()))?;
             }
             let n = w.finish().map_err(|e| ExecError::server(e.to_string()))?;
-            let _ = emitted;
             Ok(SelectResult { rows: n })
         }
     }
@@ -1552,7 +1593,10 @@ mod tests {
     #[test]
     fn averages() {
         let t = NativeType::Int;
-        assert_eq!(average(Some(Num::Int(7)), 2, t).unwrap(), 3i32.to_be_bytes().to_vec());
+        assert_eq!(
+            average(Some(Num::Int(7)), 2, t).unwrap(),
+            3i32.to_be_bytes().to_vec()
+        );
         assert_eq!(average(None, 0, t).unwrap(), 0i32.to_be_bytes().to_vec());
         let d = average(Some(Num::Dec(BigInt::from(3), 0)), 2, NativeType::Decimal).unwrap();
         // 1.5

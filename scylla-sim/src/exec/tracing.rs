@@ -92,11 +92,10 @@ impl Trace {
                     ("duration", Some(int(duration))),
                     (
                         "parameters",
-                        Some(map(
-                            self.parameters
-                                .iter()
-                                .map(|(k, v)| (k.as_bytes(), v.as_bytes())),
-                        )),
+                        Some(map(self
+                            .parameters
+                            .iter()
+                            .map(|(k, v)| (k.as_bytes(), v.as_bytes())))),
                     ),
                     ("request", Some(text(&self.request))),
                     (

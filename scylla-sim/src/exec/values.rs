@@ -98,9 +98,7 @@ pub(crate) fn literal_to_bytes(
             let v = parse_float(t).ok_or_else(|| unable("double", t))?;
             v.to_be_bytes().to_vec()
         }
-        (NativeType::Timestamp, Literal::Integer(t)) => {
-            parse_int::<i64>(t, "timestamp")?.to_vec()
-        }
+        (NativeType::Timestamp, Literal::Integer(t)) => parse_int::<i64>(t, "timestamp")?.to_vec(),
         (NativeType::Timestamp, Literal::String(s)) => parse_timestamp(s)?.to_be_bytes().to_vec(),
         (NativeType::Date, Literal::Integer(t) | Literal::String(t)) => {
             parse_date(t)?.to_be_bytes().to_vec()
@@ -184,10 +182,7 @@ pub(crate) fn parse_decimal(text: &str) -> ExecResult<Vec<u8>> {
     let bad = || unable("decimal", text);
     let t = text.trim();
     let (mantissa, exponent) = match t.find(['e', 'E']) {
-        Some(i) => (
-            &t[..i],
-            t[i + 1..].parse::<i64>().map_err(|_| bad())?,
-        ),
+        Some(i) => (&t[..i], t[i + 1..].parse::<i64>().map_err(|_| bad())?),
         None => (t, 0),
     };
     let (int_part, frac_part) = match mantissa.find('.') {
@@ -219,7 +214,7 @@ pub(crate) fn parse_decimal(text: &str) -> ExecResult<Vec<u8>> {
 
 /// Decodes the hex digits of a `0x...` blob constant.
 pub(crate) fn decode_hex(h: &str) -> ExecResult<Vec<u8>> {
-    if h.len() % 2 != 0 {
+    if !h.len().is_multiple_of(2) {
         return Err(ExecError::invalid(format!(
             "Hex string contains an odd number of characters: 0x{h}"
         )));
@@ -239,7 +234,8 @@ pub(crate) fn decode_hex(h: &str) -> ExecResult<Vec<u8>> {
 }
 
 fn parse_uuid(t: &str) -> ExecResult<Uuid> {
-    Uuid::parse_str(t.trim()).map_err(|_| ExecError::invalid(format!("Unable to make UUID from '{t}'")))
+    Uuid::parse_str(t.trim())
+        .map_err(|_| ExecError::invalid(format!("Unable to make UUID from '{t}'")))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -398,7 +394,11 @@ fn clock_time(c: &mut Cursor<'_>, seconds_optional: bool) -> Option<i64> {
 /// Parses a `time` constant: `hh:mm:ss[.fffffffff]` or nanoseconds since midnight.
 pub(crate) fn parse_time(text: &str) -> ExecResult<i64> {
     let t = text.trim();
-    let bad = || ExecError::invalid(format!("Unable to coerce '{text}' to a formatted time (long)"));
+    let bad = || {
+        ExecError::invalid(format!(
+            "Unable to coerce '{text}' to a formatted time (long)"
+        ))
+    };
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
         return t
             .parse::<i64>()
@@ -410,7 +410,9 @@ pub(crate) fn parse_time(text: &str) -> ExecResult<i64> {
         s: t.as_bytes(),
         pos: 0,
     };
-    clock_time(&mut c, false).filter(|_| c.done()).ok_or_else(bad)
+    clock_time(&mut c, false)
+        .filter(|_| c.done())
+        .ok_or_else(bad)
 }
 
 /// Parses a `timestamp` constant: milliseconds since the epoch, or
@@ -418,12 +420,12 @@ pub(crate) fn parse_time(text: &str) -> ExecResult<i64> {
 /// `+hh`, `+hhmm` or `+hh:mm` (UTC when absent). Returns milliseconds.
 pub(crate) fn parse_timestamp(text: &str) -> ExecResult<i64> {
     let t = text.trim();
-    let bad = || {
-        ExecError::invalid(format!(
-            "Unable to parse a date/time from '{text}'"
-        ))
-    };
-    if !t.is_empty() && t.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) {
+    let bad = || ExecError::invalid(format!("Unable to parse a date/time from '{text}'"));
+    if !t.is_empty()
+        && t.trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    {
         return t.parse::<i64>().map_err(|_| bad());
     }
     let mut c = Cursor {
@@ -602,9 +604,7 @@ pub(crate) fn parse_duration(text: &str) -> ExecResult<Duration> {
         let lower = body.to_lowercase();
         let mut rest = lower.as_str();
         while !rest.is_empty() {
-            let digits_end = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .ok_or_else(bad)?;
+            let digits_end = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
             if digits_end == 0 {
                 return Err(bad());
             }
@@ -685,15 +685,28 @@ mod tests {
     #[test]
     fn integers_check_their_range() {
         assert_eq!(
-            lit(Literal::Integer("-2".into()), NativeType::Int).unwrap().unwrap(),
+            lit(Literal::Integer("-2".into()), NativeType::Int)
+                .unwrap()
+                .unwrap(),
             Bytes::from_static(&[0xff, 0xff, 0xff, 0xfe])
         );
         assert!(lit(Literal::Integer("128".into()), NativeType::TinyInt).is_err());
-        assert!(lit(Literal::Integer("99999999999999999999".into()), NativeType::BigInt).is_err());
+        assert!(
+            lit(
+                Literal::Integer("99999999999999999999".into()),
+                NativeType::BigInt
+            )
+            .is_err()
+        );
         let e = lit(Literal::String("1".into()), NativeType::Int).unwrap_err();
-        assert_eq!(e.message, "Invalid STRING constant (1) for \"v\" of type int");
         assert_eq!(
-            lit(Literal::Integer("-129".into()), NativeType::Varint).unwrap().unwrap(),
+            e.message,
+            "Invalid STRING constant (1) for \"v\" of type int"
+        );
+        assert_eq!(
+            lit(Literal::Integer("-129".into()), NativeType::Varint)
+                .unwrap()
+                .unwrap(),
             Bytes::from_static(&[0xff, 0x7f])
         );
     }
@@ -701,7 +714,10 @@ mod tests {
     #[test]
     fn decimals_keep_their_scale() {
         assert_eq!(parse_decimal("1.50").unwrap(), vec![0, 0, 0, 2, 0, 150]);
-        assert_eq!(parse_decimal("-1e3").unwrap(), vec![0xff, 0xff, 0xff, 0xfd, 0xff]);
+        assert_eq!(
+            parse_decimal("-1e3").unwrap(),
+            vec![0xff, 0xff, 0xff, 0xfd, 0xff]
+        );
         assert_eq!(parse_decimal("0.0").unwrap(), vec![0, 0, 0, 1, 0]);
         assert!(parse_decimal("1.2.3").is_err());
         assert!(parse_decimal("e5").is_err());
@@ -755,7 +771,14 @@ mod tests {
         assert!(parse_duration("1x").is_err());
         assert!(parse_duration("P").is_err());
         assert!(parse_duration("h").is_err());
-        assert_eq!(encode_duration(Duration { months: 1, days: -1, nanos: 0 }), vec![2, 1, 0]);
+        assert_eq!(
+            encode_duration(Duration {
+                months: 1,
+                days: -1,
+                nanos: 0
+            }),
+            vec![2, 1, 0]
+        );
     }
 
     #[test]
@@ -770,12 +793,17 @@ mod tests {
     #[test]
     fn other_natives() {
         assert_eq!(
-            lit(Literal::Hex("CAFE".into()), NativeType::Blob).unwrap().unwrap(),
+            lit(Literal::Hex("CAFE".into()), NativeType::Blob)
+                .unwrap()
+                .unwrap(),
             Bytes::from_static(&[0xca, 0xfe])
         );
         assert!(lit(Literal::Hex("abc".into()), NativeType::Blob).is_err());
         assert_eq!(
-            lit(Literal::String("127.0.0.1".into()), NativeType::Inet).unwrap().unwrap().len(),
+            lit(Literal::String("127.0.0.1".into()), NativeType::Inet)
+                .unwrap()
+                .unwrap()
+                .len(),
             4
         );
         assert!(lit(Literal::String("999.0.0.1".into()), NativeType::Inet).is_err());
@@ -788,7 +816,10 @@ mod tests {
         );
         assert!(lit(Literal::Null, NativeType::Int).unwrap().is_none());
         assert_eq!(
-            lit(Literal::Float("NaN".into()), NativeType::Double).unwrap().unwrap().len(),
+            lit(Literal::Float("NaN".into()), NativeType::Double)
+                .unwrap()
+                .unwrap()
+                .len(),
             8
         );
         assert!(lit(Literal::String("é".into()), NativeType::Ascii).is_err());

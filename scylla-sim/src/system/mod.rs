@@ -279,6 +279,41 @@ const TABLES: &[(&str, &str, ColumnSpecs)] = &[
         ],
     ),
     (
+        SYSTEM_SCHEMA,
+        "scylla_tables",
+        &[
+            ("keyspace_name", "text", 'p'),
+            ("table_name", "text", 'c'),
+            ("cdc", MAP_TEXT, 'r'),
+            ("partitioner", "text", 'r'),
+            ("version", "uuid", 'r'),
+        ],
+    ),
+    (
+        SYSTEM_SCHEMA,
+        "computed_columns",
+        &[
+            ("keyspace_name", "text", 'p'),
+            ("table_name", "text", 'c'),
+            ("column_name", "text", 'c'),
+            ("computation", "blob", 'r'),
+        ],
+    ),
+    (
+        SYSTEM_SCHEMA,
+        "view_virtual_columns",
+        &[
+            ("keyspace_name", "text", 'p'),
+            ("table_name", "text", 'c'),
+            ("column_name", "text", 'c'),
+            ("clustering_order", "text", 'r'),
+            ("column_name_bytes", "blob", 'r'),
+            ("kind", "text", 'r'),
+            ("position", "int", 'r'),
+            ("type", "text", 'r'),
+        ],
+    ),
+    (
         SYSTEM_TRACES,
         "sessions",
         &[
@@ -371,7 +406,10 @@ pub fn create_system_schema(store: &Store) -> Result<(), StoreError> {
             (SYSTEM_TRACES, "events") => "tracing events",
             _ => "",
         };
-        options.insert("comment".to_string(), OptionValue::Text(comment.to_string()));
+        options.insert(
+            "comment".to_string(),
+            OptionValue::Text(comment.to_string()),
+        );
         if *ks == SYSTEM_TRACES {
             options.insert(
                 "default_time_to_live".to_string(),
@@ -485,13 +523,21 @@ pub(crate) fn put_row(
     let mut pk = Vec::new();
     for c in schema.partition_key() {
         pk.push(get(&c.name).ok_or_else(|| {
-            StoreError::invalid(format!("missing key column {} for {}", c.name, schema.name()))
+            StoreError::invalid(format!(
+                "missing key column {} for {}",
+                c.name,
+                schema.name()
+            ))
         })?);
     }
     let mut ck = Vec::new();
     for c in schema.clustering_key() {
         ck.push(get(&c.name).ok_or_else(|| {
-            StoreError::invalid(format!("missing key column {} for {}", c.name, schema.name()))
+            StoreError::invalid(format!(
+                "missing key column {} for {}",
+                c.name,
+                schema.name()
+            ))
         })?);
     }
     let key = schema.compose_partition_key(&pk)?;
@@ -673,17 +719,26 @@ fn table_row(t: &TableSchema) -> Vec<(&'static str, Option<Bytes>)> {
     vec![
         ("keyspace_name", Some(text(t.keyspace()))),
         ("table_name", Some(text(t.name()))),
-        ("bloom_filter_fp_chance", txt("bloom_filter_fp_chance").and_then(double_of)),
+        (
+            "bloom_filter_fp_chance",
+            txt("bloom_filter_fp_chance").and_then(double_of),
+        ),
         ("caching", option_map(o.get("caching"))),
         ("comment", Some(text(txt("comment").unwrap_or("")))),
         ("compaction", option_map(o.get("compaction"))),
         ("compression", option_map(o.get("compression"))),
-        ("crc_check_chance", txt("crc_check_chance").and_then(double_of)),
+        (
+            "crc_check_chance",
+            txt("crc_check_chance").and_then(double_of),
+        ),
         (
             "dclocal_read_repair_chance",
             txt("dclocal_read_repair_chance").and_then(double_of),
         ),
-        ("default_time_to_live", txt("default_time_to_live").and_then(int_of)),
+        (
+            "default_time_to_live",
+            txt("default_time_to_live").and_then(int_of),
+        ),
         (
             "extensions",
             Some(map(extensions.iter().map(|(k, v)| (k.as_bytes(), &v[..])))),
@@ -691,13 +746,22 @@ fn table_row(t: &TableSchema) -> Vec<(&'static str, Option<Bytes>)> {
         ("flags", Some(collection(flags))),
         ("gc_grace_seconds", txt("gc_grace_seconds").and_then(int_of)),
         ("id", Some(uuid(t.id()))),
-        ("max_index_interval", txt("max_index_interval").and_then(int_of)),
+        (
+            "max_index_interval",
+            txt("max_index_interval").and_then(int_of),
+        ),
         (
             "memtable_flush_period_in_ms",
             txt("memtable_flush_period_in_ms").and_then(int_of),
         ),
-        ("min_index_interval", txt("min_index_interval").and_then(int_of)),
-        ("read_repair_chance", txt("read_repair_chance").and_then(double_of)),
+        (
+            "min_index_interval",
+            txt("min_index_interval").and_then(int_of),
+        ),
+        (
+            "read_repair_chance",
+            txt("read_repair_chance").and_then(double_of),
+        ),
         ("speculative_retry", txt("speculative_retry").map(text)),
     ]
 }
@@ -725,16 +789,30 @@ fn fill_schema(
                     ("durable_writes", Some(boolean(ks.durable_writes))),
                     (
                         "replication",
-                        Some(map(
-                            ks.replication
-                                .iter()
-                                .map(|(k, v)| (k.as_bytes(), v.as_bytes())),
-                        )),
+                        Some(map(ks
+                            .replication
+                            .iter()
+                            .map(|(k, v)| (k.as_bytes(), v.as_bytes())))),
                     ),
                 ],
                 Some(0),
                 now,
             )?,
+            "scylla_tables" => {
+                for t in ks.tables.values() {
+                    let ts = t.schema();
+                    put_row(
+                        out,
+                        &[
+                            ("keyspace_name", Some(text(ks_name))),
+                            ("table_name", Some(text(ts.name()))),
+                            ("cdc", option_map(ts.options().get("cdc"))),
+                        ],
+                        Some(0),
+                        now,
+                    )?;
+                }
+            }
             "tables" => {
                 for t in ks.tables.values() {
                     put_row(out, &table_row(t.schema()), Some(0), now)?;
@@ -795,12 +873,16 @@ fn fill_schema(
                             ("type_name", Some(text(name))),
                             (
                                 "field_names",
-                                Some(collection(def.field_types.iter().map(|(n, _)| n.as_bytes()))),
+                                Some(collection(
+                                    def.field_types.iter().map(|(n, _)| n.as_bytes()),
+                                )),
                             ),
                             (
                                 "field_types",
                                 Some(collection(
-                                    def.field_types.iter().map(|(_, t)| type_text(t).into_bytes()),
+                                    def.field_types
+                                        .iter()
+                                        .map(|(_, t)| type_text(t).into_bytes()),
                                 )),
                             ),
                         ],
@@ -809,7 +891,8 @@ fn fill_schema(
                     )?;
                 }
             }
-            // functions, aggregates, views, indexes, triggers: none exist.
+            // functions, aggregates, views, indexes, triggers, computed and view virtual
+            // columns: none exist.
             _ => {}
         }
     }

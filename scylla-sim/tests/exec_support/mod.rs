@@ -339,7 +339,9 @@ impl Sim {
             parameters: params,
         });
         let mut conn = self.conn.clone();
-        let out = self.exec.handle_query(&self.ctx(node, shard), &mut conn, &q);
+        let out = self
+            .exec
+            .handle_query(&self.ctx(node, shard), &mut conn, &q);
         self.conn = conn;
         decode(&out, &self.features, None)
     }
@@ -356,7 +358,9 @@ impl Sim {
 
     pub fn prepare_on(&mut self, node: usize, text: &str) -> Resp {
         let mut conn = self.conn.clone();
-        let out = self.exec.handle_prepare(&self.ctx(node, 0), &mut conn, text);
+        let out = self
+            .exec
+            .handle_prepare(&self.ctx(node, 0), &mut conn, text);
         decode(&out, &self.features, None)
     }
 
@@ -383,7 +387,9 @@ impl Sim {
         let ex = ExecuteV2::deserialize_with_features(&mut buf, &self.features)
             .expect("execute decodes");
         let mut conn = self.conn.clone();
-        let out = self.exec.handle_execute(&self.ctx(node, shard), &mut conn, &ex);
+        let out = self
+            .exec
+            .handle_execute(&self.ctx(node, shard), &mut conn, &ex);
         self.conn = conn;
         let cached = Arc::new(p.result_metadata.clone());
         decode(&out, &self.features, Some(&cached))
