@@ -422,23 +422,7 @@ impl Session {
             resolve_known_nodes(&config.known_nodes, config.hostname_resolution_timeout).await?;
         let session_id = Uuid::new_v4();
         let identity = StartupIdentity {
-            driver_name: config
-                .identity
-                .get_custom_driver_name()
-                .map(|s| s.to_owned().into()),
-            driver_version: config
-                .identity
-                .get_custom_driver_version()
-                .map(|s| s.to_owned().into()),
-            application_name: config
-                .identity
-                .get_application_name()
-                .map(|s| s.to_owned().into()),
-            application_version: config
-                .identity
-                .get_application_version()
-                .map(|s| s.to_owned().into()),
-            client_id: config.identity.get_client_id().map(|s| s.to_owned().into()),
+            self_identity: config.identity.clone(),
             session_id: Some(session_id),
             driver_config: config
                 .driver_config_reporting
