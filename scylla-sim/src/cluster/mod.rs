@@ -90,6 +90,27 @@ impl ShardCounters {
             wrong_shard: self.wrong_shard.load(Ordering::Relaxed),
         }
     }
+
+    /// Reads the counters and sets them to zero (each counter atomically, so no
+    /// request is lost between the read and the reset).
+    pub fn take(&self) -> ShardCounterSnapshot {
+        ShardCounterSnapshot {
+            requests: self.requests.swap(0, Ordering::Relaxed),
+            non_replica: self.non_replica.swap(0, Ordering::Relaxed),
+            wrong_shard: self.wrong_shard.swap(0, Ordering::Relaxed),
+        }
+    }
+}
+
+impl ShardCounterSnapshot {
+    /// The sum of two snapshots.
+    pub fn plus(self, other: ShardCounterSnapshot) -> ShardCounterSnapshot {
+        ShardCounterSnapshot {
+            requests: self.requests + other.requests,
+            non_replica: self.non_replica + other.non_replica,
+            wrong_shard: self.wrong_shard + other.wrong_shard,
+        }
+    }
 }
 
 /// Runtime state of one node.
