@@ -8,7 +8,8 @@ DCAwareRoundRobinPolicy. Every test asserts the values it reads back.
 
 import datetime
 import decimal
-import ipaddress
+import logging
+import re
 import time
 import unittest
 import uuid
@@ -27,6 +28,22 @@ KS = "interop"
 
 cluster = None
 session = None
+
+
+class Recorder(logging.Handler):
+    """Keeps the driver's log messages (the protocol downgrade is logged)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+driver_log = Recorder()
+logging.getLogger("cassandra").addHandler(driver_log)
+logging.getLogger("cassandra").setLevel(logging.INFO)
 
 
 def make_cluster(**kwargs):
@@ -211,6 +228,15 @@ class DriverTest(unittest.TestCase):
     maxDiff = None
 
     def test_01_discovers_all_nodes(self):
+        # The driver offered a newer version first and was told to downgrade.
+        downgrades = [
+            tuple(map(int, m.groups()))
+            for m in (re.search(r"from (\d+) to (\d+)", x) for x in driver_log.messages if "Downgrading" in x)
+            if m
+        ]
+        self.assertTrue(downgrades, "the driver never downgraded its protocol version")
+        self.assertGreaterEqual(downgrades[0][0], 5)
+        self.assertEqual(downgrades[-1][1], 4)
         self.assertEqual(cluster.protocol_version, ProtocolVersion.V4)
         hosts = sorted((h.address, h.datacenter) for h in cluster.metadata.all_hosts())
         expected = sorted(zip(sim_hosts(), ["dc1", "dc1", "dc2"]))
