@@ -438,9 +438,11 @@ fn term_expr_inner(
                 }
                 Ok(Expr::Map(out))
             }
-            ColumnType::UserDefinedType { .. } if entries.is_empty() => {
-                Ok(Expr::Fields(Vec::new()))
-            }
+            // `{}` is a value of the type with every field null, written out in full
+            // as the fields of any other literal are.
+            ColumnType::UserDefinedType { definition, .. } if entries.is_empty() => Ok(
+                Expr::Fields(vec![Expr::Const(None); definition.field_types.len()]),
+            ),
             _ => Err(invalid_literal("map")),
         },
         Term::Tuple(items) => match typ {
@@ -485,9 +487,8 @@ fn term_expr_inner(
                         None => out.push(Expr::Const(None)),
                     }
                 }
-                while matches!(out.last(), Some(Expr::Const(None))) {
-                    out.pop();
-                }
+                // Fields left out are null and still written (as Cassandra does), so
+                // that clients see every field of the type.
                 Ok(Expr::Fields(out))
             }
             _ => Err(invalid_literal("user type")),
