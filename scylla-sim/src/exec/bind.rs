@@ -440,9 +440,12 @@ fn term_expr_inner(
             }
             // `{}` is a value of the type with every field null, written out in full
             // as the fields of any other literal are.
-            ColumnType::UserDefinedType { definition, .. } if entries.is_empty() => Ok(
-                Expr::Fields(vec![Expr::Const(None); definition.field_types.len()]),
-            ),
+            ColumnType::UserDefinedType { definition, .. } if entries.is_empty() => {
+                Ok(Expr::Fields(vec![
+                    Expr::Const(None);
+                    definition.field_types.len()
+                ]))
+            }
             _ => Err(invalid_literal("map")),
         },
         Term::Tuple(items) => match typ {

@@ -24,10 +24,10 @@ use uuid::Uuid;
 
 use crate::cluster::ClusterState;
 use crate::cql::{DescribeStatement, DescribeTarget, QualifiedName, maybe_quote};
-use crate::ring::{
-    MURMUR3_PARTITIONER_NAME, NodeId, ReplicationStrategy, Topology, murmur3_hash,
+use crate::ring::{MURMUR3_PARTITIONER_NAME, NodeId, ReplicationStrategy, Topology, murmur3_hash};
+use crate::store::{
+    ColumnDef, ColumnKind, KeyspaceSchema, OptionValue, SYSTEM_KEYSPACES, Schema, TableSchema,
 };
-use crate::store::{ColumnDef, ColumnKind, KeyspaceSchema, OptionValue, SYSTEM_KEYSPACES, Schema, TableSchema};
 
 use super::error::{ExecError, ExecResult};
 
@@ -141,7 +141,11 @@ fn for_reference(what: &str, statement: String) -> String {
 }
 
 fn keyspace_statement(ks: &KeyspaceSchema) -> String {
-    let class = ks.replication.get("class").map(String::as_str).unwrap_or("");
+    let class = ks
+        .replication
+        .get("class")
+        .map(String::as_str)
+        .unwrap_or("");
     let short = class
         .strip_prefix("org.apache.cassandra.locator.")
         .unwrap_or(class);
@@ -203,9 +207,9 @@ fn option_literal(name: &str, value: &OptionValue) -> String {
 }
 
 /// `CREATE TABLE` for `t`. With `internals`, the table id and the dropped columns
-/// (as `ALTER TABLE ... DROP ... USING TIMESTAMP` after the creation, and `ADD` for
-/// those added again) are included, so that replaying the output recreates the same
-/// table.
+/// (listed in the table, then dropped by `ALTER TABLE ... DROP ... USING TIMESTAMP`
+/// after the creation) are included, so that replaying the output recreates the same
+/// table. (A column added again is no longer a dropped column.)
 fn table_statement(t: &TableSchema, internals: bool) -> String {
     let full_name = format!("{}.{}", maybe_quote(t.keyspace()), maybe_quote(t.name()));
     let pk = t.partition_key();
@@ -213,23 +217,29 @@ fn table_statement(t: &TableSchema, internals: bool) -> String {
     let dropped = t.dropped_columns();
 
     // Static then regular columns, each simple before multi-cell, by name; with
-    // internals, dropped columns not added again are listed with their old type.
+    // internals, the dropped columns too.
     let mut others: Vec<(String, String, ColumnKind, bool)> = t
         .columns()
         .iter()
         .filter(|c| matches!(c.kind, ColumnKind::Static | ColumnKind::Regular))
         .map(|c: &ColumnDef| {
-            let typ = match dropped.get(&c.name) {
-                Some(d) if internals => &d.typ,
-                _ => &c.typ,
-            };
-            (c.name.clone(), typ.to_string(), c.kind, is_multi_cell(typ))
+            (
+                c.name.clone(),
+                c.typ.to_string(),
+                c.kind,
+                is_multi_cell(&c.typ),
+            )
         })
         .collect();
     if internals {
         for (name, d) in dropped {
             if t.column(name).is_none() {
-                others.push((name.clone(), d.typ.to_string(), d.kind, is_multi_cell(&d.typ)));
+                others.push((
+                    name.clone(),
+                    d.typ.to_string(),
+                    d.kind,
+                    is_multi_cell(&d.typ),
+                ));
             }
         }
     }
@@ -273,7 +283,13 @@ fn table_statement(t: &TableSchema, internals: bool) -> String {
     if !ck.is_empty() {
         let order: Vec<String> = ck
             .iter()
-            .map(|c| format!("{} {}", maybe_quote(&c.name), c.order.as_str().to_uppercase()))
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    maybe_quote(&c.name),
+                    c.order.as_str().to_uppercase()
+                )
+            })
             .collect();
         with.push(format!("CLUSTERING ORDER BY ({})", order.join(", ")));
     }
@@ -288,21 +304,11 @@ fn table_statement(t: &TableSchema, internals: bool) -> String {
     out.push(';');
     if internals {
         for (name, d) in dropped {
-            out.push_str(&format!(
-                "\nALTER TABLE {full_name} DROP {} USING TIMESTAMP {};",
-                maybe_quote(name),
-                d.dropped_time_micros
-            ));
-            if let Some(c) = t.column(name) {
-                let suffix = if c.kind == ColumnKind::Static {
-                    " static"
-                } else {
-                    ""
-                };
+            if t.column(name).is_none() {
                 out.push_str(&format!(
-                    "\nALTER TABLE {full_name} ADD {} {}{suffix};",
+                    "\nALTER TABLE {full_name} DROP {} USING TIMESTAMP {};",
                     maybe_quote(name),
-                    c.typ
+                    d.dropped_time_micros
                 ));
             }
         }
@@ -346,9 +352,9 @@ fn types_in_dependency_order(ks: &KeyspaceSchema) -> Vec<&UserDefinedType<'stati
             for (_, t) in &pending[i].field_types {
                 referenced_types(t, &mut uses);
             }
-            let ready = uses
-                .iter()
-                .all(|u| *u == pending[i].name || done.contains(u) || !ks.user_types.contains_key(*u));
+            let ready = uses.iter().all(|u| {
+                *u == pending[i].name || done.contains(u) || !ks.user_types.contains_key(*u)
+            });
             if ready {
                 let t = pending.remove(i);
                 done.push(&t.name);
@@ -415,7 +421,11 @@ fn keyspace_of<'s>(
     name: &QualifiedName,
     current: Option<&str>,
 ) -> ExecResult<&'s KeyspaceSchema> {
-    let ks = name.keyspace.as_deref().or(current).ok_or_else(no_keyspace)?;
+    let ks = name
+        .keyspace
+        .as_deref()
+        .or(current)
+        .ok_or_else(no_keyspace)?;
     schema
         .keyspace(ks)
         .map(|k| &**k)
@@ -477,7 +487,10 @@ fn describe_cluster(
                 let replicas: Vec<String> = if strategy == ReplicationStrategy::Local {
                     address(&coordinator).into_iter().collect()
                 } else {
-                    map.replicas_of_range(i).iter().filter_map(address).collect()
+                    map.replicas_of_range(i)
+                        .iter()
+                        .filter_map(address)
+                        .collect()
                 };
                 (entry.token.to_string(), replicas)
             })
@@ -591,7 +604,9 @@ pub(crate) fn describe(
         }
         DescribeTarget::Keyspace { name, only } => {
             let name = name.as_deref().or(current).ok_or_else(no_keyspace)?;
-            let ks = schema.keyspace(name).ok_or_else(|| keyspace_not_found(name))?;
+            let ks = schema
+                .keyspace(name)
+                .ok_or_else(|| keyspace_not_found(name))?;
             let mut out = Vec::new();
             if *only {
                 out.push(keyspace_element(ks));
@@ -765,15 +780,16 @@ pub(crate) fn run_describe(
         }
         _ => 0,
     };
-    let start = usize::try_from(start).unwrap_or(usize::MAX).min(output.rows.len());
+    let start = usize::try_from(start)
+        .unwrap_or(usize::MAX)
+        .min(output.rows.len());
     let page = match paging.page_size {
         Some(n) if n > 0 => usize::try_from(n).unwrap_or(usize::MAX),
         _ => usize::MAX,
     };
     let end = start.saturating_add(page).min(output.rows.len());
-    let state = (end < output.rows.len()).then(|| {
-        encode_state(end as u64, schema_version, paging.secret, paging.statement)
-    });
+    let state = (end < output.rows.len())
+        .then(|| encode_state(end as u64, schema_version, paging.secret, paging.statement));
 
     let table = TableSpec::owned("system".to_string(), "describe".to_string());
     let specs = output
@@ -795,6 +811,541 @@ pub(crate) fn run_describe(
             .append_row(row.iter().map(|c| c.as_deref()))
             .map_err(|e| ExecError::server(e.to_string()))?;
     }
-    writer.finish().map_err(|e| ExecError::server(e.to_string()))?;
+    writer
+        .finish()
+        .map_err(|e| ExecError::server(e.to_string()))?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+    use std::sync::Arc;
+
+    use scylla_cql::deserialize::FrameSlice;
+    use scylla_cql::deserialize::result::RawRowIterator;
+    use scylla_cql::deserialize::row::DeserializeRow;
+    use scylla_cql::frame::protocol_features::ProtocolFeatures;
+    use scylla_cql::frame::request::query::{PagingState, PagingStateResponse};
+    use scylla_cql::frame::request::{Query, QueryParameters};
+    use scylla_cql::frame::response::ResponseOpcode;
+    use scylla_cql::frame::response::result::{self, deserialize_with_features};
+    use scylla_cql::value::{CqlValue, Row};
+
+    use super::*;
+    use crate::cluster::SimConfig;
+    use crate::exec::{ConnectionState, Executor, RequestContext};
+    use crate::ring::{NodeSpec, deterministic_host_id};
+    use crate::store::Store;
+
+    struct Harness {
+        cluster: Arc<ClusterState>,
+        exec: Executor,
+        node: NodeId,
+        features: ProtocolFeatures,
+        conn: ConnectionState,
+    }
+
+    /// What a request returned: rows of text (None for null) and the paging state, or
+    /// the error message.
+    type Page = Result<(Vec<Vec<Option<String>>>, Option<Vec<u8>>), String>;
+
+    impl Harness {
+        fn new() -> Self {
+            let mut topology = Topology::new(3);
+            let mut node = None;
+            for i in 0..3u8 {
+                let spec = NodeSpec::new(
+                    deterministic_host_id(3, u32::from(i)),
+                    IpAddr::V4(Ipv4Addr::new(127, 0, 0, i + 1)),
+                    if i < 2 { "dc1" } else { "dc2" },
+                    "r1",
+                )
+                .with_num_tokens(4);
+                let id = topology.add_node(spec).unwrap();
+                node.get_or_insert(id);
+            }
+            let cluster = Arc::new(ClusterState::new(
+                SimConfig::default(),
+                Store::new(),
+                topology,
+            ));
+            Harness {
+                exec: Executor::new(cluster.clone()),
+                cluster,
+                node: node.unwrap(),
+                features: ProtocolFeatures::default(),
+                conn: ConnectionState::default(),
+            }
+        }
+
+        fn query(&mut self, text: &str, page_size: Option<i32>, state: Option<&[u8]>) -> Page {
+            let mut parameters = QueryParameters {
+                page_size,
+                ..QueryParameters::default()
+            };
+            if let Some(s) = state {
+                parameters.paging_state = PagingState::new_from_raw_bytes(s.to_vec());
+            }
+            let ctx = RequestContext {
+                node: self.node,
+                shard: 0,
+                client: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5000),
+                features: &self.features,
+                tracing: false,
+                custom_payload: None,
+            };
+            let q = Query {
+                contents: Cow::Borrowed(text),
+                parameters,
+            };
+            let out = self.exec.handle_query(&ctx, &mut self.conn, &q);
+            let body = Bytes::from(out.body);
+            if out.opcode == ResponseOpcode::Error {
+                let mut buf: &[u8] = &body;
+                let e = scylla_cql::frame::response::error::Error::deserialize(
+                    &self.features,
+                    &mut buf,
+                )
+                .unwrap();
+                return Err(e.reason);
+            }
+            match deserialize_with_features(body, None, &self.features).unwrap() {
+                result::Result::Rows((raw, paging)) => {
+                    let rows = raw.deserialize_metadata().unwrap();
+                    let specs = rows.metadata().col_specs().to_vec();
+                    let it = RawRowIterator::new(
+                        rows.rows_count(),
+                        &specs,
+                        FrameSlice::new(rows.raw_rows()),
+                    );
+                    let mut out = Vec::new();
+                    for r in it {
+                        let row = Row::deserialize(r.unwrap()).unwrap();
+                        out.push(
+                            row.columns
+                                .into_iter()
+                                .map(|c| match c {
+                                    Some(CqlValue::Text(s)) => Some(s),
+                                    Some(other) => Some(format!("{other:?}")),
+                                    None => None,
+                                })
+                                .collect(),
+                        );
+                    }
+                    let state = match paging {
+                        PagingStateResponse::HasMorePages { state } => {
+                            state.as_bytes_slice().map(|s| s.to_vec())
+                        }
+                        _ => None,
+                    };
+                    Ok((out, state))
+                }
+                _ => Ok((Vec::new(), None)),
+            }
+        }
+
+        fn ok(&mut self, text: &str) {
+            if let Err(e) = self.query(text, None, None) {
+                panic!("{text}: {e}");
+            }
+        }
+
+        fn rows(&mut self, text: &str) -> Vec<Vec<String>> {
+            let (rows, state) = self
+                .query(text, None, None)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(state.is_none());
+            rows.into_iter()
+                .map(|r| r.into_iter().map(Option::unwrap_or_default).collect())
+                .collect()
+        }
+
+        fn error(&mut self, text: &str) -> String {
+            match self.query(text, None, None) {
+                Err(e) => e,
+                Ok(r) => panic!("{text} succeeded: {r:?}"),
+            }
+        }
+    }
+
+    fn schema() -> Harness {
+        let mut h = Harness::new();
+        h.ok("CREATE KEYSPACE ks WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}");
+        h.ok("CREATE TYPE ks.inner (a int)");
+        h.ok("CREATE TYPE ks.\"Outer\" (\"Name\" text, i frozen<inner>, l list<frozen<inner>>)");
+        h.ok("CREATE TYPE ks.alpha (o frozen<\"Outer\">)");
+        h.ok(
+            "CREATE TABLE ks.t (p1 int, p2 text, c1 timestamp, c2 uuid, s int static, \
+             v list<int>, w text, \"Mixed\" frozen<\"Outer\">, m map<text, int>, \
+             PRIMARY KEY ((p1, p2), c1, c2)) WITH CLUSTERING ORDER BY (c1 DESC, c2 ASC) \
+             AND comment = 'it''s' AND gc_grace_seconds = 10",
+        );
+        h.ok("CREATE TABLE ks.single (k text PRIMARY KEY, n counter)");
+        h
+    }
+
+    const T_STATEMENT: &str = "CREATE TABLE ks.t (
+    p1 int,
+    p2 text,
+    c1 timestamp,
+    c2 uuid,
+    s int static,
+    \"Mixed\" frozen<\"Outer\">,
+    w text,
+    m map<text, int>,
+    v list<int>,
+    PRIMARY KEY ((p1, p2), c1, c2)
+) WITH CLUSTERING ORDER BY (c1 DESC, c2 ASC)
+    AND bloom_filter_fp_chance = 0.01
+    AND caching = {'keys': 'ALL', 'rows_per_partition': 'NONE'}
+    AND comment = 'it''s'
+    AND compaction = {'class': 'org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy', 'max_threshold': '32', 'min_threshold': '4'}
+    AND compression = {'chunk_length_in_kb': '16', 'class': 'org.apache.cassandra.io.compress.LZ4Compressor'}
+    AND crc_check_chance = 1.0
+    AND dclocal_read_repair_chance = 0.0
+    AND default_time_to_live = 0
+    AND extensions = {}
+    AND gc_grace_seconds = 10
+    AND max_index_interval = 2048
+    AND memtable_flush_period_in_ms = 0
+    AND min_index_interval = 128
+    AND read_repair_chance = 0.0
+    AND speculative_retry = '99PERCENTILE';";
+
+    #[test]
+    fn describe_table_prints_a_create_statement() {
+        let mut h = schema();
+        let rows = h.rows("DESCRIBE TABLE ks.t");
+        assert_eq!(
+            rows,
+            vec![vec![
+                "ks".to_string(),
+                "table".to_string(),
+                "t".to_string(),
+                T_STATEMENT.to_string()
+            ]]
+        );
+        // Same through the current keyspace, COLUMNFAMILY and a bare name.
+        h.ok("USE ks");
+        assert_eq!(h.rows("DESC COLUMNFAMILY t"), rows);
+        assert_eq!(h.rows("describe t"), rows);
+        assert_eq!(h.rows("DESCRIBE ks.t"), rows);
+        let single = h.rows("DESCRIBE TABLE single");
+        assert!(
+            single[0][3].starts_with(
+                "CREATE TABLE ks.single (\n    k text PRIMARY KEY,\n    n counter\n) WITH \
+                 bloom_filter_fp_chance = 0.01\n    AND caching"
+            ),
+            "{}",
+            single[0][3]
+        );
+    }
+
+    #[test]
+    fn describe_keyspace_orders_types_by_dependency_and_replays() {
+        let mut h = schema();
+        let rows = h.rows("DESCRIBE KEYSPACE ks");
+        let names: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r[1].as_str(), r[2].as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("keyspace", "ks"),
+                ("type", "inner"),
+                ("type", "\"Outer\""),
+                ("type", "alpha"),
+                ("table", "single"),
+                ("table", "t"),
+            ]
+        );
+        assert_eq!(
+            rows[0][3],
+            "CREATE KEYSPACE ks WITH replication = {'class': 'NetworkTopologyStrategy', \
+             'dc1': '2', 'dc2': '1'} AND durable_writes = true;"
+        );
+        assert_eq!(
+            rows[2][3],
+            "CREATE TYPE ks.\"Outer\" (\n    \"Name\" text,\n    i frozen<inner>,\n    \
+             l list<frozen<inner>>\n);"
+        );
+        assert!(rows.iter().all(|r| r[0] == "ks"));
+
+        // Every statement runs, in order, in a new keyspace and describes the same.
+        for r in &rows {
+            let statement = r[3]
+                .replace("ks.", "copy.")
+                .replace("KEYSPACE ks ", "KEYSPACE copy ");
+            h.ok(&statement);
+        }
+        let copy = h.rows("DESCRIBE KEYSPACE copy");
+        assert_eq!(copy.len(), rows.len());
+        for (a, b) in rows.iter().zip(&copy) {
+            assert_eq!(
+                a[3].replace("ks.", "copy.")
+                    .replace("KEYSPACE ks ", "KEYSPACE copy "),
+                b[3]
+            );
+        }
+        assert_eq!(h.rows("DESCRIBE ONLY KEYSPACE ks"), vec![rows[0].clone()]);
+        assert_eq!(h.rows("DESCRIBE ks"), rows);
+        // SCHEMA: the user keyspaces (copy, ks) in name order, no system keyspace.
+        let schema = h.rows("DESCRIBE SCHEMA");
+        assert_eq!(schema.len(), 2 * rows.len());
+        assert_eq!(&schema[rows.len()..], &rows[..]);
+        let full = h.rows("DESCRIBE FULL SCHEMA");
+        assert!(
+            full.iter()
+                .any(|r| r[0] == "system" && r[3].starts_with("/*\nWarning"))
+        );
+    }
+
+    #[test]
+    fn listings() {
+        let mut h = schema();
+        let keyspaces = h.rows("DESCRIBE KEYSPACES");
+        let names: Vec<&str> = keyspaces.iter().map(|r| r[2].as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "ks",
+                "system",
+                "system_auth",
+                "system_distributed",
+                "system_schema",
+                "system_traces"
+            ]
+        );
+        assert!(keyspaces.iter().all(|r| r.len() == 3 && r[1] == "keyspace"));
+        let tables = h.rows("DESCRIBE TABLES");
+        assert!(tables.contains(&vec!["ks".into(), "table".into(), "t".into()]));
+        assert!(tables.contains(&vec!["system".into(), "table".into(), "local".into()]));
+        h.ok("USE ks");
+        assert_eq!(
+            h.rows("DESCRIBE TABLES"),
+            vec![
+                vec!["ks".to_string(), "table".into(), "single".into()],
+                vec!["ks".to_string(), "table".into(), "t".into()],
+            ]
+        );
+        let types: Vec<String> = h
+            .rows("DESC TYPES")
+            .into_iter()
+            .map(|r| r[2].clone())
+            .collect();
+        assert_eq!(types, vec!["\"Outer\"", "alpha", "inner"]);
+        assert!(h.rows("DESCRIBE FUNCTIONS").is_empty());
+        assert!(h.rows("DESCRIBE AGGREGATES").is_empty());
+    }
+
+    #[test]
+    fn errors_name_what_is_missing() {
+        let mut h = schema();
+        assert_eq!(
+            h.error("DESCRIBE TABLE ks.nope"),
+            "Table 'nope' not found in keyspace 'ks'"
+        );
+        assert_eq!(
+            h.error("DESCRIBE KEYSPACE nope"),
+            "'nope' not found in keyspaces"
+        );
+        assert_eq!(
+            h.error("DESCRIBE TABLE nope.t"),
+            "'nope' not found in keyspaces"
+        );
+        assert_eq!(
+            h.error("DESCRIBE TYPE x"),
+            "No keyspace specified and no current keyspace"
+        );
+        assert_eq!(
+            h.error("DESCRIBE KEYSPACE"),
+            "No keyspace specified and no current keyspace"
+        );
+        assert_eq!(
+            h.error("DESCRIBE TYPE ks.nope"),
+            "User defined type 'nope' not found in 'ks'"
+        );
+        assert_eq!(h.error("DESCRIBE nope"), "'nope' not found in keyspaces");
+        assert_eq!(
+            h.error("DESCRIBE ks.nope"),
+            "'nope' not found in keyspace 'ks'"
+        );
+        assert_eq!(
+            h.error("DESCRIBE FUNCTION ks.f"),
+            "User defined function 'f' not found in 'ks'"
+        );
+        assert_eq!(
+            h.error("DESCRIBE INDEX ks.i"),
+            "Index 'i' not found in 'ks'"
+        );
+    }
+
+    #[test]
+    fn with_internals_shows_the_id_and_dropped_columns() {
+        let mut h = schema();
+        h.ok("ALTER TABLE ks.t DROP w");
+        let rows = h.rows("DESCRIBE TABLE ks.t WITH INTERNALS");
+        let statement = &rows[0][3];
+        let id = h
+            .cluster
+            .store
+            .schema()
+            .table("ks", "t")
+            .unwrap()
+            .schema()
+            .id();
+        assert!(
+            statement.contains(&format!(") WITH ID = {id}\n    AND CLUSTERING ORDER BY")),
+            "{statement}"
+        );
+        assert!(statement.contains("\n    w text,\n"), "{statement}");
+        let drop = statement.lines().last().unwrap();
+        assert!(
+            drop.starts_with("ALTER TABLE ks.t DROP w USING TIMESTAMP "),
+            "{statement}"
+        );
+        // Without internals the dropped column is gone.
+        let plain = &h.rows("DESCRIBE TABLE ks.t")[0][3];
+        assert!(!plain.contains("    w text"), "{plain}");
+        assert!(!plain.contains("ID ="));
+        // Another table cannot take the same id.
+        let same_id = statement.replace("ks.t ", "ks.t3 ");
+        let create = same_id.split(";\n").next().unwrap();
+        assert_eq!(
+            h.error(create),
+            format!("Table id {id} is already used by ks.t")
+        );
+        // Replaying the output gives a table that describes the same.
+        let replay = statement
+            .replace("ks.t ", "ks.t2 ")
+            .replace(&id.to_string(), &Uuid::new_v4().to_string());
+        for part in replay.split(";\n") {
+            h.ok(part);
+        }
+        let again = &h.rows("DESCRIBE TABLE ks.t2")[0][3];
+        assert_eq!(again, &plain.replace("ks.t ", "ks.t2 "));
+        // A column added again is no longer a dropped one.
+        h.ok("ALTER TABLE ks.t ADD w text");
+        let statement = &h.rows("DESCRIBE TABLE ks.t WITH INTERNALS")[0][3];
+        assert!(!statement.contains("ALTER TABLE"), "{statement}");
+        assert!(statement.contains("\n    w text,\n"), "{statement}");
+    }
+
+    #[test]
+    fn cluster_and_range_ownership() {
+        let mut h = schema();
+        let rows = h.rows("DESCRIBE CLUSTER");
+        assert_eq!(
+            rows,
+            vec![vec![
+                "scylla-sim".to_string(),
+                "Murmur3Partitioner".into(),
+                SNITCH.into()
+            ]]
+        );
+        h.ok("USE ks");
+        let out = describe(
+            &h.cluster,
+            h.node,
+            Some("ks"),
+            &DescribeStatement {
+                target: DescribeTarget::Cluster,
+                with_internals: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(out.columns.len(), 4);
+        assert_eq!(out.columns[3].0, "range_ownership");
+        let (raw, state) = h.query("DESCRIBE CLUSTER", None, None).unwrap();
+        assert!(state.is_none());
+        // 3 nodes × 4 tokens, each range on all three nodes (dc1: 2, dc2: 1).
+        let ownership = raw[0][3].clone().unwrap();
+        assert_eq!(
+            ownership.matches("127.0.0.1:7000").count(),
+            12,
+            "{ownership}"
+        );
+        assert_eq!(
+            ownership.matches("127.0.0.3:7000").count(),
+            12,
+            "{ownership}"
+        );
+    }
+
+    #[test]
+    fn pages_resume_and_refuse_a_changed_schema() {
+        let mut h = schema();
+        let all = h.rows("DESCRIBE TABLES");
+        let mut got = Vec::new();
+        let mut state: Option<Vec<u8>> = None;
+        let mut pages = 0;
+        loop {
+            let (rows, next) = h
+                .query("DESCRIBE TABLES", Some(3), state.as_deref())
+                .unwrap();
+            assert!(rows.len() <= 3);
+            got.extend(rows.into_iter().map(|r| {
+                r.into_iter()
+                    .map(Option::unwrap_or_default)
+                    .collect::<Vec<_>>()
+            }));
+            pages += 1;
+            match next {
+                Some(s) => state = Some(s),
+                None => break,
+            }
+        }
+        assert_eq!(got, all);
+        assert_eq!(pages, all.len().div_ceil(3));
+
+        let (_, state) = h.query("DESCRIBE TABLES", Some(2), None).unwrap();
+        let state = state.unwrap();
+        // Another statement, or a flipped bit: not a state of ours.
+        assert_eq!(
+            h.query("DESCRIBE KEYSPACES", Some(2), Some(&state))
+                .unwrap_err(),
+            "Invalid value for the paging state"
+        );
+        let mut bad = state.clone();
+        bad[5] ^= 1;
+        assert_eq!(
+            h.query("DESCRIBE TABLES", Some(2), Some(&bad)).unwrap_err(),
+            "Invalid value for the paging state"
+        );
+        h.ok("CREATE TABLE ks.later (k int PRIMARY KEY)");
+        assert_eq!(
+            h.query("DESCRIBE TABLES", Some(2), Some(&state))
+                .unwrap_err(),
+            SCHEMA_CHANGED_WHILE_PAGING
+        );
+    }
+
+    #[test]
+    fn option_literals() {
+        assert_eq!(
+            option_literal("comment", &OptionValue::Text("1".into())),
+            "'1'"
+        );
+        assert_eq!(
+            option_literal("gc_grace_seconds", &OptionValue::Text("10".into())),
+            "10"
+        );
+        assert_eq!(
+            option_literal("synchronous_updates", &OptionValue::Text("true".into())),
+            "true"
+        );
+        assert_eq!(
+            option_literal("other", &OptionValue::Text("a'b".into())),
+            "'a''b'"
+        );
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("enabled".to_string(), "false".to_string());
+        assert_eq!(
+            option_literal("cdc", &OptionValue::Map(m)),
+            "{'enabled': 'false'}"
+        );
+    }
 }
