@@ -308,7 +308,7 @@ async fn counters_see_non_replicas_and_wrong_shards() {
     let mut c = None;
     for port in 48_000u16..48_100 {
         if let Ok(conn) = Client::connect_from_port(shard_aware, port).await {
-            c = Some((conn, (port % 4) as u16));
+            c = Some((conn, port % 4));
             break;
         }
     }

@@ -851,3 +851,80 @@ impl SimCluster {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use scylla_cql::frame::SerializedRequest;
+    use scylla_cql::frame::request::query::{Query, QueryParameters};
+    use scylla_cql::frame::request::{DeserializedBatch, ExecuteV2, Startup};
+    use scylla_cql::frame::response::error::code;
+    use scylla_cql::frame::{read_response_frame, types};
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+    use crate::exec::{ConnectionState, Outcome, RequestContext};
+
+    /// A handler with a bug.
+    struct Panicking;
+
+    impl RequestHandler for Panicking {
+        fn query(&self, _: &RequestContext<'_>, _: &mut ConnectionState, q: &Query<'_>) -> Outcome {
+            panic!("bug while running {}", q.contents);
+        }
+        fn prepare(&self, _: &RequestContext<'_>, _: &mut ConnectionState, _: &str) -> Outcome {
+            panic!("bug");
+        }
+        fn execute(
+            &self,
+            _: &RequestContext<'_>,
+            _: &mut ConnectionState,
+            _: &ExecuteV2<'_>,
+        ) -> Outcome {
+            panic!("bug");
+        }
+        fn batch(
+            &self,
+            _: &RequestContext<'_>,
+            _: &mut ConnectionState,
+            _: &DeserializedBatch<'_>,
+        ) -> Outcome {
+            panic!("bug");
+        }
+        fn forget_prepared(&self, _: NodeId) {}
+    }
+
+    #[tokio::test]
+    async fn a_panicking_executor_answers_a_server_error_and_the_connection_goes_on() {
+        let cluster = SimCluster::builder()
+            .unique_addresses()
+            .build_with(|_| Arc::new(Panicking))
+            .await
+            .unwrap();
+        let mut socket = tokio::net::TcpStream::connect(cluster.contact_points()[0])
+            .await
+            .unwrap();
+        let startup = SerializedRequest::make(&Startup::default(), None, false).unwrap();
+        let query = Query {
+            contents: Cow::Borrowed("SELECT 1"),
+            parameters: QueryParameters::default(),
+        };
+        let mut query = SerializedRequest::make(&query, None, false).unwrap();
+        query.set_stream(5);
+        for frame in [startup.get_data(), query.get_data(), query.get_data()] {
+            socket.write_all(frame).await.unwrap();
+        }
+        let (_, opcode, _) = read_response_frame(&mut socket).await.unwrap();
+        assert_eq!(opcode, scylla_cql::frame::response::ResponseOpcode::Ready);
+        for _ in 0..2 {
+            let (params, opcode, body) = read_response_frame(&mut socket).await.unwrap();
+            assert_eq!(params.stream, 5);
+            assert_eq!(opcode, scylla_cql::frame::response::ResponseOpcode::Error);
+            let mut buf: &[u8] = &body;
+            assert_eq!(types::read_int(&mut buf).unwrap(), code::SERVER_ERROR);
+            let message = types::read_string(&mut buf).unwrap();
+            assert!(message.contains("bug while running SELECT 1"), "{message}");
+        }
+    }
+}
