@@ -37,6 +37,9 @@ def tests(python):
         "GO111MODULE": "off",
         "GOPATH": os.path.join(HERE, "go") + ":/usr/share/gocode",
         "GOFLAGS": "",
+        # The build cache under target/, so that no HOME is needed and cargo clean
+        # clears it.
+        "GOCACHE": os.environ.get("GOCACHE") or os.path.join(ROOT, "target", "interop-go-cache"),
     }
     return {
         "python-driver": dict(
