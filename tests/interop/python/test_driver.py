@@ -130,6 +130,8 @@ CREATE TABLE IF NOT EXISTS interop.all_types (
     c_udt frozen<address>,
     c_udt_list list<frozen<address>>,
     c_nested map<timeuuid, frozen<map<text, frozen<list<varint>>>>>,
+    c_vector vector<float, 3>,
+    c_vector_text vector<text, 2>,
     PRIMARY KEY (pk, ck)
 ) WITH CLUSTERING ORDER BY (ck DESC) AND comment = 'every CQL type'
 """
@@ -166,6 +168,8 @@ COLLECTION_COLUMNS = [
     ("c_udt", "frozen<address>"),
     ("c_udt_list", "list<frozen<address>>"),
     ("c_nested", "map<timeuuid, frozen<map<text, frozen<list<varint>>>>>"),
+    ("c_vector", "vector<float, 3>"),
+    ("c_vector_text", "vector<text, 2>"),
 ]
 ALL_COLUMNS = ["pk", "ck"] + [c for c, _ in SCALAR_COLUMNS + COLLECTION_COLUMNS]
 
@@ -204,6 +208,8 @@ def sample_row():
         "c_udt": Address("Main St", 42, {"home", "work"}, (52.2297, 21.0122)),
         "c_udt_list": [Address("A", 1, None, None), Address(None, None, {"x"}, (0.0, -1.5))],
         "c_nested": {tu: {"k": [1, -2, 2**80]}},
+        "c_vector": [1.0, -2.5, 0.125],
+        "c_vector_text": ["vec", "tör"],
     }
 
 
@@ -303,7 +309,8 @@ class DriverTest(unittest.TestCase):
             INSERT INTO interop.all_types (pk, ck, c_ascii, c_bigint, c_blob, c_boolean, c_date,
                 c_decimal, c_double, c_duration, c_float, c_inet, c_inet6, c_int, c_smallint, c_text,
                 c_time, c_timestamp, c_timeuuid, c_tinyint, c_uuid, c_varchar, c_varint, c_list,
-                c_set, c_map, c_tuple, c_frozen_list, c_udt, c_udt_list, c_nested)
+                c_set, c_map, c_tuple, c_frozen_list, c_udt, c_udt_list, c_nested, c_vector,
+                c_vector_text)
             VALUES (2, 'literals', 'plain ascii', -9223372036854775808, 0x00ff10, true,
                 '2024-02-29', -1234.5e-3, 2.5, 1y2mo3d4h5m6s7ms8us9ns, -0.25, '192.168.10.1',
                 '::1', 2147483647, -32768, 'it''s', '23:59:58.123456789',
@@ -312,7 +319,7 @@ class DriverTest(unittest.TestCase):
                 [3, 1, 2], {'b', 'a'}, {'one': 1, 'two': 2}, (7, 'seven', 7.25), [{1, 2}, {}],
                 {street: 'Main St', number: 42, tags: {'home'}, location: (1.0, -2.0)},
                 [{street: 'A', number: 1}],
-                {d2177dd0-eaa2-11de-a572-001b779c76e3: {'k': [1, -2]}})
+                {d2177dd0-eaa2-11de-a572-001b779c76e3: {'k': [1, -2]}}, [0.5, 0.25, 1], ['a', 'b'])
             """
         )
         got = session.execute(
@@ -349,6 +356,8 @@ class DriverTest(unittest.TestCase):
             "c_udt": Address("Main St", 42, {"home"}, (1.0, -2.0)),
             "c_udt_list": [Address("A", 1, None, None)],
             "c_nested": {tu: {"k": [1, -2]}},
+            "c_vector": [0.5, 0.25, 1.0],
+            "c_vector_text": ["a", "b"],
         }
         for column, value in expected.items():
             with self.subTest(column=column):
