@@ -93,7 +93,13 @@ class Sim:
             done.set()
 
         threading.Thread(target=read, daemon=True).start()
-        if not done.wait(READY_TIMEOUT) or not lines or lines[-1] != "ready":
+        finished = done.wait(READY_TIMEOUT)
+        if finished and (not lines or lines[-1] != "ready"):
+            raise RuntimeError(
+                "scylla-sim exited with status %r before printing `ready`; stdout: %r"
+                % (self.proc.wait(STOP_TIMEOUT), lines)
+            )
+        if not finished:
             raise RuntimeError(
                 "scylla-sim did not print `ready` within %ds; stdout so far: %r"
                 % (READY_TIMEOUT, lines)
@@ -124,13 +130,29 @@ class Sim:
         return self.stderr.read().decode(errors="replace")
 
 
+def start_sim(binary, name, attempts=3):
+    """A ready sim. --unique-addresses picks a random free block; should another
+    process take it between the check and the bind, the sim exits with status 1 and
+    a new one is started."""
+    for attempt in range(attempts):
+        sim = Sim(binary, name)
+        try:
+            sim.wait_ready()
+            return sim, None
+        except RuntimeError as e:
+            status = sim.stop()
+            if status != 1 or attempt + 1 == attempts:
+                return sim, str(e)
+    return sim, "unreachable"
+
+
 def run_one(binary, name, spec):
     started = time.monotonic()
-    sim = Sim(binary, name)
+    sim, failure = start_sim(binary, name)
     output = ""
-    failure = None
     try:
-        sim.wait_ready()
+        if failure is not None:
+            raise RuntimeError(failure)
         env = dict(os.environ)
         env.update(spec.get("env", {}))
         env["SIM_HOSTS"] = ",".join(sim.hosts)
