@@ -689,4 +689,43 @@ mod tests {
             &[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 3]
         );
     }
+
+    #[test]
+    fn user_type_literals_write_every_field() {
+        let udt = ColumnType::UserDefinedType {
+            frozen: true,
+            definition: std::sync::Arc::new(
+                scylla_cql::frame::response::column_type::UserDefinedType {
+                    name: "u".into(),
+                    keyspace: "ks".into(),
+                    field_types: vec![
+                        ("a".into(), int()),
+                        ("b".into(), int()),
+                        ("c".into(), int()),
+                    ],
+                },
+            ),
+        };
+        let mut b = BindCollector::new(0, "ks", "t");
+        let cx = EvalCtx {
+            values: &[],
+            now_micros: 0,
+        };
+        // `{a: 1}`: b and c are written as nulls, as Cassandra does.
+        let t = Term::UserType(vec![(
+            "a".into(),
+            Term::Literal(Literal::Integer("1".into())),
+        )]);
+        let e = term_expr(&t, "u", &udt, &mut b).unwrap();
+        let v = e.eval(&cx).unwrap();
+        assert_eq!(
+            v.bytes().unwrap(),
+            &[
+                0, 0, 0, 4, 0, 0, 0, 1, 255, 255, 255, 255, 255, 255, 255, 255
+            ]
+        );
+        // `{}`: every field null.
+        let e = term_expr(&Term::Map(vec![]), "u", &udt, &mut b).unwrap();
+        assert_eq!(e.eval(&cx).unwrap().bytes().unwrap(), &[255; 12]);
+    }
 }
