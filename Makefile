@@ -8,8 +8,15 @@ PIP := $(VENV)/bin/pip
 # Python packages the interop and golden tests use (third-party referees).
 PY_REQS := tests/python/requirements.txt
 FUZZ_SECONDS ?= 10
+# Interop tests: the sim binary they start, the Node.js project, Debian's Go packages.
+SIM_BIN ?= $(or $(CARGO_TARGET_DIR),target)/debug/scylla-sim
+NODE_DIR := tests/interop/node
+GO_DEBS := golang-go golang-github-gocql-gocql-dev
+GOCQL_SRC := /usr/share/gocode/src/github.com/gocql/gocql
+INTEROP_TESTS ?=
 
-.PHONY: all run test ci fmt fmt-check clippy bench fuzz-smoke venv golden-check rust-test clean
+.PHONY: all run test ci fmt fmt-check clippy bench fuzz-smoke venv golden-check rust-test clean \
+	interop interop-deps node-deps go-deps
 
 all: test
 
@@ -17,8 +24,9 @@ all: test
 run:
 	$(CARGO) run -p examples --example basic
 
-## test: the whole suite (Rust unit/integration tests, golden checks against the Python driver)
-test: rust-test golden-check
+## test: the whole suite (Rust unit/integration tests, golden checks against the Python driver,
+## interop tests of real third-party clients against scylla-sim)
+test: rust-test golden-check interop
 
 rust-test:
 	$(CARGO) test --workspace --all-features
@@ -27,6 +35,30 @@ rust-test:
 # check that the committed vectors (which `cargo test` reads) match exactly.
 golden-check: venv
 	$(PY) scylla-cql/tests/golden/generate.py --check scylla-cql/tests/golden/vectors.json
+
+## interop: the Python driver, cqlsh, the Node.js driver and gocql against scylla-sim
+## (each test starts its own sim; INTEROP_TESTS="cqlsh gocql" runs some of them)
+interop: venv interop-deps
+	$(CARGO) build -p scylla-sim --bin scylla-sim
+	$(PY) tests/interop/run.py --sim $(SIM_BIN) --python $(PY) $(INTEROP_TESTS)
+
+interop-deps: node-deps go-deps
+
+# The Node.js driver, at the version package-lock.json pins.
+node-deps: $(NODE_DIR)/node_modules/.package-lock.json
+
+$(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+# gocql and Go from Debian's packages (the test builds in GOPATH mode against them).
+go-deps:
+	@if command -v go >/dev/null 2>&1 && [ -d $(GOCQL_SRC) ]; then exit 0; fi; \
+	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	echo "installing $(GO_DEBS) with apt-get"; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(GO_DEBS) \
+	|| { $$sudo apt-get update && \
+	     $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(GO_DEBS); }
 
 venv: $(VENV)/.installed
 
@@ -61,4 +93,4 @@ fuzz-smoke:
 
 clean:
 	$(CARGO) clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(NODE_DIR)/node_modules

@@ -63,6 +63,7 @@
 pub(crate) mod bind;
 pub(crate) mod compile;
 pub(crate) mod ddl;
+pub(crate) mod describe;
 pub(crate) mod error;
 pub(crate) mod functions;
 pub(crate) mod md5;
@@ -859,7 +860,25 @@ impl Executor {
                 conn.keyspace = Some(ks.clone());
                 set_keyspace_body(ks)
             }
-            Plan::Other => self.run_other(ctx, conn, &compiled.parsed.statement, req),
+            Plan::Other => match &compiled.parsed.statement {
+                Statement::Describe(d) => {
+                    req.event(|| "Describing the schema".to_string());
+                    let paging = describe::DescribePaging {
+                        page_size: params.page_size,
+                        paging_state: params.paging_state.as_bytes_slice().map(|s| &s[..]),
+                        secret: self.secret,
+                        statement: compiled.statement_hash,
+                    };
+                    describe::run_describe(
+                        &self.cluster,
+                        ctx.node,
+                        conn.keyspace.as_deref(),
+                        d,
+                        &paging,
+                    )
+                }
+                statement => self.run_other(ctx, conn, statement, req),
+            },
         }
     }
 
@@ -886,15 +905,6 @@ impl Executor {
             Statement::Truncate(s) => {
                 ddl::truncate(cluster, ks, s)?;
                 return Ok(void_body());
-            }
-            Statement::Describe(_) => {
-                // Reported as a syntax error, as servers without server-side DESCRIBE
-                // do: cqlsh then describes the schema itself from system_schema.
-                return Err(ExecError::syntax(
-                    "line 1:0 no viable alternative at input 'DESCRIBE' (DESCRIBE is not \
-                     executed server-side by scylla-sim; clients describe the schema from the \
-                     system_schema tables)",
-                ));
             }
             Statement::Unsupported(u) => {
                 return Err(ExecError::invalid(format!(
