@@ -15,6 +15,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use crate::deserialize::FrameSlice;
+use crate::deserialize::TypeCheckError;
+use crate::deserialize::result::{RawRowIterator, TypedRowIterator};
+use crate::deserialize::row::DeserializeRow;
 use crate::frame::frame_errors::LowLevelDeserializationError;
 use crate::frame::protocol_features::ProtocolFeatures;
 use crate::frame::types;
@@ -745,6 +748,39 @@ impl DeserializedMetadataAndRawRows {
     #[inline]
     pub fn raw_rows_slice(&self) -> FrameSlice<'_> {
         FrameSlice::new(&self.raw_rows)
+    }
+
+    /// The rows, deserialized one by one into `R` (which borrows from this result:
+    /// `&str` and `&[u8]` columns are not copied). `R` is type-checked against the
+    /// column specs once, here.
+    ///
+    /// ```
+    /// # use bytes::Bytes;
+    /// # use scylla_cql::frame::response::result::*;
+    /// let specs = vec![ColumnSpec::borrowed("v", ColumnType::Native(NativeType::Text), TableSpec::borrowed("ks", "t"))];
+    /// let mut body = Vec::new();
+    /// let mut w = RowsWriter::new(&mut body, &ResultMetadata::new(specs), &MetadataWriteOptions::default()).unwrap();
+    /// w.append_row([Some(&b"hello"[..])]).unwrap();
+    /// w.finish().unwrap();
+    /// let Result::Rows((raw, _)) = deserialize(Bytes::from(body), None).unwrap() else { unreachable!() };
+    /// let rows = raw.deserialize_metadata().unwrap();
+    /// let texts: Vec<(&str,)> = rows.rows_iter::<(&str,)>().unwrap().collect::<StdResult<_, _>>().unwrap();
+    /// assert_eq!(texts, [("hello",)]);
+    /// assert!(rows.rows_iter::<(i32,)>().is_err(), "text is not an int");
+    /// # type StdResult<T, E> = std::result::Result<T, E>;
+    /// ```
+    pub fn rows_iter<'frame, 'metadata, R: DeserializeRow<'frame, 'metadata>>(
+        &'frame self,
+    ) -> StdResult<TypedRowIterator<'frame, 'metadata, R>, TypeCheckError>
+    where
+        'frame: 'metadata,
+    {
+        let raw = RawRowIterator::new(
+            self.rows_count,
+            self.metadata().col_specs(),
+            self.raw_rows_slice(),
+        );
+        TypedRowIterator::new(raw)
     }
 
     /// No columns, no rows.
