@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Golden protocol vectors, produced by the Python cassandra-driver (the referee).
 
-Values are serialized with `cassandra.cqltypes`; request frames are encoded with
-`cassandra.protocol`'s own message classes; response frames (which the Python driver
+Values are serialized with `cassandra.cqltypes`, read back with it, and the decoded
+Python value is turned into the typed JSON recorded with the vector (which must equal
+the one written below, so a typo here cannot become a golden value); request frames
+are encoded with `cassandra.protocol`'s own message classes (a few, which the driver
+cannot produce, with its notation writers); response frames (which the Python driver
 only decodes) are assembled from the spec's notation and then decoded by the Python
-driver, whose decoded view is recorded, so that a frame it would reject cannot become
-a golden vector.
+driver, whose decoded view is recorded (rows as typed JSON), so that a frame it would
+reject cannot become a golden vector. Compressed frames use the driver's lz4/snappy
+codecs.
 
     generate.py --write vectors.json   # regenerate
     generate.py --check vectors.json   # fail if the committed file differs
@@ -308,14 +312,15 @@ def request_vectors():
     add("execute", p.ExecuteMessage(b"\xab\xcd", [int_v, None, txt_v], CL.ONE, fetch_size=10),
         {"opcode": "EXECUTE", "id": "abcd", "consistency": "ONE", "values": [int_v.hex(), None, txt_v.hex()],
          "page_size": 10}, stream=9)
+    # (The Python driver does not write the skip-metadata flag in protocol v4, even
+    # with skip_meta=True; see execute_skip_metadata below.)
     add("execute_unset_ts", p.ExecuteMessage(b"\x01" * 16, [int_v, p._UNSET_VALUE], CL.ALL, timestamp=5,
                                              serial_consistency_level=CL.SERIAL, skip_meta=True),
         {"opcode": "EXECUTE", "id": "01" * 16, "consistency": "ALL", "values": [int_v.hex(), "unset"],
-         "timestamp": 5, "serial_consistency": "SERIAL", "skip_metadata": True}, stream=32767)
-    add("execute_paged_skip_meta", p.ExecuteMessage(b"\x99", [], CL.LOCAL_ONE, fetch_size=1, paging_state=b"\x00\x01",
-                                                    skip_meta=True),
-        {"opcode": "EXECUTE", "id": "99", "consistency": "LOCAL_ONE", "values": [], "page_size": 1,
-         "paging_state": "0001", "skip_metadata": True}, stream=22)
+         "timestamp": 5, "serial_consistency": "SERIAL"}, stream=32767)
+    add("execute_paged", p.ExecuteMessage(b"\x99", [txt_v], CL.LOCAL_ONE, fetch_size=1, paging_state=b"\x00\x01"),
+        {"opcode": "EXECUTE", "id": "99", "consistency": "LOCAL_ONE", "values": [txt_v.hex()], "page_size": 1,
+         "paging_state": "0001"}, stream=22)
     add("startup_identity", p.StartupMessage(cqlversion="3.4.5", options={
             "COMPRESSION": "snappy", "DRIVER_NAME": "ScyllaDB Rust Driver", "DRIVER_VERSION": "1.9.0",
             "SCYLLA_LWT_ADD_METADATA_MARK": "LWT_OPTIMIZATION_META_BIT_MASK=2147483648", "TABLETS_ROUTING_V1": ""}),
@@ -363,6 +368,17 @@ def request_vectors():
     out.append({"name": "query_with_values", "hex": frame.hex(), "request": {
         "opcode": "QUERY", "query": "INSERT INTO ks.t (a, b) VALUES (?, ?)", "consistency": "ONE",
         "values": [int_v.hex(), None], "stream": 13, "tracing": False}})
+    # EXECUTE asking for results without metadata (flag 0x02), written with the
+    # driver's notation writers.
+    body = io.BytesIO()
+    p.write_string(body, b"\x0a\x0b")
+    p.write_consistency_level(body, CL.ONE)
+    body.write(bytes([0x02 | 0x04]))
+    p.write_int(body, 500)
+    frame = bytes([0x04, 0x00]) + (24).to_bytes(2, "big") + bytes([0x0A]) + len(body.getvalue()).to_bytes(4, "big") + body.getvalue()
+    out.append({"name": "execute_skip_metadata", "hex": frame.hex(), "request": {
+        "opcode": "EXECUTE", "id": "0a0b", "consistency": "ONE", "page_size": 500, "skip_metadata": True,
+        "stream": 24, "tracing": False}})
     # Named values (flag 0x40): [string] name before each [value].
     body = io.BytesIO()
     p.write_longstring(body, "SELECT * FROM ks.t WHERE a = :a")
@@ -449,7 +465,8 @@ def classname(t):
     """The full marshal class name of t, as a server writes it for a custom [option].
     (The Python driver's own cass_parameterized_type drops the parameters of vectors.)"""
     if issubclass(t, ct.VectorType):
-        return f"{MARSHAL}VectorType({classname(t.subtype)}, {t.vector_size})"
+        # Cassandra's spelling (TypeParser.stringifyVectorParameters): " , ".
+        return f"{MARSHAL}VectorType({classname(t.subtype)} , {t.vector_size})"
     if issubclass(t, (ct.ListType, ct.SetType, ct.MapType, ct.FrozenType)) or (
             issubclass(t, ct.TupleType) and not issubclass(t, ct.UserType)):
         return f"{MARSHAL}{t.cassname}({', '.join(classname(st) for st in t.subtypes)})"
@@ -512,7 +529,9 @@ def response_vectors():
                  "SCYLLA_PARTITIONER": ["org.apache.cassandra.dht.Murmur3Partitioner"],
                  "SCYLLA_SHARDING_ALGORITHM": ["biased-token-round-robin"], "SCYLLA_SHARD_AWARE_PORT": ["19042"]}
     add("supported", frame(0x06, w(p.write_stringmultimap, supported)),
-        lambda m: {"opcode": "SUPPORTED", "options": {k: list(v) for k, v in m.options.items()}})
+        # (The driver takes CQL_VERSION out of the options into cql_versions.)
+        lambda m: {"opcode": "SUPPORTED", "options": {k: list(v) for k, v in m.options.items()},
+                   "cql_versions": list(m.cql_versions)})
 
     def err(code, extra, name, msg_text="msg"):
         raw = frame(0x00, i32(code) + w(p.write_string, msg_text) + extra)
