@@ -2,4 +2,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| scylla_cql_fuzz::targets::cql_value(data));
+fuzz_target!(
+    init: scylla_cql_fuzz::seed_corpus("cql_value"),
+    |data: &[u8]| scylla_cql_fuzz::targets::cql_value(data)
+);

@@ -444,6 +444,11 @@ fn response_bodies() -> Vec<(usize, u8, Vec<u8>)> {
     out.push((index(O::Result), 0, 1i32.to_be_bytes().to_vec()));
     out.push((index(O::Result), 0, rows_body(false)));
     out.push((index(O::Result), 0x10, rows_body(true)));
+    // Regression: zero columns and 2^31 - 1 rows (found by fuzzing: iterating the
+    // empty rows never ended, collecting them allocated without bound).
+    let mut b = 2i32.to_be_bytes().to_vec();
+    b.extend([0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff]);
+    out.push((index(O::Result), 0, b));
     let mut b = 3i32.to_be_bytes().to_vec();
     types::write_string("ks", &mut b).expect("short");
     out.push((index(O::Result), 0, b));

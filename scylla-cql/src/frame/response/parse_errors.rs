@@ -605,6 +605,14 @@ pub enum ResultMetadataAndRowsCountParseError {
         /// Bytes left for the rows.
         remaining_bytes: usize,
     },
+    /// Rows announced for a result without columns. Such rows take no bytes, so their
+    /// count could not be checked against the body: a bogus count would make
+    /// consumers iterate (or allocate for) billions of empty rows.
+    #[error("{rows_count} rows announced for a result with no columns")]
+    RowsWithoutColumns {
+        /// The announced row count.
+        rows_count: usize,
+    },
 }
 
 /// The head of a Rows result (flags, column count, paging state) could not be parsed.

@@ -572,6 +572,9 @@ impl RawMetadataAndRawRows {
         let rows_count = types::read_int_length(&mut cur)
             .map_err(ResultMetadataAndRowsCountParseError::RowsCountParseError)?;
         let col_count = metadata.inner().col_count();
+        if col_count == 0 && rows_count > 0 {
+            return Err(ResultMetadataAndRowsCountParseError::RowsWithoutColumns { rows_count });
+        }
         if col_count > 0 && rows_count.saturating_mul(col_count).saturating_mul(4) > cur.len() {
             return Err(ResultMetadataAndRowsCountParseError::RowsCountTooLarge {
                 rows_count,
@@ -1351,6 +1354,30 @@ mod tests {
                 expected: 2
             })
         );
+    }
+
+    #[test]
+    fn rows_without_columns_are_rejected() {
+        // flags 0, 0 columns, 2^31 - 1 rows, no row bytes: iterating (or collecting)
+        // them would never end.
+        let mut body = kind::ROWS.to_be_bytes().to_vec();
+        body.extend([0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff]);
+        let Result::Rows((raw, _)) = deserialize(Bytes::from(body), None).unwrap() else {
+            panic!("not rows")
+        };
+        assert!(matches!(
+            raw.deserialize_metadata(),
+            Err(ResultMetadataAndRowsCountParseError::RowsWithoutColumns {
+                rows_count: 0x7fff_ffff
+            })
+        ));
+        // Zero columns and zero rows is fine.
+        let mut body = kind::ROWS.to_be_bytes().to_vec();
+        body.extend([0u8; 12]);
+        let Result::Rows((raw, _)) = deserialize(Bytes::from(body), None).unwrap() else {
+            panic!("not rows")
+        };
+        assert_eq!(raw.deserialize_metadata().unwrap().rows_count(), 0);
     }
 
     #[test]
