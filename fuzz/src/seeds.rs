@@ -28,7 +28,9 @@ use scylla_cql::frame::response::supported::Supported;
 use scylla_cql::frame::response::tablets::TabletsRoutingV1;
 use scylla_cql::frame::server_event_type::EventTypeV2;
 use scylla_cql::frame::types::{self, Consistency, SerialConsistency};
-use scylla_cql::frame::{Compression, ResponseExtensions, SerializedRequest, SerializedResponse, flag};
+use scylla_cql::frame::{
+    Compression, ResponseExtensions, SerializedRequest, SerializedResponse, flag,
+};
 use scylla_cql::serialize::row::SerializedValues;
 use scylla_cql::serialize::value::SerializeValue;
 use scylla_cql::serialize::writers::CellWriter;
@@ -100,9 +102,15 @@ pub fn sample_values() -> Vec<(ColumnType<'static>, CqlValue)> {
         (native(NativeType::BigInt), V::BigInt(i64::MAX)),
         (native(NativeType::Float), V::Float(1.5)),
         (native(NativeType::Double), V::Double(-0.25)),
-        (native(NativeType::Timestamp), V::Timestamp(CqlTimestamp(1_700_000_000_123))),
+        (
+            native(NativeType::Timestamp),
+            V::Timestamp(CqlTimestamp(1_700_000_000_123)),
+        ),
         (native(NativeType::Date), V::Date(CqlDate(1 << 31))),
-        (native(NativeType::Time), V::Time(CqlTime(86_399_999_999_999))),
+        (
+            native(NativeType::Time),
+            V::Time(CqlTime(86_399_999_999_999)),
+        ),
         (native(NativeType::Uuid), V::Uuid(U)),
         (
             native(NativeType::Timeuuid),
@@ -110,14 +118,20 @@ pub fn sample_values() -> Vec<(ColumnType<'static>, CqlValue)> {
                 0xd217_7dd0_eaa2_11de_a572_001b_779c_76e3,
             ))),
         ),
-        (native(NativeType::Inet), V::Inet(IpAddr::V6(Ipv6Addr::LOCALHOST))),
+        (
+            native(NativeType::Inet),
+            V::Inet(IpAddr::V6(Ipv6Addr::LOCALHOST)),
+        ),
         (
             native(NativeType::Varint),
             V::Varint(CqlVarint::from_signed_bytes_be(vec![0xff, 0x7f])),
         ),
         (
             native(NativeType::Decimal),
-            V::Decimal(CqlDecimal::from_signed_be_bytes_and_exponent(vec![1, 0xe2, 0x40], 3)),
+            V::Decimal(CqlDecimal::from_signed_be_bytes_and_exponent(
+                vec![1, 0xe2, 0x40],
+                3,
+            )),
         ),
         (
             native(NativeType::Duration),
@@ -128,8 +142,14 @@ pub fn sample_values() -> Vec<(ColumnType<'static>, CqlValue)> {
             }),
         ),
         (native(NativeType::Int), V::Empty),
-        (list(native(NativeType::Int)), V::List(vec![V::Int(1), V::Int(2)])),
-        (set(native(NativeType::Text)), V::Set(vec![V::Text("a".into())])),
+        (
+            list(native(NativeType::Int)),
+            V::List(vec![V::Int(1), V::Int(2)]),
+        ),
+        (
+            set(native(NativeType::Text)),
+            V::Set(vec![V::Text("a".into())]),
+        ),
         (
             map(native(NativeType::Text), list(native(NativeType::BigInt))),
             V::Map(vec![(V::Text("k".into()), V::List(vec![V::BigInt(7)]))]),
@@ -159,21 +179,29 @@ pub fn sample_values() -> Vec<(ColumnType<'static>, CqlValue)> {
         ),
         (
             vector(vector(native(NativeType::SmallInt), 1), 2),
-            V::Vector(vec![V::Vector(vec![V::SmallInt(1)]), V::Vector(vec![V::SmallInt(-1)])]),
+            V::Vector(vec![
+                V::Vector(vec![V::SmallInt(1)]),
+                V::Vector(vec![V::SmallInt(-1)]),
+            ]),
         ),
-        (ColumnType::Custom("com.example.T".into()), V::Blob(vec![1, 2])),
+        (
+            ColumnType::Custom("com.example.T".into()),
+            V::Blob(vec![1, 2]),
+        ),
     ]
 }
 
 fn option_of(t: &ColumnType<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    t.serialize_option(&mut out).expect("a sample type is writable");
+    t.serialize_option(&mut out)
+        .expect("a sample type is writable");
     out
 }
 
 fn content_of(t: &ColumnType<'_>, v: &CqlValue) -> Vec<u8> {
     let mut cell = Vec::new();
-    v.serialize(t, CellWriter::new(&mut cell)).expect("a sample value is writable");
+    v.serialize(t, CellWriter::new(&mut cell))
+        .expect("a sample value is writable");
     cell.split_off(4)
 }
 
@@ -241,7 +269,11 @@ fn params(with_values: bool, names: bool) -> QueryParameters<'static> {
         page_size: Some(100),
         paging_state: PagingState::new_from_raw_bytes(&[1u8, 2, 3][..]),
         skip_metadata: true,
-        values: Cow::Owned(if with_values { vals } else { SerializedValues::new() }),
+        values: Cow::Owned(if with_values {
+            vals
+        } else {
+            SerializedValues::new()
+        }),
         value_names: (with_values && names).then(|| vec!["a".to_owned(), "b".to_owned()]),
     }
 }
@@ -353,10 +385,14 @@ fn rows_body(no_metadata: bool) -> Vec<u8> {
     };
     let mut body = Vec::new();
     let mut w = RowsWriter::new(&mut body, &metadata, &options).expect("small");
-    let list = content_of(&specs()[1].typ().clone(), &CqlValue::List(vec![CqlValue::Text("x".into())]));
+    let list = content_of(
+        &specs()[1].typ().clone(),
+        &CqlValue::List(vec![CqlValue::Text("x".into())]),
+    );
     w.append_row([Some(&[0u8, 0, 0, 1][..]), Some(&list[..])])
         .expect("two cells");
-    w.append_row([Some(&[0u8, 0, 0, 2][..]), None]).expect("two cells");
+    w.append_row([Some(&[0u8, 0, 0, 2][..]), None])
+        .expect("two cells");
     w.finish().expect("complete rows");
     body
 }
@@ -568,7 +604,20 @@ pub fn extension_inputs() -> Vec<Vec<u8>> {
             out.push(input);
         }
     }
-    out.push(vec![flag::CUSTOM_PAYLOAD, 0, 0, 1, 0, 1, b'k', 0, 0, 0, 1, b'v']);
+    out.push(vec![
+        flag::CUSTOM_PAYLOAD,
+        0,
+        0,
+        1,
+        0,
+        1,
+        b'k',
+        0,
+        0,
+        0,
+        1,
+        b'v',
+    ]);
     out
 }
 
@@ -576,10 +625,14 @@ pub fn extension_inputs() -> Vec<Vec<u8>> {
 pub fn supported_inputs() -> Vec<Vec<u8>> {
     let mut out: Vec<Vec<u8>> = response_bodies()
         .into_iter()
-        .filter(|(i, _, _)| RESPONSE_OPCODES[*i] == scylla_cql::frame::response::ResponseOpcode::Supported)
+        .filter(|(i, _, _)| {
+            RESPONSE_OPCODES[*i] == scylla_cql::frame::response::ResponseOpcode::Supported
+        })
         .map(|(_, _, b)| b)
         .collect();
-    out.push(b"\x00 0\n\x01 8\n\x02 12\n\x05 19042\n\x07 6ab09bec-e68e-48d9-a5f8-97e6fb4c9b47".to_vec());
+    out.push(
+        b"\x00 0\n\x01 8\n\x02 12\n\x05 19042\n\x07 6ab09bec-e68e-48d9-a5f8-97e6fb4c9b47".to_vec(),
+    );
     out.push(b"\x08 ERROR_CODE=61440\n\x09 LWT_OPTIMIZATION_META_BIT_MASK=2147483648".to_vec());
     out
 }

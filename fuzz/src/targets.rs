@@ -123,13 +123,25 @@ pub fn frame_header(data: &[u8]) {
         let _ = header.protocol_version();
     }
     if let Ok(header) = block_on(read_frame_header(&mut &data[..])) {
-        let mut rest = data.get(if matches!(header.version & 0x7f, 1 | 2) { 8 } else { 9 }..);
+        let mut rest = data.get(
+            if matches!(header.version & 0x7f, 1 | 2) {
+                8
+            } else {
+                9
+            }..,
+        );
         if let Some(rest) = rest.as_mut() {
             let _ = block_on(read_frame_body(rest, &header, MAX_BODY));
         }
     }
-    let _ = block_on(read_request_frame_with_max_body_size(&mut &data[..], MAX_BODY));
-    let _ = block_on(read_response_frame_with_max_body_size(&mut &data[..], MAX_BODY));
+    let _ = block_on(read_request_frame_with_max_body_size(
+        &mut &data[..],
+        MAX_BODY,
+    ));
+    let _ = block_on(read_response_frame_with_max_body_size(
+        &mut &data[..],
+        MAX_BODY,
+    ));
     if data.len() < 64 * 1024 {
         let _ = block_on(read_request_frame(&mut &data[..]));
     }
@@ -439,9 +451,12 @@ pub fn typed_rows(data: &[u8]) {
     try_row::<(CqlValue,)>(&specs, rows_count, rows);
     try_row::<(i32, &str)>(&specs, rows_count, rows);
     try_row::<(Option<i64>, Option<String>, Option<Vec<u8>>)>(&specs, rows_count, rows);
-    try_row::<(Option<CqlValue>, Option<CqlValue>, Option<CqlValue>, Option<CqlValue>)>(
-        &specs, rows_count, rows,
-    );
+    try_row::<(
+        Option<CqlValue>,
+        Option<CqlValue>,
+        Option<CqlValue>,
+        Option<CqlValue>,
+    )>(&specs, rows_count, rows);
     let mut lending =
         RawRowLendingIterator::from_specs_and_raw_rows(specs.clone().into(), rows_count, frame);
     while let Some(row) = lending.next() {
@@ -469,9 +484,12 @@ fn some_udt(name: &str) -> Option<Arc<UserDefinedType<'static>>> {
 /// Cassandra marshal class names (`org.apache.cassandra.db.marshal.MapType(...)`).
 pub fn class_name_parser(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
-    for t in [custom_type_parser::parse(&s), custom_type_parser::parse_strict(&s)]
-        .into_iter()
-        .flatten()
+    for t in [
+        custom_type_parser::parse(&s),
+        custom_type_parser::parse_strict(&s),
+    ]
+    .into_iter()
+    .flatten()
     {
         let _ = custom_type_parser::parse(&t.to_class_name());
         let _ = t.to_string();
@@ -551,7 +569,10 @@ pub fn sharding_info(data: &[u8]) {
 pub fn tablets(data: &[u8]) {
     if let Ok(t) = TabletsRoutingV1::deserialize(data) {
         let again = t.to_bytes().map(|b| TabletsRoutingV1::deserialize(&b));
-        assert!(matches!(again, Ok(Ok(ref u)) if *u == t), "tablets round trip");
+        assert!(
+            matches!(again, Ok(Ok(ref u)) if *u == t),
+            "tablets round trip"
+        );
     }
     let payload = HashMap::from([(
         "tablets-routing-v1".to_owned(),

@@ -41,7 +41,11 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 
     fn byte(&mut self) -> u8 {
@@ -252,7 +256,12 @@ fn every_decoder_survives_a_fixed_seed_fuzz_run() {
         );
     }
     eprintln!("all targets in {:?}", started.elapsed());
-    assert!(failures.is_empty(), "{} panics:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} panics:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// The seeds are valid messages (so that mutating them explores near-valid inputs),
@@ -267,17 +276,28 @@ fn seeds_are_valid_and_the_run_is_deterministic() {
         let f = if sel >> 3 == 0 { &none } else { &features };
         let r = AnyRequest::deserialize(&mut body, opcode, f);
         assert!(r.is_ok(), "seed request {opcode:?} does not decode: {r:?}");
-        assert!(body.is_empty(), "seed request {opcode:?} has trailing bytes");
+        assert!(
+            body.is_empty(),
+            "seed request {opcode:?} has trailing bytes"
+        );
     }
     for input in seeds::response_inputs() {
         let (sel, body) = (input[0], &input[1..]);
         let opcode = targets::RESPONSE_OPCODES[usize::from(sel & 7)];
         let features = targets::features(sel >> 3);
         let cached = targets::cached_metadata();
-        let r = Response::deserialize(&features, opcode, Bytes::copy_from_slice(body), Some(&cached))
-            .unwrap_or_else(|e| panic!("seed response {opcode:?} does not decode: {e}"));
+        let r = Response::deserialize(
+            &features,
+            opcode,
+            Bytes::copy_from_slice(body),
+            Some(&cached),
+        )
+        .unwrap_or_else(|e| panic!("seed response {opcode:?} does not decode: {e}"));
         let r = r.deserialize_metadata();
-        assert!(r.is_ok(), "seed response {opcode:?} metadata does not decode: {r:?}");
+        assert!(
+            r.is_ok(),
+            "seed response {opcode:?} metadata does not decode: {r:?}"
+        );
     }
     let a: Vec<u64> = {
         let mut r = Rng(SEED);
