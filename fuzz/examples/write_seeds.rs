@@ -4,7 +4,11 @@
 use std::path::PathBuf;
 
 fn main() -> std::io::Result<()> {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "corpus".to_owned()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "corpus".to_owned()),
+    );
     for (name, _) in scylla_cql_fuzz::targets::TARGETS {
         let target_dir = dir.join(name);
         std::fs::create_dir_all(&target_dir)?;

@@ -167,10 +167,10 @@ pub fn body_extensions(data: &[u8]) {
         _ => Some(Compression::Snappy),
     };
     let _ = parse_request_body_extensions(flags, compression, body.clone());
-    if let Ok(r) = parse_response_body_extensions(flags, compression, body.clone()) {
-        if let Some(payload) = &r.custom_payload {
-            let _ = TabletsRoutingV1::from_custom_payload(payload);
-        }
+    if let Ok(r) = parse_response_body_extensions(flags, compression, body.clone())
+        && let Some(payload) = &r.custom_payload
+    {
+        let _ = TabletsRoutingV1::from_custom_payload(payload);
     }
     for c in [Compression::Lz4, Compression::Snappy] {
         let _ = decompress_with_limit(&body, c, MAX_BODY);
@@ -581,8 +581,11 @@ pub fn tablets(data: &[u8]) {
     let _ = TabletsRoutingV1::from_custom_payload(&payload);
 }
 
+/// A fuzz target: takes arbitrary bytes, must not panic.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, in the order `cargo fuzz list` shows them.
-pub const TARGETS: [(&str, fn(&[u8])); 11] = [
+pub const TARGETS: [(&str, Target); 11] = [
     ("body_extensions", body_extensions),
     ("class_name_parser", class_name_parser),
     ("cql_type_parser", cql_type_parser),
