@@ -744,6 +744,10 @@ pub enum RowsWriterError {
     /// More rows than an `[int]` can count.
     #[error("too many rows")]
     TooManyRows,
+    /// A row was appended to a result without columns (which decoders reject: see
+    /// [`ResultMetadataAndRowsCountParseError::RowsWithoutColumns`]).
+    #[error("a result without columns cannot have rows")]
+    RowsWithoutColumns,
     /// The result was finished in the middle of a row.
     #[error("the last row is incomplete: {written} of {expected} cells written")]
     IncompleteRow {

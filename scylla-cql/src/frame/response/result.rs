@@ -956,17 +956,9 @@ impl<'b> RowsWriter<'b> {
             });
         }
         if self.col_count == 0 {
-            // A row without columns: count it directly.
-            let next = self.rows_count + 1;
-            let n32 = i32::try_from(next).map_err(|_| RowsWriterError::TooManyRows)?;
-            self.rows_count = next;
-            if let Some(slot) = self
-                .buf
-                .get_mut(self.rows_count_pos..self.rows_count_pos + 4)
-            {
-                slot.copy_from_slice(&n32.to_be_bytes());
-            }
-            return Ok(());
+            // Rows without columns take no bytes, so a reader cannot check their count
+            // against the body: decoders reject them, and so does the writer.
+            return Err(RowsWriterError::RowsWithoutColumns);
         }
         self.cells_in_row = self.col_count - 1;
         self.cell_done()
