@@ -17,6 +17,15 @@
 //!   (rows through `CqlValue`) and re-encode with our encoders to the same bytes.
 //!
 //! Finally, the vectors must cover every opcode, every result kind and every CQL type.
+//!
+//! Where the referee's view is spelled differently, the comparison says so: the
+//! Python driver prints vector column types as
+//! `org.apache.cassandra.db.marshal.VectorType<float, 3>` (read here as
+//! `vector<float, 3>`), keeps SUPPORTED's `CQL_VERSION` apart from the other options,
+//! and numbers write types its own way (`python_write_type`). A Rows body rebuilt by
+//! our `RowsWriter` may differ from the referee's frame only where a writer is free
+//! to choose (a global table spec, the spacing of a custom class name), and must then
+//! decode to the same metadata and the same row bytes.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
