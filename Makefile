@@ -79,16 +79,21 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 
-## bench: criterion benchmarks (figures go in the crate READMEs)
+## bench: criterion benchmarks (figures go in the crate READMEs); pass criterion
+## options with BENCH_ARGS, e.g. BENCH_ARGS="--measurement-time 2 --warm-up-time 1"
+BENCH_ARGS ?=
 bench:
-	$(CARGO) bench -p scylla-cql --all-features
+	$(CARGO) bench -p scylla-cql --all-features --bench serialize --bench deserialize --bench frame -- $(BENCH_ARGS)
 
-## fuzz-smoke: run every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain)
+## fuzz-smoke: run every cargo-fuzz target for FUZZ_SECONDS each, with a fixed seed
+## (nightly toolchain; installs cargo-fuzz when missing). Each target writes its seed
+## inputs into fuzz/corpus/<target> first; a crash leaves its input in fuzz/artifacts.
 fuzz-smoke:
 	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) +nightly install cargo-fuzz --locked
+	cd fuzz && $(CARGO) +nightly fuzz build -O
 	cd fuzz && for t in $$($(CARGO) +nightly fuzz list); do \
 		echo "== fuzzing $$t for $(FUZZ_SECONDS)s"; \
-		$(CARGO) +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -seed=1 || exit 1; \
+		$(CARGO) +nightly fuzz run -O $$t -- -max_total_time=$(FUZZ_SECONDS) -seed=1 || exit 1; \
 	done
 
 clean:
