@@ -53,6 +53,41 @@ type Typed<'f> = (
     Vec<&'f str>,
 );
 
+/// The same row as [`Typed`], as a derived struct matched by column name (the default
+/// flavor, which type-checks by looking columns up by name once per result).
+#[derive(scylla_cql::DeserializeRow)]
+#[scylla(crate = scylla_cql)]
+#[allow(dead_code)]
+struct DerivedByName<'f> {
+    id: i32,
+    seq: i64,
+    name: &'f str,
+    score: f64,
+    active: bool,
+    owner: Uuid,
+    payload: &'f [u8],
+    at: CqlTimestamp,
+    rank: i16,
+    tags: Vec<&'f str>,
+}
+
+/// The same, with `enforce_order` (columns taken positionally, names still checked).
+#[derive(scylla_cql::DeserializeRow)]
+#[scylla(crate = scylla_cql, flavor = "enforce_order")]
+#[allow(dead_code)]
+struct DerivedInOrder<'f> {
+    id: i32,
+    seq: i64,
+    name: &'f str,
+    score: f64,
+    active: bool,
+    owner: Uuid,
+    payload: &'f [u8],
+    at: CqlTimestamp,
+    rank: i16,
+    tags: Vec<&'f str>,
+}
+
 fn deserialize_rows(c: &mut Criterion) {
     let rows = rows();
     let mut group = c.benchmark_group("deserialize_1000_rows");
@@ -64,6 +99,29 @@ fn deserialize_rows(c: &mut Criterion) {
             for row in rows.rows_iter::<Typed>().unwrap() {
                 let row = row.unwrap();
                 sum += row.1 + row.2.len() as i64 + row.9.len() as i64;
+            }
+            black_box(sum)
+        })
+    });
+
+    // The derive macros' acceptance target: within 10% of the tuple above.
+    group.bench_function("derived_struct_match_by_name", |b| {
+        b.iter(|| {
+            let mut sum = 0i64;
+            for row in rows.rows_iter::<DerivedByName>().unwrap() {
+                let row = row.unwrap();
+                sum += row.seq + row.name.len() as i64 + row.tags.len() as i64;
+            }
+            black_box(sum)
+        })
+    });
+
+    group.bench_function("derived_struct_enforce_order", |b| {
+        b.iter(|| {
+            let mut sum = 0i64;
+            for row in rows.rows_iter::<DerivedInOrder>().unwrap() {
+                let row = row.unwrap();
+                sum += row.seq + row.name.len() as i64 + row.tags.len() as i64;
             }
             black_box(sum)
         })
