@@ -14,6 +14,8 @@ NODE_DIR := tests/interop/node
 GO_DEBS := golang-go golang-github-gocql-gocql-dev
 GOCQL_SRC := /usr/share/gocode/src/github.com/gocql/gocql
 INTEROP_TESTS ?=
+# Options of the scylla-sim throughput benchmark (see scylla-sim/README.md).
+SIM_BENCH_ARGS ?=
 
 .PHONY: all run test ci fmt fmt-check clippy bench fuzz-smoke venv golden-check rust-test clean \
 	interop interop-deps node-deps go-deps
@@ -79,9 +81,11 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 
-## bench: criterion benchmarks (figures go in the crate READMEs)
+## bench: criterion benchmarks and the scylla-sim throughput benchmark, in release mode
+## (figures go in the crate READMEs; SIM_BENCH_ARGS="--requests 100000" passes options)
 bench:
 	$(CARGO) bench -p scylla-cql --all-features
+	$(CARGO) bench -p scylla-sim --bench throughput -- $(SIM_BENCH_ARGS)
 
 ## fuzz-smoke: run every cargo-fuzz target for FUZZ_SECONDS each (nightly toolchain)
 fuzz-smoke:
