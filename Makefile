@@ -14,6 +14,8 @@ NODE_DIR := tests/interop/node
 GO_DEBS := golang-go golang-github-gocql-gocql-dev
 GOCQL_SRC := /usr/share/gocode/src/github.com/gocql/gocql
 INTEROP_TESTS ?=
+# Options of the scylla-sim throughput benchmark (see scylla-sim/README.md).
+SIM_BENCH_ARGS ?=
 
 .PHONY: all run test ci fmt fmt-check clippy bench fuzz-smoke venv golden-check rust-test clean \
 	interop interop-deps node-deps go-deps
@@ -79,11 +81,15 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
 
-## bench: criterion benchmarks (figures go in the crate READMEs); pass criterion
-## options with BENCH_ARGS, e.g. BENCH_ARGS="--measurement-time 2 --warm-up-time 1"
+## bench: criterion benchmarks of scylla-cql and the scylla-sim throughput benchmark, in
+## release mode (figures go in the crate READMEs). Criterion options go in BENCH_ARGS
+## (e.g. BENCH_ARGS="--measurement-time 2 --warm-up-time 1"), the sim bench's in
+## SIM_BENCH_ARGS (e.g. SIM_BENCH_ARGS="--requests 100000").
 BENCH_ARGS ?=
+SIM_BENCH_ARGS ?=
 bench:
 	$(CARGO) bench -p scylla-cql --all-features --bench serialize --bench deserialize --bench frame -- $(BENCH_ARGS)
+	$(CARGO) bench -p scylla-sim --bench throughput -- $(SIM_BENCH_ARGS)
 
 ## fuzz-smoke: run every cargo-fuzz target for FUZZ_SECONDS each, with a fixed seed
 ## (nightly toolchain; installs cargo-fuzz when missing). Each target writes its seed
