@@ -14,8 +14,6 @@ NODE_DIR := tests/interop/node
 GO_DEBS := golang-go golang-github-gocql-gocql-dev
 GOCQL_SRC := /usr/share/gocode/src/github.com/gocql/gocql
 INTEROP_TESTS ?=
-# Options of the scylla-sim throughput benchmark (see scylla-sim/README.md).
-SIM_BENCH_ARGS ?=
 
 .PHONY: all run test ci fmt fmt-check clippy bench fuzz-smoke venv golden-check rust-test clean \
 	interop interop-deps node-deps go-deps
