@@ -1285,6 +1285,21 @@ fn add_parameters(t: &mut Trace, p: &QueryParameters<'_>) {
     }
 }
 
+/// `message` cut (on a character boundary) to fit a protocol `[string]`: a message
+/// naming a very long identifier or value is still sent with its own error code.
+fn fit_string(mut message: String) -> String {
+    const MAX: usize = u16::MAX as usize;
+    if message.len() > MAX {
+        let mut end = MAX - 3;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push_str("...");
+    }
+    message
+}
+
 /// An ERROR outcome.
 fn error_outcome(
     features: &ProtocolFeatures,
@@ -1295,14 +1310,15 @@ fn error_outcome(
     let mut body = Vec::new();
     let err = CqlError {
         error: e.error,
-        reason: e.message,
+        reason: fit_string(e.message),
     };
     if err.serialize(features, &mut body).is_err() {
         body.clear();
-        // A message too long to encode: send a short server error instead.
+        // Only the extra fields (say an unprepared id) can still be too long: send a
+        // short server error instead.
         let fallback = CqlError {
             error: scylla_cql::frame::response::error::DbError::ServerError,
-            reason: "error message too long to encode".to_string(),
+            reason: "error too long to encode".to_string(),
         };
         let _ = fallback.serialize(features, &mut body);
     }
@@ -1312,5 +1328,29 @@ fn error_outcome(
         warnings,
         trace_id,
         custom_payload: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_to_fit_a_string() {
+        assert_eq!(fit_string("short".to_string()), "short");
+        let cut = fit_string("é".repeat(40_000));
+        assert!(cut.len() <= usize::from(u16::MAX));
+        assert!(cut.ends_with("é..."));
+        let exact = "x".repeat(usize::from(u16::MAX));
+        assert_eq!(fit_string(exact.clone()), exact);
+        let e = error_outcome(
+            &ProtocolFeatures::default(),
+            ExecError::invalid("y".repeat(100_000)),
+            Vec::new(),
+            None,
+        );
+        let mut buf = &e.body[..];
+        let code = scylla_cql::frame::types::read_int(&mut buf).unwrap();
+        assert_eq!(code, scylla_cql::frame::response::error::code::INVALID);
     }
 }

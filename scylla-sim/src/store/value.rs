@@ -495,10 +495,16 @@ fn split_decimal(v: &[u8]) -> Option<(i32, BigInt)> {
     ))
 }
 
-fn decimal_digits(v: &BigInt) -> i64 {
-    i64::try_from(v.magnitude().to_str_radix(10).len()).unwrap_or(i64::MAX)
+/// Bounds of `log10(m)` for a magnitude of `bits` bits (`2^(bits-1) <= m < 2^bits`).
+fn log10_bounds(bits: u64) -> (f64, f64) {
+    let lg = std::f64::consts::LOG10_2;
+    ((bits.saturating_sub(1)) as f64 * lg, bits as f64 * lg)
 }
 
+/// Compares two decimals numerically, in time about linear in their size: never
+/// printing them (quadratic), and scaling one by a power of ten only when their
+/// magnitudes are within a factor of 100 of each other, where that power is no larger
+/// than the values.
 fn compare_decimal(a: &[u8], b: &[u8]) -> Ordering {
     let (Some((sa, ua)), Some((sb, ub))) = (split_decimal(a), split_decimal(b)) else {
         return a.cmp(b);
@@ -512,14 +518,19 @@ fn compare_decimal(a: &[u8], b: &[u8]) -> Ordering {
     }
     let negative = ua.sign() == num_bigint_04::Sign::Minus;
     let (ma, mb) = (ua.magnitude(), ub.magnitude());
-    // Magnitude m * 10^-s lies in [10^(d-1-s), 10^(d-s)) where d is m's digit count.
-    let ea = decimal_digits(&ua) - i64::from(sa);
-    let eb = decimal_digits(&ub) - i64::from(sb);
-    let magnitude_order = if ea != eb {
-        ea.cmp(&eb)
+    // |a| = ma * 10^-sa, so log10|a| lies in [lo - sa, hi - sa).
+    let (lo_a, hi_a) = log10_bounds(ma.bits());
+    let (lo_b, hi_b) = log10_bounds(mb.bits());
+    let (ea_lo, ea_hi) = (lo_a - f64::from(sa), hi_a - f64::from(sa));
+    let (eb_lo, eb_hi) = (lo_b - f64::from(sb), hi_b - f64::from(sb));
+    // A margin of 1 absorbs any rounding of the estimates.
+    let magnitude_order = if ea_hi + 1.0 < eb_lo {
+        Ordering::Less
+    } else if eb_hi + 1.0 < ea_lo {
+        Ordering::Greater
     } else {
-        // Equal exponents: the scale difference equals the digit count difference, so
-        // it is bounded by the size of the values.
+        // Close magnitudes: the scale difference is bounded by the sizes of the values
+        // (plus a few digits), so the power of ten below is no larger than they are.
         let diff = i64::from(sa) - i64::from(sb);
         let ten = num_bigint_04::BigUint::from(10u32);
         let shift = u32::try_from(diff.unsigned_abs()).unwrap_or(u32::MAX);
@@ -1300,6 +1311,24 @@ mod tests {
                 prop_assert_eq!(
                     compare(&n(NativeType::Decimal), &enc(ua, sa), &enc(ub, sb)),
                     scale(ua, sa).cmp(&scale(ub, sb))
+                );
+            }
+
+            #[test]
+            fn decimal_matches_big_rationals(
+                ua: i64, sa in -60i32..60, ub: i64, sb in -60i32..60, pad in 0usize..30,
+            ) {
+                // Wide scales and padded (non-minimal) unscaled values: compare
+                // ua * 10^(60 - sa) with ub * 10^(60 - sb) exactly.
+                let exact = |u: i64, s: i32| BigInt::from(u) * BigInt::from(10).pow((60 - s) as u32);
+                let enc = |u: i64, s: i32| {
+                    let mut out = s.to_be_bytes().to_vec();
+                    out.extend(padded_varint(u, pad));
+                    out
+                };
+                prop_assert_eq!(
+                    compare(&n(NativeType::Decimal), &enc(ua, sa), &enc(ub, sb)),
+                    exact(ua, sa).cmp(&exact(ub, sb))
                 );
             }
 
