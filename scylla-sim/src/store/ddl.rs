@@ -409,7 +409,8 @@ impl Store {
         self.change(|s| match s.keyspaces.remove(name) {
             Some(_) => Ok((true, true)),
             None if if_exists => Ok((false, false)),
-            None => Err(StoreError::invalid(format!(
+            // ScyllaDB (like Cassandra 3) answers with a configuration error.
+            None => Err(StoreError::Config(format!(
                 "Cannot drop non existing keyspace '{name}'."
             ))),
         })
@@ -1387,9 +1388,14 @@ fn apply_options(
                 let n: i64 = t.trim().parse().map_err(|_| {
                     StoreError::Syntax(format!("Invalid integer value {t} for property '{name}'"))
                 })?;
-                if n < min || n > max {
+                if n < min {
                     return Err(StoreError::Config(format!(
-                        "{name} must be in [{min}, {max}] (got {n})"
+                        "{name} must be greater than or equal to {min} (got {n})"
+                    )));
+                }
+                if n > max {
+                    return Err(StoreError::Config(format!(
+                        "{name} must be less than or equal to {max} (got {n})"
                     )));
                 }
                 OptionValue::Text(n.to_string())

@@ -39,59 +39,87 @@ pub fn validate(typ: &ColumnType<'_>, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-fn fixed_size(bytes: &[u8], size: usize, what: &str, empty_ok: bool) -> Result<(), String> {
+/// The error for a value of `column` that does not validate (`message` from
+/// [`validate`]), as ScyllaDB words it: values that get here were bound by the client.
+pub(crate) fn binding_error(column: &str, message: &str) -> String {
+    format!("Exception while binding column {column}: {message}")
+}
+
+/// Checks a fixed-size value: `size` bytes, or empty when `empty_ok`. `message` is
+/// Cassandra's text for a value of another size, with `{}` for the size found.
+fn fixed_size(bytes: &[u8], size: usize, empty_ok: bool, message: &str) -> Result<(), String> {
     if bytes.len() == size || (empty_ok && bytes.is_empty()) {
         Ok(())
-    } else if empty_ok {
-        Err(format!(
-            "Expected {size} or 0 byte value for {what} ({})",
-            bytes.len()
-        ))
     } else {
-        Err(format!(
-            "Expected {size} byte value for {what} ({})",
-            bytes.len()
-        ))
+        Err(message.replace("{}", &bytes.len().to_string()))
     }
 }
 
+/// At most 64 bytes of `bytes` in hex, for messages.
+fn short_hex(bytes: &[u8]) -> String {
+    let mut out: String = bytes.iter().take(64).map(|b| format!("{b:02x}")).collect();
+    if bytes.len() > 64 {
+        out.push_str("...");
+    }
+    out
+}
+
+/// Validates a native value, with Cassandra's messages (its serializers' `validate`).
+/// The empty value is accepted where ScyllaDB accepts it (all fixed-size types but
+/// counters).
 fn validate_native(n: NativeType, bytes: &[u8]) -> Result<(), String> {
     let empty_ok = ColumnType::Native(n).supports_special_empty_value();
     match n {
         NativeType::Ascii => match bytes.iter().find(|b| **b >= 0x80) {
-            Some(b) => Err(format!("Invalid byte for ascii: {b}")),
+            // Java prints the byte signed.
+            Some(b) => Err(format!("Invalid byte for ascii: {}", *b as i8)),
             None => Ok(()),
         },
         NativeType::Text => std::str::from_utf8(bytes)
             .map(|_| ())
-            .map_err(|e| format!("String didn't validate: {e}")),
+            .map_err(|_| "String didn't validate.".to_string()),
         NativeType::Blob => Ok(()),
-        NativeType::Boolean => fixed_size(bytes, 1, "a boolean", empty_ok),
-        NativeType::TinyInt => fixed_size(bytes, 1, "a tinyint", empty_ok),
-        NativeType::SmallInt => fixed_size(bytes, 2, "a smallint", empty_ok),
-        NativeType::Int => fixed_size(bytes, 4, "an int", empty_ok),
-        NativeType::Date => fixed_size(bytes, 4, "a date", empty_ok),
-        NativeType::Float => fixed_size(bytes, 4, "a float", empty_ok),
-        NativeType::BigInt => fixed_size(bytes, 8, "a bigint", empty_ok),
-        NativeType::Counter => fixed_size(bytes, 8, "a counter", false),
-        NativeType::Timestamp => fixed_size(bytes, 8, "a timestamp", empty_ok),
-        NativeType::Time => fixed_size(bytes, 8, "a time", empty_ok),
-        NativeType::Double => fixed_size(bytes, 8, "a double", empty_ok),
-        NativeType::Uuid => fixed_size(bytes, 16, "a uuid", empty_ok),
+        NativeType::Boolean => fixed_size(bytes, 1, empty_ok, "Expected 1 or 0 byte value ({})"),
+        NativeType::TinyInt => fixed_size(bytes, 1, empty_ok, "Expected 1 byte for a tinyint ({})"),
+        NativeType::SmallInt => {
+            fixed_size(bytes, 2, empty_ok, "Expected 2 bytes for a smallint ({})")
+        }
+        NativeType::Int => fixed_size(bytes, 4, empty_ok, "Expected 4 or 0 byte int ({})"),
+        NativeType::Date => fixed_size(bytes, 4, empty_ok, "Expected 4 byte long for date ({})"),
+        NativeType::Float => fixed_size(
+            bytes,
+            4,
+            empty_ok,
+            "Expected 4 or 0 byte value for a float ({})",
+        ),
+        NativeType::BigInt => fixed_size(bytes, 8, empty_ok, "Expected 8 or 0 byte long ({})"),
+        NativeType::Counter => fixed_size(bytes, 8, false, "Expected 8 or 0 byte long ({})"),
+        NativeType::Timestamp => fixed_size(
+            bytes,
+            8,
+            empty_ok,
+            "Expected 8 or 0 byte long for date ({})",
+        ),
+        NativeType::Time => fixed_size(bytes, 8, empty_ok, "Expected 8 byte long for time ({})"),
+        NativeType::Double => fixed_size(
+            bytes,
+            8,
+            empty_ok,
+            "Expected 8 or 0 byte value for a double ({})",
+        ),
+        NativeType::Uuid => fixed_size(bytes, 16, empty_ok, "UUID should be 16 or 0 bytes ({})"),
         NativeType::Timeuuid => {
-            fixed_size(bytes, 16, "a timeuuid", empty_ok)?;
+            fixed_size(bytes, 16, empty_ok, "TimeUUID should be 16 or 0 bytes ({})")?;
             match bytes.get(6) {
-                Some(b) if b >> 4 != 1 => Err(format!(
-                    "Invalid version for TimeUUID type: {} (expected 1)",
-                    b >> 4
-                )),
+                Some(b) if b >> 4 != 1 => Err("Invalid version for TimeUUID type.".to_string()),
                 _ => Ok(()),
             }
         }
         NativeType::Inet => match bytes.len() {
             0 | 4 | 16 => Ok(()),
-            len => Err(format!(
-                "Invalid {len}-byte inet address: expected 4 bytes (IPv4) or 16 bytes (IPv6)"
+            _ => Err(format!(
+                "Expected 4 or 16 byte inetaddress; got {}",
+                short_hex(bytes)
             )),
         },
         NativeType::Varint => Ok(()),
@@ -99,10 +127,7 @@ fn validate_native(n: NativeType, bytes: &[u8]) -> Result<(), String> {
             if bytes.is_empty() || bytes.len() >= 4 {
                 Ok(())
             } else {
-                Err(format!(
-                    "Expected 0 or at least 4 bytes for a decimal ({})",
-                    bytes.len()
-                ))
+                Err(format!("Expected 0 or at least 4 bytes ({})", bytes.len()))
             }
         }
         NativeType::Duration => validate_duration(bytes),
