@@ -343,3 +343,34 @@ fn number_text_conversions_are_bounded() {
         ]
     );
 }
+
+#[test]
+fn prepared_statements_are_bounded_in_bytes() {
+    // Before: a node kept up to 50000 prepared statements whatever their size: large
+    // statements (say writes with big literals, prepared once each) grew without bound.
+    let mut s = Sim::with_keyspace();
+    s.q("CREATE TABLE t (k int PRIMARY KEY, v int)").ok();
+    let node = s.nodes[0];
+    let padding = "p".repeat(1 << 20);
+    let mut first = None;
+    for i in 0..40 {
+        let p = s.prepare(&format!("SELECT v FROM t WHERE k = ? /* {i} {padding} */"));
+        first.get_or_insert(p);
+        assert!(s.exec.prepared_count(node) <= 32);
+    }
+    // What was dropped is UNPREPARED, and can be prepared again.
+    let first = first.expect("prepared");
+    assert!(matches!(
+        s.execute(&first, &[int(1)]).err().error,
+        DbError::Unprepared { .. }
+    ));
+    // A statement larger than the whole budget is refused, as Cassandra does.
+    let huge = format!("SELECT v FROM t WHERE k = ? /* {} */", "h".repeat(33 << 20));
+    let e = s.prepare_on(0, &huge).err().clone();
+    assert_eq!(e.error, DbError::Invalid);
+    assert!(
+        e.reason.starts_with("Prepared statement of size 34603"),
+        "{}",
+        &e.reason[..80]
+    );
+}
