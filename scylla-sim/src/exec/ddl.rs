@@ -343,6 +343,14 @@ pub(crate) fn create_table(
             "Keyspace {keyspace} does not exist"
         )));
     }
+    for (i, c) in s.columns.iter().enumerate() {
+        if s.columns[..i].iter().any(|o| o.name == c.name) {
+            return Err(ExecError::invalid(format!(
+                "Multiple definition of identifier {}",
+                c.name
+            )));
+        }
+    }
     let find = |name: &str| s.columns.iter().find(|c| c.name == name);
     let mut seen = Vec::new();
     for name in pk.partition_key.iter().chain(&pk.clustering_columns) {
