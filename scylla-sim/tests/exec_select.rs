@@ -527,7 +527,7 @@ fn system_local_and_peers() {
         assert!(r.names.contains(&col.to_string()), "{col}");
     }
     assert_eq!(r.column("data_center")[0], cv_text("dc1"));
-    assert_eq!(r.column("release_version")[0], cv_text("3.0.8"));
+    assert_eq!(r.column("release_version")[0], cv_text("4.0.11"));
     assert_eq!(
         r.column("partitioner")[0],
         cv_text("org.apache.cassandra.dht.Murmur3Partitioner")

@@ -7,6 +7,9 @@
 //! - [`RawRowLendingIterator`] owns the rows' bytes and metadata and lends out one
 //!   row at a time (for pagers that keep a page while handing out its rows).
 //!
+//! A parsed Rows result gives the typed iterator directly with
+//! [`DeserializedMetadataAndRawRows::rows_iter`].
+//!
 //! ```
 //! use bytes::Bytes;
 //! use scylla_cql::deserialize::FrameSlice;
@@ -37,7 +40,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use crate::frame::frame_errors::LowLevelDeserializationError;
-use crate::frame::response::result::ColumnSpec;
+use crate::frame::response::result::{
+    ColumnSpec, DeserializedMetadataAndRawRows, ResultMetadata, ResultMetadataHolder,
+};
 
 use super::frame_slice::FrameSlice;
 use super::row::{BuiltinDeserializationErrorKind, ColumnIterator, DeserializeRow, mk_deser_err};
@@ -227,71 +232,66 @@ impl<'frame, 'metadata, R> ExactSizeIterator for TypedRowIterator<'frame, 'metad
 {
 }
 
-/// Holds the column specs of a result set for [`RawRowLendingIterator`]. Implemented
-/// for the owned forms of specs; the response parser may implement it for its
-/// metadata holder so that the iterator borrows the specs without copying them.
-pub(crate) trait ColumnSpecsHolder: fmt::Debug + Send + Sync {
-    /// The column specs.
-    fn col_specs(&self) -> &[ColumnSpec<'_>];
-}
-
-impl ColumnSpecsHolder for Arc<[ColumnSpec<'static>]> {
-    fn col_specs(&self) -> &[ColumnSpec<'_>] {
-        self
-    }
-}
-
-impl ColumnSpecsHolder for Vec<ColumnSpec<'static>> {
-    fn col_specs(&self) -> &[ColumnSpec<'_>] {
-        self
-    }
-}
-
-/// Owns the rows' bytes and column specs of a result set and lends out one row at a
+/// Owns the rows' bytes and metadata of a result set and lends out one row at a
 /// time: [`next`](Self::next) returns a [`ColumnIterator`] borrowing from `self`.
 ///
 /// This is a lending iterator, so it cannot implement [`Iterator`]; use
 /// `while let Some(row) = it.next() { ... }`.
 #[derive(Debug)]
 pub struct RawRowLendingIterator {
-    specs: Box<dyn ColumnSpecsHolder>,
+    metadata: ResultMetadataHolder,
     remaining: usize,
     at: usize,
     raw_rows: Bytes,
 }
 
 impl RawRowLendingIterator {
-    /// A lending iterator over `rows_count` rows with the columns `specs`, held in
-    /// `raw_rows` (the rows' part of a RESULT Rows body, after the row count).
+    /// A lending iterator over the rows of a Rows result whose metadata has been read
+    /// (the metadata and the rows' bytes are moved in, nothing is copied).
     ///
     /// As with [`RawRowIterator::new`], a row count the bytes cannot hold is cut to
     /// the first row that does not fit, which yields the error.
+    pub fn new(raw_rows: DeserializedMetadataAndRawRows) -> Self {
+        let (metadata, rows_count, raw_rows) = raw_rows.into_parts();
+        Self::from_metadata(metadata, rows_count, raw_rows)
+    }
+
+    /// A lending iterator over `rows_count` rows with the columns `specs`, held in
+    /// `raw_rows` (the rows' part of a RESULT Rows body, after the row count).
+    ///
+    /// The specs are copied into a [`ResultMetadata`]; prefer [`new`](Self::new) when
+    /// a parsed result is at hand.
     pub fn from_specs_and_raw_rows(
         specs: Arc<[ColumnSpec<'static>]>,
         rows_count: usize,
         raw_rows: Bytes,
     ) -> Self {
-        Self::from_holder(Box::new(specs), rows_count, raw_rows)
+        let metadata = ResultMetadataHolder::SharedCached(Arc::new(ResultMetadata::new(
+            specs.iter().cloned().collect(),
+        )));
+        Self::from_metadata(metadata, rows_count, raw_rows)
     }
 
-    pub(crate) fn from_holder(
-        specs: Box<dyn ColumnSpecsHolder>,
-        rows_count: usize,
-        raw_rows: Bytes,
-    ) -> Self {
-        let remaining = plausible_rows(rows_count, specs.col_specs(), raw_rows.len());
+    fn from_metadata(metadata: ResultMetadataHolder, rows_count: usize, raw_rows: Bytes) -> Self {
+        let remaining = plausible_rows(rows_count, metadata.inner().col_specs(), raw_rows.len());
         Self {
-            specs,
+            metadata,
             remaining,
             at: 0,
             raw_rows,
         }
     }
 
+    /// The metadata of the result set.
+    #[inline]
+    pub fn metadata(&self) -> &ResultMetadata<'_> {
+        self.metadata.inner()
+    }
+
     /// The column specs of the rows.
     #[inline]
     pub fn specs(&self) -> &[ColumnSpec<'_>] {
-        self.specs.col_specs()
+        self.metadata.inner().col_specs()
     }
 
     /// The number of rows not yet read.
@@ -314,7 +314,7 @@ impl RawRowLendingIterator {
             return None;
         }
         self.remaining -= 1;
-        let specs = self.specs.col_specs();
+        let specs = self.metadata.inner().col_specs();
         let mut slice = FrameSlice::new(&self.raw_rows);
         if let Err(err) = slice.read_subslice(self.at) {
             self.remaining = 0;

@@ -171,3 +171,75 @@ fn lending_iterator() {
 fn specs_vec() -> Vec<ColumnSpec<'static>> {
     specs()
 }
+
+/// A RESULT Rows body (kind included) with `specs()` and `n` rows, parsed up to its
+/// metadata.
+fn parsed_rows(n: i32) -> DeserializedMetadataAndRawRows {
+    use crate::frame::response::result::{self, MetadataWriteOptions, RowsWriter};
+    let mut body = Vec::new();
+    let metadata = ResultMetadata::new(specs());
+    let mut w = RowsWriter::new(&mut body, &metadata, &MetadataWriteOptions::default()).unwrap();
+    for i in 0..n {
+        let text = format!("v{i}");
+        w.append_row([Some(&i.to_be_bytes()[..]), Some(text.as_bytes())])
+            .unwrap();
+    }
+    w.finish().unwrap();
+    let result::Result::Rows((raw, _)) = result::deserialize(Bytes::from(body), None).unwrap()
+    else {
+        panic!("not rows")
+    };
+    raw.deserialize_metadata().unwrap()
+}
+
+#[test]
+fn rows_iter_of_a_parsed_result() {
+    let rows = parsed_rows(3);
+    let all: Vec<(i32, &str)> = rows
+        .rows_iter::<(i32, &str)>()
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(all, [(0, "v0"), (1, "v1"), (2, "v2")]);
+    // Borrowed from the result's bytes, not copied.
+    let raw = rows.raw_rows();
+    assert!(raw.as_ptr_range().contains(&all[2].1.as_ptr()));
+    // Dynamic rows.
+    let dynamic: Vec<Row> = rows
+        .rows_iter::<Row>()
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        dynamic[1].columns,
+        [
+            Some(CqlValue::Int(1)),
+            Some(CqlValue::Text("v1".to_owned()))
+        ]
+    );
+    // The type check happens once, up front.
+    assert!(rows.rows_iter::<(i32, i32)>().is_err());
+    assert!(rows.rows_iter::<(i32,)>().is_err());
+}
+
+#[test]
+fn lending_iterator_from_a_parsed_result() {
+    let rows = parsed_rows(2);
+    let raw_ptr = rows.raw_rows().as_ptr_range();
+    let mut it = RawRowLendingIterator::new(rows);
+    assert_eq!(it.metadata().col_count(), 2);
+    assert_eq!(it.metadata().col_specs()[1].name(), "v");
+    assert_eq!(it.specs(), it.metadata().col_specs());
+    assert_eq!(it.size_hint(), (2, Some(2)));
+    let mut seen = Vec::new();
+    while let Some(row) = it.next() {
+        let (k, v) = <(i32, &str) as DeserializeRow>::deserialize(row.unwrap()).unwrap();
+        assert!(raw_ptr.contains(&v.as_ptr()), "rows are lent, not copied");
+        seen.push((k, v.to_owned()));
+    }
+    assert_eq!(seen, [(0, "v0".to_owned()), (1, "v1".to_owned())]);
+
+    let mut empty = RawRowLendingIterator::new(DeserializedMetadataAndRawRows::mock_empty());
+    assert_eq!(empty.metadata().col_count(), 0);
+    assert!(empty.next().is_none());
+}

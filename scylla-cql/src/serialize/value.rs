@@ -1286,6 +1286,11 @@ fn serialize_cql_value<'b>(
     match value {
         CqlValue::Ascii(s) | CqlValue::Text(s) => s.as_str().serialize(typ, writer),
         CqlValue::Boolean(b) => b.serialize(typ, writer),
+        // A custom type's value is opaque bytes: it deserializes as `Blob`, so a
+        // `Blob` serializes as it, written unchanged.
+        CqlValue::Blob(b) if matches!(typ, ColumnType::Custom(_)) => {
+            write_cell(name, typ, writer, b)
+        }
         CqlValue::Blob(b) => b.serialize(typ, writer),
         CqlValue::Counter(c) => c.serialize(typ, writer),
         CqlValue::Decimal(d) => d.serialize(typ, writer),

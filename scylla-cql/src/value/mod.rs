@@ -714,6 +714,35 @@ impl CqlValue {
     }
 }
 
+/// Deserializes a value of type `typ` whose content (without the `[bytes]` length
+/// in front of it) is all of `buf`, and advances `buf` past it.
+///
+/// An empty `buf` is [`CqlValue::Empty`] for the types that allow the special empty
+/// value. A malformed value is an error, never a panic.
+///
+/// ```
+/// # use scylla_cql::frame::response::result::{ColumnType, NativeType};
+/// # use scylla_cql::value::{deser_cql_value, CqlValue};
+/// let mut buf: &[u8] = &[0, 0, 0, 42];
+/// let v = deser_cql_value(&ColumnType::Native(NativeType::Int), &mut buf).unwrap();
+/// assert_eq!(v, CqlValue::Int(42));
+/// assert!(buf.is_empty());
+/// assert!(deser_cql_value(&ColumnType::Native(NativeType::Int), &mut &[0u8, 1][..]).is_err());
+/// ```
+pub fn deser_cql_value(
+    typ: &crate::frame::response::result::ColumnType<'_>,
+    buf: &mut &[u8],
+) -> Result<CqlValue, crate::deserialize::DeserializationError> {
+    use crate::deserialize::FrameSlice;
+    use crate::deserialize::value::DeserializeValue;
+
+    let content: &[u8] = buf;
+    // CqlValue owns all its data, so a slice without the frame's `Bytes` is enough.
+    let value = CqlValue::deserialize(typ, Some(FrameSlice::new_borrowed(content)))?;
+    *buf = &content[content.len()..];
+    Ok(value)
+}
+
 /// A row with its columns dynamically typed; `None` for null.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Row {

@@ -21,7 +21,9 @@ use crate::store::Store;
 pub struct SimConfig {
     /// `cluster_name` in `system.local`.
     pub cluster_name: String,
-    /// `release_version` reported by every node (ScyllaDB reports 3.0.8).
+    /// `release_version` reported by every node. The default, 4.0.11, tells clients
+    /// that the server answers DESCRIBE itself, as Cassandra 4.0 does (cqlsh 6.x sends
+    /// DESCRIBE to servers of version 4 and later only); ScyllaDB reports 3.0.8.
     pub release_version: String,
     /// `cql_version` reported in SUPPORTED and `system.local`.
     pub cql_version: String,
@@ -37,7 +39,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         Self {
             cluster_name: "scylla-sim".to_owned(),
-            release_version: "3.0.8".to_owned(),
+            release_version: "4.0.11".to_owned(),
             cql_version: "3.4.5".to_owned(),
             port: 9042,
             shard_aware_port: 19042,

@@ -438,8 +438,13 @@ fn term_expr_inner(
                 }
                 Ok(Expr::Map(out))
             }
-            ColumnType::UserDefinedType { .. } if entries.is_empty() => {
-                Ok(Expr::Fields(Vec::new()))
+            // `{}` is a value of the type with every field null, written out in full
+            // as the fields of any other literal are.
+            ColumnType::UserDefinedType { definition, .. } if entries.is_empty() => {
+                Ok(Expr::Fields(vec![
+                    Expr::Const(None);
+                    definition.field_types.len()
+                ]))
             }
             _ => Err(invalid_literal("map")),
         },
@@ -485,9 +490,8 @@ fn term_expr_inner(
                         None => out.push(Expr::Const(None)),
                     }
                 }
-                while matches!(out.last(), Some(Expr::Const(None))) {
-                    out.pop();
-                }
+                // Fields left out are null and still written (as Cassandra does), so
+                // that clients see every field of the type.
                 Ok(Expr::Fields(out))
             }
             _ => Err(invalid_literal("user type")),
@@ -684,5 +688,44 @@ mod tests {
             &v[..],
             &[0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 3]
         );
+    }
+
+    #[test]
+    fn user_type_literals_write_every_field() {
+        let udt = ColumnType::UserDefinedType {
+            frozen: true,
+            definition: std::sync::Arc::new(
+                scylla_cql::frame::response::column_type::UserDefinedType {
+                    name: "u".into(),
+                    keyspace: "ks".into(),
+                    field_types: vec![
+                        ("a".into(), int()),
+                        ("b".into(), int()),
+                        ("c".into(), int()),
+                    ],
+                },
+            ),
+        };
+        let mut b = BindCollector::new(0, "ks", "t");
+        let cx = EvalCtx {
+            values: &[],
+            now_micros: 0,
+        };
+        // `{a: 1}`: b and c are written as nulls, as Cassandra does.
+        let t = Term::UserType(vec![(
+            "a".into(),
+            Term::Literal(Literal::Integer("1".into())),
+        )]);
+        let e = term_expr(&t, "u", &udt, &mut b).unwrap();
+        let v = e.eval(&cx).unwrap();
+        assert_eq!(
+            v.bytes().unwrap(),
+            &[
+                0, 0, 0, 4, 0, 0, 0, 1, 255, 255, 255, 255, 255, 255, 255, 255
+            ]
+        );
+        // `{}`: every field null.
+        let e = term_expr(&Term::Map(vec![]), "u", &udt, &mut b).unwrap();
+        assert_eq!(e.eval(&cx).unwrap().bytes().unwrap(), &[255; 12]);
     }
 }

@@ -276,12 +276,32 @@ fn plan_batch(
     let mut children = Vec::with_capacity(b.statements.len());
     for c in &b.statements {
         let (plan, routing) = plan_modification(&c.statement, schema, current, binds, h)?;
-        if timestamp.is_some() && plan.timestamp.is_some() {
+        children.push((plan, routing));
+    }
+    // Cassandra's checks of `BEGIN BATCH USING TIMESTAMP`, in its order.
+    if timestamp.is_some() {
+        if children.iter().any(|(p, _)| p.is_lwt()) {
             return Err(ExecError::invalid(
-                "Timestamp must be set either on BATCH or individual statements",
+                "Cannot provide custom timestamp for conditional BATCH",
             ));
         }
-        children.push((plan, routing));
+        if b.kind == BatchKind::Counter {
+            return Err(ExecError::invalid(
+                "Cannot provide custom timestamp for counter BATCH",
+            ));
+        }
+        for (plan, _) in &children {
+            if plan.is_counter() {
+                return Err(ExecError::invalid(
+                    "Cannot provide custom timestamp for a BATCH containing counters",
+                ));
+            }
+            if plan.timestamp.is_some() {
+                return Err(ExecError::invalid(
+                    "Timestamp must be set either on BATCH or individual statements",
+                ));
+            }
+        }
     }
     Ok(BatchPlan {
         kind: b.kind,

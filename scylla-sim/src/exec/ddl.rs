@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use scylla_cql::frame::response::column_type::{CollectionType, ColumnType, UserDefinedType};
 use scylla_cql::frame::response::event::{SchemaChangeEvent, SchemaChangeType};
+use uuid::Uuid;
 
 use crate::cluster::{ClusterEvent, ClusterState, NodeStatus};
 use crate::cql::{
@@ -342,6 +343,14 @@ pub(crate) fn create_table(
             "Keyspace {keyspace} does not exist"
         )));
     }
+    for (i, c) in s.columns.iter().enumerate() {
+        if s.columns[..i].iter().any(|o| o.name == c.name) {
+            return Err(ExecError::invalid(format!(
+                "Multiple definition of identifier {}",
+                c.name
+            )));
+        }
+    }
     let find = |name: &str| s.columns.iter().find(|c| c.name == name);
     let mut seen = Vec::new();
     for name in pk.partition_key.iter().chain(&pk.clustering_columns) {
@@ -430,13 +439,43 @@ pub(crate) fn create_table(
             },
         ));
     }
+    let mut options = options_of(&s.properties)?;
+    // `WITH ID = <uuid>` (what DESCRIBE ... WITH INTERNALS prints) picks the table id.
+    let id = match options.remove("id") {
+        None => None,
+        Some(OptionValue::Text(text)) => {
+            let id = Uuid::parse_str(text.trim())
+                .map_err(|_| ExecError::config(format!("Invalid table id '{text}': not a UUID")))?;
+            let taken = schema
+                .keyspaces()
+                .values()
+                .flat_map(|k| k.tables.values())
+                .find(|t| {
+                    t.schema().id() == id
+                        && !(t.schema().keyspace() == keyspace && t.schema().name() == s.table.name)
+                });
+            if let Some(t) = taken {
+                return Err(ExecError::config(format!(
+                    "Table id {id} is already used by {}.{}",
+                    t.schema().keyspace(),
+                    t.schema().name()
+                )));
+            }
+            Some(id)
+        }
+        Some(OptionValue::Map(_)) => {
+            return Err(ExecError::syntax(
+                "Invalid value for property 'id'. It should be a UUID",
+            ));
+        }
+    };
     let created = cluster.store.create_table(
         TableDef {
             keyspace: keyspace.to_string(),
             name: s.table.name.clone(),
             columns,
-            options: options_of(&s.properties)?,
-            id: None,
+            options,
+            id,
         },
         s.if_not_exists,
     )?;

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::error::{ExecError, ExecResult, hex};
 use super::values::{
-    DATE_EPOCH_OFFSET, format_date, format_time, format_timestamp, timeuuid_bound, timeuuid_millis,
+    DATE_EPOCH_OFFSET, MAX_NUMBER_BITS, MAX_NUMBER_DIGITS, format_date, format_time,
+    format_timestamp, timeuuid_bound, timeuuid_millis,
 };
 
 /// A resolved native function.
@@ -464,6 +465,18 @@ impl Num {
         })
     }
 
+    /// Whether converting the value to text or to another type would take too long
+    /// (see [`MAX_NUMBER_DIGITS`]): a varint or unscaled decimal of more than
+    /// [`MAX_NUMBER_BITS`] bits, or a decimal whose scale has more digits.
+    pub(crate) fn too_large_to_convert(&self) -> bool {
+        let scale_limit = i64::try_from(MAX_NUMBER_DIGITS).unwrap_or(i64::MAX);
+        match self {
+            Num::Big(b) => b.bits() > MAX_NUMBER_BITS,
+            Num::Dec(u, s) => u.bits() > MAX_NUMBER_BITS || i64::from(*s).abs() > scale_limit,
+            Num::Int(_) | Num::Float(_) => false,
+        }
+    }
+
     /// The decimal text of the value.
     pub(crate) fn to_text(&self) -> String {
         match self {
@@ -486,6 +499,29 @@ fn format_float(f: f64) -> String {
     } else {
         format!("{f}")
     }
+}
+
+/// The number of decimal digits of `v`'s magnitude (1 for zero), computed without
+/// printing it (which takes time quadratic in its size).
+pub(crate) fn digit_count(v: &BigInt) -> u64 {
+    let bits = v.bits();
+    if bits <= 1 {
+        return 1;
+    }
+    // 2^(bits-1) <= |v| < 2^bits: the count is about (bits - 1) * log10(2) + 1; the
+    // estimate is corrected against the powers of ten around it.
+    let estimate = ((bits - 1) as f64 * std::f64::consts::LOG10_2) as u64 + 1;
+    let magnitude = v.magnitude();
+    let ten = num_bigint_04::BigUint::from(10u32);
+    let power = |n: u64| ten.pow(u32::try_from(n).unwrap_or(u32::MAX));
+    let mut digits = estimate.max(1);
+    while magnitude >= &power(digits) {
+        digits += 1;
+    }
+    while digits > 1 && magnitude < &power(digits - 1) {
+        digits -= 1;
+    }
+    digits
 }
 
 /// The plain text of a decimal (`BigDecimal.toPlainString`).
@@ -517,6 +553,9 @@ pub(crate) fn value_to_text(t: &ColumnType<'_>, b: &[u8]) -> Option<String> {
         return None;
     };
     if let Some(num) = decode_num(*n, b) {
+        if num.too_large_to_convert() {
+            return None;
+        }
         return Some(num.to_text());
     }
     Some(match n {
@@ -558,6 +597,15 @@ pub(crate) fn cast(
     }
     if value.is_empty() {
         return Ok(None);
+    }
+    if let Some(num) = decode_num(*f, value)
+        && num.too_large_to_convert()
+    {
+        return Err(ExecError::invalid(format!(
+            "The {from} value is too large to cast to {}: scylla-sim converts numbers of at \
+             most {MAX_NUMBER_DIGITS} digits",
+            to.cql_name()
+        )));
     }
     match to {
         N::Text | N::Ascii => {
@@ -633,6 +681,43 @@ mod tests {
                 .eval(&[Some(&[1, 2])], 0)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn digit_counts_match_the_printed_number() {
+        for v in [
+            BigInt::from(0),
+            BigInt::from(1),
+            BigInt::from(9),
+            BigInt::from(10),
+            BigInt::from(-99),
+            BigInt::from(100),
+            BigInt::from(i64::MAX),
+            BigInt::from(10).pow(300),
+            BigInt::from(10).pow(300) - 1,
+            -BigInt::from(7).pow(1000),
+        ] {
+            let printed = v.magnitude().to_string().len() as u64;
+            assert_eq!(digit_count(&v), printed, "{v}");
+        }
+    }
+
+    #[test]
+    fn huge_numbers_are_not_converted() {
+        let big = BigInt::from(10).pow(MAX_NUMBER_DIGITS as u32 + 5);
+        let varint = ColumnType::Native(NativeType::Varint);
+        let e = cast(&varint, NativeType::Text, Some(&big.to_signed_bytes_be())).unwrap_err();
+        assert!(e.message.contains("too large"), "{}", e.message);
+        assert!(cast(&varint, NativeType::Int, Some(&big.to_signed_bytes_be())).is_err());
+        let mut dec = (-20_000i32).to_be_bytes().to_vec();
+        dec.push(1);
+        let decimal = ColumnType::Native(NativeType::Decimal);
+        assert!(cast(&decimal, NativeType::Text, Some(&dec)).is_err());
+        let fits = BigInt::from(10).pow(MAX_NUMBER_DIGITS as u32 - 1);
+        let text = cast(&varint, NativeType::Text, Some(&fits.to_signed_bytes_be()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(text.len(), MAX_NUMBER_DIGITS);
     }
 
     #[test]

@@ -63,6 +63,7 @@
 pub(crate) mod bind;
 pub(crate) mod compile;
 pub(crate) mod ddl;
+pub(crate) mod describe;
 pub(crate) mod error;
 pub(crate) mod functions;
 pub(crate) mod md5;
@@ -150,8 +151,14 @@ pub struct Outcome {
 
 /// The most statements kept in the cache of unprepared statement texts.
 const MAX_CACHED_TEXTS: usize = 4096;
+/// Unprepared statements longer than this are compiled for each request, not cached
+/// (they are mostly writes with large literals, which a cache would keep in memory).
+const MAX_CACHED_TEXT_LEN: usize = 16 * 1024;
 /// The most prepared statements one node keeps.
 const MAX_PREPARED_PER_NODE: usize = 50_000;
+/// The most statement text one node keeps prepared (as a real node's prepared statement
+/// cache is bounded in bytes); a single larger statement is refused.
+const MAX_PREPARED_BYTES_PER_NODE: usize = 32 * 1024 * 1024;
 /// Cassandra's `unlogged_batch_across_partitions_warn_threshold`.
 const UNLOGGED_BATCH_WARN_PARTITIONS: usize = 10;
 /// Cassandra's `batch_size_warn_threshold_in_kb`.
@@ -485,6 +492,9 @@ impl Executor {
         let parsed = parse_statement(text)?;
         let schema = self.cluster.store.schema();
         let compiled = Arc::new(Compiled::new(keyspace, text, parsed, &schema)?);
+        if text.len() > MAX_CACHED_TEXT_LEN {
+            return Ok(compiled);
+        }
         let mut texts = self.texts.write().unwrap_or_else(PoisonError::into_inner);
         if texts.len() >= MAX_CACHED_TEXTS {
             texts.clear();
@@ -510,6 +520,14 @@ impl Executor {
             Err(Stale(None)) => {
                 let parsed = compiled.parsed.clone();
                 let fresh = Arc::new(Compiled::new(keyspace, text, parsed, &schema)?);
+                if text.len() > MAX_CACHED_TEXT_LEN {
+                    let b = fresh.current(&schema).map_err(|s| {
+                        s.0.unwrap_or_else(|| {
+                            ExecError::server("schema changed during the request")
+                        })
+                    })?;
+                    return Ok((fresh, b));
+                }
                 let mut texts = self.texts.write().unwrap_or_else(PoisonError::into_inner);
                 let list = texts.entry(text.to_string()).or_default();
                 list.retain(|c| c.keyspace.as_deref() != keyspace);
@@ -613,6 +631,15 @@ impl Executor {
         conn: &ConnectionState,
         text: &str,
     ) -> ExecResult<Vec<u8>> {
+        if text.len() > MAX_PREPARED_BYTES_PER_NODE {
+            let start: String = text.chars().take(200).collect();
+            return Err(ExecError::invalid(format!(
+                "Prepared statement of size {} bytes is larger than allowed maximum of {} MB: \
+                 {start}...",
+                text.len(),
+                MAX_PREPARED_BYTES_PER_NODE / (1024 * 1024)
+            )));
+        }
         let parsed = parse_statement(text)?;
         let schema = self.cluster.store.schema();
         let compiled = Arc::new(Compiled::new(
@@ -630,7 +657,11 @@ impl Executor {
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
             let node = prepared.entry(ctx.node).or_default();
-            if node.len() >= MAX_PREPARED_PER_NODE {
+            let held: usize = node.values().map(|c| c.text.len()).sum();
+            if node.len() >= MAX_PREPARED_PER_NODE
+                || held.saturating_add(text.len()) > MAX_PREPARED_BYTES_PER_NODE
+            {
+                // Drivers prepare again what they get UNPREPARED for.
                 node.clear();
             }
             node.insert(compiled.id.clone(), compiled.clone());
@@ -859,7 +890,25 @@ impl Executor {
                 conn.keyspace = Some(ks.clone());
                 set_keyspace_body(ks)
             }
-            Plan::Other => self.run_other(ctx, conn, &compiled.parsed.statement, req),
+            Plan::Other => match &compiled.parsed.statement {
+                Statement::Describe(d) => {
+                    req.event(|| "Describing the schema".to_string());
+                    let paging = describe::DescribePaging {
+                        page_size: params.page_size,
+                        paging_state: params.paging_state.as_bytes_slice().map(|s| &s[..]),
+                        secret: self.secret,
+                        statement: compiled.statement_hash,
+                    };
+                    describe::run_describe(
+                        &self.cluster,
+                        ctx.node,
+                        conn.keyspace.as_deref(),
+                        d,
+                        &paging,
+                    )
+                }
+                statement => self.run_other(ctx, conn, statement, req),
+            },
         }
     }
 
@@ -886,15 +935,6 @@ impl Executor {
             Statement::Truncate(s) => {
                 ddl::truncate(cluster, ks, s)?;
                 return Ok(void_body());
-            }
-            Statement::Describe(_) => {
-                // Reported as a syntax error, as servers without server-side DESCRIBE
-                // do: cqlsh then describes the schema itself from system_schema.
-                return Err(ExecError::syntax(
-                    "line 1:0 no viable alternative at input 'DESCRIBE' (DESCRIBE is not \
-                     executed server-side by scylla-sim; clients describe the schema from the \
-                     system_schema tables)",
-                ));
             }
             Statement::Unsupported(u) => {
                 return Err(ExecError::invalid(format!(
@@ -1275,6 +1315,21 @@ fn add_parameters(t: &mut Trace, p: &QueryParameters<'_>) {
     }
 }
 
+/// `message` cut (on a character boundary) to fit a protocol `[string]`: a message
+/// naming a very long identifier or value is still sent with its own error code.
+fn fit_string(mut message: String) -> String {
+    const MAX: usize = u16::MAX as usize;
+    if message.len() > MAX {
+        let mut end = MAX - 3;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push_str("...");
+    }
+    message
+}
+
 /// An ERROR outcome.
 fn error_outcome(
     features: &ProtocolFeatures,
@@ -1285,14 +1340,15 @@ fn error_outcome(
     let mut body = Vec::new();
     let err = CqlError {
         error: e.error,
-        reason: e.message,
+        reason: fit_string(e.message),
     };
     if err.serialize(features, &mut body).is_err() {
         body.clear();
-        // A message too long to encode: send a short server error instead.
+        // Only the extra fields (say an unprepared id) can still be too long: send a
+        // short server error instead.
         let fallback = CqlError {
             error: scylla_cql::frame::response::error::DbError::ServerError,
-            reason: "error message too long to encode".to_string(),
+            reason: "error too long to encode".to_string(),
         };
         let _ = fallback.serialize(features, &mut body);
     }
@@ -1302,5 +1358,81 @@ fn error_outcome(
         warnings,
         trace_id,
         custom_payload: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn executor() -> (Executor, NodeId) {
+        let mut topology = Topology::new(1);
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let node = topology
+            .add_node(crate::ring::NodeSpec::new(
+                crate::ring::deterministic_host_id(1, 0),
+                ip,
+                "dc1",
+                "r1",
+            ))
+            .unwrap();
+        let cluster = Arc::new(ClusterState::new(
+            crate::cluster::SimConfig::default(),
+            crate::store::Store::new(),
+            topology,
+        ));
+        (Executor::new(cluster), node)
+    }
+
+    #[test]
+    fn long_unprepared_statements_are_not_cached() {
+        let (exec, node) = executor();
+        let features = ProtocolFeatures::default();
+        let ctx = RequestContext {
+            node,
+            shard: 0,
+            client: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 1),
+            features: &features,
+            tracing: false,
+            custom_payload: None,
+        };
+        let mut conn = ConnectionState::default();
+        let run = |conn: &mut ConnectionState, text: String| {
+            let q = Query {
+                contents: std::borrow::Cow::Owned(text),
+                parameters: QueryParameters::default(),
+            };
+            exec.handle_query(&ctx, conn, &q).opcode
+        };
+        let padding = "x".repeat(MAX_CACHED_TEXT_LEN);
+        for i in 0..20 {
+            let text =
+                format!("SELECT key FROM system.local WHERE key = 'local' /* {i} {padding} */");
+            assert_eq!(run(&mut conn, text), ResponseOpcode::Result);
+        }
+        let short = "SELECT key FROM system.local".to_string();
+        assert_eq!(run(&mut conn, short.clone()), ResponseOpcode::Result);
+        let texts = exec.texts.read().unwrap();
+        assert_eq!(texts.len(), 1);
+        assert!(texts.contains_key(&short));
+    }
+
+    #[test]
+    fn long_messages_are_cut_to_fit_a_string() {
+        assert_eq!(fit_string("short".to_string()), "short");
+        let cut = fit_string("é".repeat(40_000));
+        assert!(cut.len() <= usize::from(u16::MAX));
+        assert!(cut.ends_with("é..."));
+        let exact = "x".repeat(usize::from(u16::MAX));
+        assert_eq!(fit_string(exact.clone()), exact);
+        let e = error_outcome(
+            &ProtocolFeatures::default(),
+            ExecError::invalid("y".repeat(100_000)),
+            Vec::new(),
+            None,
+        );
+        let mut buf = &e.body[..];
+        let code = scylla_cql::frame::types::read_int(&mut buf).unwrap();
+        assert_eq!(code, scylla_cql::frame::response::error::code::INVALID);
     }
 }

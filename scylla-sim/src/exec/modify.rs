@@ -201,6 +201,26 @@ fn using(
     Ok((timestamp, ttl))
 }
 
+/// Cassandra's and ScyllaDB's rules for `USING` on a counter table: no TTL (not even
+/// 0) and no client-chosen timestamp in the statement (a timestamp sent with the request
+/// is fine).
+fn check_counter_using(schema: &TableSchema, u: &UsingAttributes) -> ExecResult<()> {
+    if !schema.is_counter() {
+        return Ok(());
+    }
+    if u.timestamp.is_some() {
+        return Err(ExecError::invalid(
+            "Cannot provide custom timestamp for counter updates",
+        ));
+    }
+    if u.ttl.is_some() {
+        return Err(ExecError::invalid(
+            "Cannot provide custom TTL for counter updates",
+        ));
+    }
+    Ok(())
+}
+
 /// Files `op` of column `col` with the static or the regular operations.
 fn push_op(col: &ColumnDef, op: OpPlan, ops: &mut Vec<OpPlan>, static_ops: &mut Vec<OpPlan>) {
     if col.kind == ColumnKind::Static {
@@ -357,7 +377,8 @@ pub(crate) fn plan_update(
         }
         let whole = matches!(a.op, AssignmentOp::Set(_));
         if whole && seen.contains(&col.name.as_str()) {
-            return Err(ExecError::invalid(format!(
+            // Cassandra and ScyllaDB find this while parsing: a syntax error.
+            return Err(ExecError::syntax(format!(
                 "Multiple incompatible setting of column {}",
                 col.name
             )));
@@ -497,6 +518,7 @@ pub(crate) fn plan_update(
         &timestamp,
         binds,
     )?;
+    check_counter_using(&schema, &s.using)?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Update,
@@ -601,6 +623,13 @@ pub(crate) fn plan_delete(
     let ck_complete = where_.clustering.prefix_len == n_ck
         && where_.clustering.lower.is_none()
         && where_.clustering.upper.is_none();
+    let conditional = s.if_exists || !s.conditions.is_empty();
+    if conditional && !ops.is_empty() && !ck_complete {
+        return Err(ExecError::invalid(
+            "DELETE statements must restrict all PRIMARY KEY columns with equality relations in \
+             order to delete non static columns",
+        ));
+    }
     if !ops.is_empty() && !ck_complete {
         return Err(ExecError::invalid(if where_.clustering.is_restricted() {
             "Range deletions are not supported for specific columns".to_string()
@@ -631,6 +660,7 @@ pub(crate) fn plan_delete(
         &timestamp,
         binds,
     )?;
+    check_counter_using(&schema, &s.using)?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Delete,
@@ -678,6 +708,17 @@ fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
         return Err(ExecError::invalid(
             "DELETE statements must restrict all PRIMARY KEY columns with equality relations in \
              order to use IF conditions",
+        ));
+    }
+    if plan.kind == ModifyKind::Delete
+        && !plan.ck_complete()
+        && let CondKind::Conditions(conds) = &plan.cond
+        && conds.iter().any(|c| !c.is_static)
+    {
+        // Without a full primary key there is no row to check a regular column in.
+        return Err(ExecError::invalid(
+            "DELETE statements must restrict all PRIMARY KEY columns with equality relations in \
+             order to use IF condition on non static columns",
         ));
     }
     Ok(())

@@ -1027,7 +1027,7 @@ fn average(sum: Option<Num>, count: i64, t: NativeType) -> Option<Vec<u8>> {
                 }
             }
             result.unwrap_or_else(|| {
-                let digits = u.to_string().trim_start_matches('-').len() as u32;
+                let digits = u32::try_from(functions::digit_count(&u)).unwrap_or(u32::MAX);
                 let extra =
                     34u32.saturating_sub(digits.saturating_sub(count.to_string().len() as u32)) + 1;
                 let scaled = &u * BigInt::from(10).pow(extra);

@@ -50,7 +50,33 @@ fn bad_constant(lit: &Literal, receiver: &str, typ: &ColumnType<'_>) -> ExecErro
 }
 
 fn unable(typ: &str, text: &str) -> ExecError {
-    ExecError::invalid(format!("Unable to make {typ} from '{text}'"))
+    ExecError::invalid(format!("Unable to make {typ} from '{}'", shorten(text)))
+}
+
+/// The most digits a `varint` or `decimal` may have to be converted from or to text.
+/// Converting between base 10 and binary takes time quadratic in the number of digits
+/// (a frame full of digits would keep a thread busy for hours); numbers this long are
+/// still stored and read back when bound in binary.
+pub(crate) const MAX_NUMBER_DIGITS: usize = 10_000;
+
+/// [`MAX_NUMBER_DIGITS`] in bits: the largest magnitude, in bits, of a `varint` or
+/// `decimal` converted to text or another type (10000 · log2(10), rounded up).
+pub(crate) const MAX_NUMBER_BITS: u64 = 33_220;
+
+fn too_many_digits(typ: &str, text: &str) -> ExecError {
+    ExecError::invalid(format!(
+        "Unable to make {typ} from '{}': it has more than {MAX_NUMBER_DIGITS} digits, the most \
+         scylla-sim converts from text",
+        shorten(text)
+    ))
+}
+
+/// `text` cut to 100 characters for an error message.
+fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(100) {
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}...", &text[..cut])),
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// The serialized value of constant `lit` for a receiver (a column, a field, an
@@ -86,6 +112,9 @@ pub(crate) fn literal_to_bytes(
             parse_int::<i64>(t, n.cql_name())?.to_vec()
         }
         (NativeType::Varint, Literal::Integer(t)) => {
+            if t.trim().trim_start_matches(['-', '+']).len() > MAX_NUMBER_DIGITS {
+                return Err(too_many_digits("varint", t));
+            }
             let v = BigInt::from_str(t.trim()).map_err(|_| unable("varint", t))?;
             v.to_signed_bytes_be()
         }
@@ -199,14 +228,21 @@ pub(crate) fn parse_decimal(text: &str) -> ExecResult<Vec<u8>> {
     {
         return Err(bad());
     }
+    if int_digits.len() + frac_part.len() > MAX_NUMBER_DIGITS {
+        return Err(too_many_digits("decimal", text));
+    }
     let digits = format!("{int_digits}{frac_part}");
     let digits = if digits.is_empty() { "0" } else { &digits };
     let mut unscaled = BigInt::from_str(digits).map_err(|_| bad())?;
     if negative {
         unscaled = -unscaled;
     }
-    let scale = i64::try_from(frac_part.len()).map_err(|_| bad())? - exponent;
-    let scale = i32::try_from(scale).map_err(|_| bad())?;
+    // The scale is the fraction digits minus the exponent, and must fit an int.
+    let scale = i64::try_from(frac_part.len())
+        .ok()
+        .and_then(|f| f.checked_sub(exponent))
+        .and_then(|s| i32::try_from(s).ok())
+        .ok_or_else(bad)?;
     let mut out = scale.to_be_bytes().to_vec();
     out.extend_from_slice(&unscaled.to_signed_bytes_be());
     Ok(out)
@@ -721,6 +757,37 @@ mod tests {
         assert_eq!(parse_decimal("0.0").unwrap(), vec![0, 0, 0, 1, 0]);
         assert!(parse_decimal("1.2.3").is_err());
         assert!(parse_decimal("e5").is_err());
+        // Scales that do not fit an int (the first one overflowed an i64).
+        for t in [
+            "1e-9223372036854775808",
+            "1e9223372036854775807",
+            "1e-2147483649",
+        ] {
+            assert!(parse_decimal(t).is_err(), "{t}");
+        }
+        assert_eq!(
+            parse_decimal("1e-2147483647").unwrap()[..4],
+            i32::MAX.to_be_bytes()
+        );
+        assert_eq!(
+            parse_decimal("1e2147483648").unwrap()[..4],
+            i32::MIN.to_be_bytes()
+        );
+    }
+
+    #[test]
+    fn numbers_with_too_many_digits_are_refused() {
+        let digits = "9".repeat(MAX_NUMBER_DIGITS);
+        assert!(parse_decimal(&digits).is_ok());
+        let e = parse_decimal(&format!("{digits}.5")).unwrap_err();
+        assert!(
+            e.message.contains("more than 10000 digits"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.len() < 300);
+        assert!(lit(Literal::Integer(format!("-{digits}")), NativeType::Varint).is_ok());
+        assert!(lit(Literal::Integer(format!("{digits}1")), NativeType::Varint).is_err());
     }
 
     #[test]

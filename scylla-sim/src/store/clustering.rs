@@ -13,7 +13,7 @@ use bytes::Bytes;
 use scylla_cql::frame::response::column_type::ColumnType;
 
 use super::error::StoreError;
-use super::value::{compare, normalize_frozen, validate};
+use super::value::{binding_error, compare, normalize_frozen, validate};
 
 /// The largest clustering or partition key component, in bytes.
 pub const MAX_KEY_COMPONENT: usize = 65535;
@@ -529,9 +529,7 @@ impl ClusteringComparator {
                     value.len()
                 )));
             }
-            validate(typ, value).map_err(|m| {
-                StoreError::invalid(format!("Invalid value for clustering column {name}: {m}"))
-            })?;
+            validate(typ, value).map_err(|m| StoreError::invalid(binding_error(name, &m)))?;
             out.push(normalize_frozen(typ, value));
         }
         Ok(out)

@@ -32,6 +32,19 @@ pub const SYSTEM_KEYSPACES: [&str; 8] = [
 
 const MAX_NAME_LENGTH: usize = 48;
 
+/// The longest column or field name: result metadata carries names as `[string]`s.
+pub const MAX_IDENTIFIER_LENGTH: usize = u16::MAX as usize;
+
+/// The most levels a column type may nest (collections, tuples, vectors and user types
+/// each add one): as deep as clients decode result metadata.
+pub const MAX_TYPE_DEPTH: usize = scylla_cql::frame::response::column_type::MAX_TYPE_NESTING_DEPTH;
+
+/// The most component types a column type may have with its user types expanded (as
+/// result metadata writes them). A user type used twice by another counts twice, so a
+/// few definitions could otherwise describe a type of billions of components, which
+/// every statement on the table would spend hours writing out.
+pub const MAX_TYPE_COMPONENTS: usize = 10_000;
+
 /// A keyspace to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyspaceDef {
@@ -136,6 +149,126 @@ fn check_name(what: &str, name: &str) -> Result<(), StoreError> {
             "{what} name must not be empty, more than {MAX_NAME_LENGTH} characters long, or \
              contain non-alphanumeric-underscore characters (got \"{name}\")"
         )));
+    }
+    Ok(())
+}
+
+fn check_identifier_length(what: &str, name: &str) -> Result<(), StoreError> {
+    if name.len() > MAX_IDENTIFIER_LENGTH {
+        let mut end = 48;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        return Err(StoreError::invalid(format!(
+            "{what} name {}... is too long ({} bytes, at most {MAX_IDENTIFIER_LENGTH})",
+            &name[..end],
+            name.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The depth and the number of component types of column types, with user types
+/// expanded; each user type is measured once (by name) however often it is used.
+#[derive(Default)]
+struct TypeMeasure<'k> {
+    /// The current definitions of the keyspace's user types, when types may hold
+    /// older copies of them (during ALTER TYPE).
+    definitions: Option<&'k BTreeMap<String, Arc<UserDefinedType<'static>>>>,
+    user_types: std::collections::HashMap<String, (usize, usize)>,
+}
+
+impl TypeMeasure<'_> {
+    /// (levels of nesting, component types): 0 levels and 1 component for a native
+    /// type.
+    fn measure(&mut self, typ: &ColumnType<'_>) -> (usize, usize) {
+        match typ {
+            ColumnType::Collection { typ, .. } => match typ {
+                CollectionType::List(e) | CollectionType::Set(e) => self.nested([&**e]),
+                CollectionType::Map(k, v) => self.nested([&**k, &**v]),
+                _ => (1, 1),
+            },
+            ColumnType::Vector { typ, .. } => self.nested([&**typ]),
+            ColumnType::Tuple(ts) => self.nested(ts),
+            ColumnType::UserDefinedType { definition, .. } => {
+                let key = format!("{}.{}", definition.keyspace, definition.name);
+                if let Some(m) = self.user_types.get(&key) {
+                    return *m;
+                }
+                let current = self
+                    .definitions
+                    .and_then(|d| d.get(definition.name.as_ref()))
+                    .cloned();
+                let def = current.as_deref().unwrap_or(definition);
+                let m = self.nested(def.field_types.iter().map(|(_, t)| t));
+                self.user_types.insert(key, m);
+                m
+            }
+            _ => (0, 1),
+        }
+    }
+
+    /// The measure of a type holding `types`.
+    fn nested<'t, 'a: 't>(
+        &mut self,
+        types: impl IntoIterator<Item = &'t ColumnType<'a>>,
+    ) -> (usize, usize) {
+        let (mut depth, mut components) = (0usize, 1usize);
+        for t in types {
+            let (d, c) = self.measure(t);
+            depth = depth.max(d.saturating_add(1));
+            components = components.saturating_add(c);
+        }
+        (depth, components)
+    }
+
+    /// Checks that `typ`, the type of `what`, is not too deep nor too large.
+    fn check(&mut self, what: &str, typ: &ColumnType<'_>) -> Result<(), StoreError> {
+        let (depth, components) = self.measure(typ);
+        check_measure(what, typ, depth, components)
+    }
+}
+
+fn check_measure(
+    what: &str,
+    typ: &dyn std::fmt::Display,
+    depth: usize,
+    components: usize,
+) -> Result<(), StoreError> {
+    if depth > MAX_TYPE_DEPTH {
+        return Err(StoreError::invalid(format!(
+            "The type {typ} of {what} is nested {depth} levels deep; at most {MAX_TYPE_DEPTH} \
+             levels are supported (clients do not decode deeper types)"
+        )));
+    }
+    if components > MAX_TYPE_COMPONENTS {
+        return Err(StoreError::invalid(format!(
+            "The type {typ} of {what} has {components} component types with its user types \
+             expanded; at most {MAX_TYPE_COMPONENTS} are supported"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks every user type and every table column of `ks` (after a user type changed,
+/// its users changed too).
+fn check_keyspace_types(ks: &KeyspaceSchema) -> Result<(), StoreError> {
+    let mut m = TypeMeasure {
+        definitions: Some(&ks.user_types),
+        ..TypeMeasure::default()
+    };
+    for (name, def) in &ks.user_types {
+        let typ = ColumnType::UserDefinedType {
+            frozen: true,
+            definition: def.clone(),
+        };
+        let (depth, components) = m.measure(&typ);
+        check_measure(&format!("user type {name}"), &name, depth, components)?;
+    }
+    for table in ks.tables.values() {
+        for c in &table.schema.columns {
+            m.check(&format!("column {}", c.name), &c.typ)?;
+        }
     }
     Ok(())
 }
@@ -276,7 +409,8 @@ impl Store {
         self.change(|s| match s.keyspaces.remove(name) {
             Some(_) => Ok((true, true)),
             None if if_exists => Ok((false, false)),
-            None => Err(StoreError::invalid(format!(
+            // ScyllaDB (like Cassandra 3) answers with a configuration error.
+            None => Err(StoreError::Config(format!(
                 "Cannot drop non existing keyspace '{name}'."
             ))),
         })
@@ -452,8 +586,11 @@ impl Store {
                         "Duplicate field name {field} in type {name}"
                     )));
                 }
+                check_identifier_length("Field", field)?;
                 check_field_type(ks, name, typ)?;
             }
+            let (depth, components) = TypeMeasure::default().nested(fields.iter().map(|(_, t)| t));
+            check_measure(&format!("user type {name}"), &name, depth, components)?;
             let definition = UserDefinedType {
                 name: name.to_string().into(),
                 keyspace: keyspace.to_string().into(),
@@ -485,6 +622,7 @@ impl Store {
             let mut def = (*current).clone();
             match change {
                 AlterType::AddField { name: field, typ } => {
+                    check_identifier_length("Field", &field)?;
                     if def.field_types.iter().any(|(f, _)| *f == field) {
                         return Err(StoreError::invalid(format!(
                             "Cannot add new field {field} to type {keyspace}.{name}: a field of \
@@ -502,6 +640,7 @@ impl Store {
                 }
                 AlterType::RenameFields(pairs) => {
                     for (from, to) in pairs {
+                        check_identifier_length("Field", &to)?;
                         if def.field_types.iter().any(|(f, _)| *f == to) {
                             return Err(StoreError::invalid(format!(
                                 "Duplicate field name {to} in type {keyspace}.{name}"
@@ -522,6 +661,9 @@ impl Store {
             }
             let ks = Arc::make_mut(ks);
             ks.user_types.insert(name.to_string(), Arc::new(def));
+            // Every user of the type grows with it. The change is made on a copy of the
+            // schema: refusing it here leaves the published schema as it was.
+            check_keyspace_types(ks)?;
             refresh_user_types(ks);
             Ok(((), true))
         })
@@ -794,7 +936,9 @@ fn check_column(ks: &KeyspaceSchema, c: &NewColumn) -> Result<(), StoreError> {
     if c.name.is_empty() {
         return Err(StoreError::invalid("Column names must not be empty"));
     }
+    check_identifier_length("Column", &c.name)?;
     check_nested(ks, &c.typ, true)?;
+    TypeMeasure::default().check(&format!("column {}", c.name), &c.typ)?;
     let primary = matches!(c.kind, ColumnKind::PartitionKey | ColumnKind::Clustering);
     if primary {
         match &c.typ {
@@ -996,6 +1140,7 @@ fn drop_column(schema: &mut TableSchema, name: &str) -> Result<ColumnId, StoreEr
 }
 
 fn rename_column(schema: &mut TableSchema, from: &str, to: &str) -> Result<(), StoreError> {
+    check_identifier_length("Column", to)?;
     if schema.column(to).is_some() {
         return Err(StoreError::invalid(format!(
             "Cannot rename column {from} to {to} in table {}; another column of that name \
@@ -1243,9 +1388,14 @@ fn apply_options(
                 let n: i64 = t.trim().parse().map_err(|_| {
                     StoreError::Syntax(format!("Invalid integer value {t} for property '{name}'"))
                 })?;
-                if n < min || n > max {
+                if n < min {
                     return Err(StoreError::Config(format!(
-                        "{name} must be in [{min}, {max}] (got {n})"
+                        "{name} must be greater than or equal to {min} (got {n})"
+                    )));
+                }
+                if n > max {
+                    return Err(StoreError::Config(format!(
+                        "{name} must be less than or equal to {max} (got {n})"
                     )));
                 }
                 OptionValue::Text(n.to_string())

@@ -15,7 +15,7 @@ use super::clustering::{
 };
 use super::error::StoreError;
 use super::table::Table;
-use super::value::validate;
+use super::value::{binding_error, validate};
 
 /// Identifies a column within its table. Ids are never reused: a column dropped and
 /// added again gets a new id, so the old data stays invisible.
@@ -272,12 +272,8 @@ impl TableSchema {
             && key.len() <= MAX_KEY_COMPONENT
             && let Some(col) = self.partition_key().first()
         {
-            return validate(&col.typ, key).map_err(|m| {
-                StoreError::invalid(format!(
-                    "Invalid value for partition key column {}: {m}",
-                    col.name
-                ))
-            });
+            return validate(&col.typ, key)
+                .map_err(|m| StoreError::invalid(binding_error(&col.name, &m)));
         }
         self.split_partition_key(key).map(|_| ())
     }
@@ -307,12 +303,8 @@ impl TableSchema {
             )));
         }
         for (part, col) in parts.iter().zip(self.partition_key()) {
-            validate(&col.typ, part).map_err(|m| {
-                StoreError::invalid(format!(
-                    "Invalid value for partition key column {}: {m}",
-                    col.name
-                ))
-            })?;
+            validate(&col.typ, part)
+                .map_err(|m| StoreError::invalid(binding_error(&col.name, &m)))?;
         }
         Ok(parts)
     }

@@ -39,59 +39,87 @@ pub fn validate(typ: &ColumnType<'_>, bytes: &[u8]) -> Result<(), String> {
     }
 }
 
-fn fixed_size(bytes: &[u8], size: usize, what: &str, empty_ok: bool) -> Result<(), String> {
+/// The error for a value of `column` that does not validate (`message` from
+/// [`validate`]), as ScyllaDB words it: values that get here were bound by the client.
+pub(crate) fn binding_error(column: &str, message: &str) -> String {
+    format!("Exception while binding column {column}: {message}")
+}
+
+/// Checks a fixed-size value: `size` bytes, or empty when `empty_ok`. `message` is
+/// Cassandra's text for a value of another size, with `{}` for the size found.
+fn fixed_size(bytes: &[u8], size: usize, empty_ok: bool, message: &str) -> Result<(), String> {
     if bytes.len() == size || (empty_ok && bytes.is_empty()) {
         Ok(())
-    } else if empty_ok {
-        Err(format!(
-            "Expected {size} or 0 byte value for {what} ({})",
-            bytes.len()
-        ))
     } else {
-        Err(format!(
-            "Expected {size} byte value for {what} ({})",
-            bytes.len()
-        ))
+        Err(message.replace("{}", &bytes.len().to_string()))
     }
 }
 
+/// At most 64 bytes of `bytes` in hex, for messages.
+fn short_hex(bytes: &[u8]) -> String {
+    let mut out: String = bytes.iter().take(64).map(|b| format!("{b:02x}")).collect();
+    if bytes.len() > 64 {
+        out.push_str("...");
+    }
+    out
+}
+
+/// Validates a native value, with Cassandra's messages (its serializers' `validate`).
+/// The empty value is accepted where ScyllaDB accepts it (all fixed-size types but
+/// counters).
 fn validate_native(n: NativeType, bytes: &[u8]) -> Result<(), String> {
     let empty_ok = ColumnType::Native(n).supports_special_empty_value();
     match n {
         NativeType::Ascii => match bytes.iter().find(|b| **b >= 0x80) {
-            Some(b) => Err(format!("Invalid byte for ascii: {b}")),
+            // Java prints the byte signed.
+            Some(b) => Err(format!("Invalid byte for ascii: {}", *b as i8)),
             None => Ok(()),
         },
         NativeType::Text => std::str::from_utf8(bytes)
             .map(|_| ())
-            .map_err(|e| format!("String didn't validate: {e}")),
+            .map_err(|_| "String didn't validate.".to_string()),
         NativeType::Blob => Ok(()),
-        NativeType::Boolean => fixed_size(bytes, 1, "a boolean", empty_ok),
-        NativeType::TinyInt => fixed_size(bytes, 1, "a tinyint", empty_ok),
-        NativeType::SmallInt => fixed_size(bytes, 2, "a smallint", empty_ok),
-        NativeType::Int => fixed_size(bytes, 4, "an int", empty_ok),
-        NativeType::Date => fixed_size(bytes, 4, "a date", empty_ok),
-        NativeType::Float => fixed_size(bytes, 4, "a float", empty_ok),
-        NativeType::BigInt => fixed_size(bytes, 8, "a bigint", empty_ok),
-        NativeType::Counter => fixed_size(bytes, 8, "a counter", false),
-        NativeType::Timestamp => fixed_size(bytes, 8, "a timestamp", empty_ok),
-        NativeType::Time => fixed_size(bytes, 8, "a time", empty_ok),
-        NativeType::Double => fixed_size(bytes, 8, "a double", empty_ok),
-        NativeType::Uuid => fixed_size(bytes, 16, "a uuid", empty_ok),
+        NativeType::Boolean => fixed_size(bytes, 1, empty_ok, "Expected 1 or 0 byte value ({})"),
+        NativeType::TinyInt => fixed_size(bytes, 1, empty_ok, "Expected 1 byte for a tinyint ({})"),
+        NativeType::SmallInt => {
+            fixed_size(bytes, 2, empty_ok, "Expected 2 bytes for a smallint ({})")
+        }
+        NativeType::Int => fixed_size(bytes, 4, empty_ok, "Expected 4 or 0 byte int ({})"),
+        NativeType::Date => fixed_size(bytes, 4, empty_ok, "Expected 4 byte long for date ({})"),
+        NativeType::Float => fixed_size(
+            bytes,
+            4,
+            empty_ok,
+            "Expected 4 or 0 byte value for a float ({})",
+        ),
+        NativeType::BigInt => fixed_size(bytes, 8, empty_ok, "Expected 8 or 0 byte long ({})"),
+        NativeType::Counter => fixed_size(bytes, 8, false, "Expected 8 or 0 byte long ({})"),
+        NativeType::Timestamp => fixed_size(
+            bytes,
+            8,
+            empty_ok,
+            "Expected 8 or 0 byte long for date ({})",
+        ),
+        NativeType::Time => fixed_size(bytes, 8, empty_ok, "Expected 8 byte long for time ({})"),
+        NativeType::Double => fixed_size(
+            bytes,
+            8,
+            empty_ok,
+            "Expected 8 or 0 byte value for a double ({})",
+        ),
+        NativeType::Uuid => fixed_size(bytes, 16, empty_ok, "UUID should be 16 or 0 bytes ({})"),
         NativeType::Timeuuid => {
-            fixed_size(bytes, 16, "a timeuuid", empty_ok)?;
+            fixed_size(bytes, 16, empty_ok, "TimeUUID should be 16 or 0 bytes ({})")?;
             match bytes.get(6) {
-                Some(b) if b >> 4 != 1 => Err(format!(
-                    "Invalid version for TimeUUID type: {} (expected 1)",
-                    b >> 4
-                )),
+                Some(b) if b >> 4 != 1 => Err("Invalid version for TimeUUID type.".to_string()),
                 _ => Ok(()),
             }
         }
         NativeType::Inet => match bytes.len() {
             0 | 4 | 16 => Ok(()),
-            len => Err(format!(
-                "Invalid {len}-byte inet address: expected 4 bytes (IPv4) or 16 bytes (IPv6)"
+            _ => Err(format!(
+                "Expected 4 or 16 byte inetaddress; got {}",
+                short_hex(bytes)
             )),
         },
         NativeType::Varint => Ok(()),
@@ -99,10 +127,7 @@ fn validate_native(n: NativeType, bytes: &[u8]) -> Result<(), String> {
             if bytes.is_empty() || bytes.len() >= 4 {
                 Ok(())
             } else {
-                Err(format!(
-                    "Expected 0 or at least 4 bytes for a decimal ({})",
-                    bytes.len()
-                ))
+                Err(format!("Expected 0 or at least 4 bytes ({})", bytes.len()))
             }
         }
         NativeType::Duration => validate_duration(bytes),
@@ -495,10 +520,16 @@ fn split_decimal(v: &[u8]) -> Option<(i32, BigInt)> {
     ))
 }
 
-fn decimal_digits(v: &BigInt) -> i64 {
-    i64::try_from(v.magnitude().to_str_radix(10).len()).unwrap_or(i64::MAX)
+/// Bounds of `log10(m)` for a magnitude of `bits` bits (`2^(bits-1) <= m < 2^bits`).
+fn log10_bounds(bits: u64) -> (f64, f64) {
+    let lg = std::f64::consts::LOG10_2;
+    ((bits.saturating_sub(1)) as f64 * lg, bits as f64 * lg)
 }
 
+/// Compares two decimals numerically, in time about linear in their size: never
+/// printing them (quadratic), and scaling one by a power of ten only when their
+/// magnitudes are within a factor of 100 of each other, where that power is no larger
+/// than the values.
 fn compare_decimal(a: &[u8], b: &[u8]) -> Ordering {
     let (Some((sa, ua)), Some((sb, ub))) = (split_decimal(a), split_decimal(b)) else {
         return a.cmp(b);
@@ -512,14 +543,19 @@ fn compare_decimal(a: &[u8], b: &[u8]) -> Ordering {
     }
     let negative = ua.sign() == num_bigint_04::Sign::Minus;
     let (ma, mb) = (ua.magnitude(), ub.magnitude());
-    // Magnitude m * 10^-s lies in [10^(d-1-s), 10^(d-s)) where d is m's digit count.
-    let ea = decimal_digits(&ua) - i64::from(sa);
-    let eb = decimal_digits(&ub) - i64::from(sb);
-    let magnitude_order = if ea != eb {
-        ea.cmp(&eb)
+    // |a| = ma * 10^-sa, so log10|a| lies in [lo - sa, hi - sa).
+    let (lo_a, hi_a) = log10_bounds(ma.bits());
+    let (lo_b, hi_b) = log10_bounds(mb.bits());
+    let (ea_lo, ea_hi) = (lo_a - f64::from(sa), hi_a - f64::from(sa));
+    let (eb_lo, eb_hi) = (lo_b - f64::from(sb), hi_b - f64::from(sb));
+    // A margin of 1 absorbs any rounding of the estimates.
+    let magnitude_order = if ea_hi + 1.0 < eb_lo {
+        Ordering::Less
+    } else if eb_hi + 1.0 < ea_lo {
+        Ordering::Greater
     } else {
-        // Equal exponents: the scale difference equals the digit count difference, so
-        // it is bounded by the size of the values.
+        // Close magnitudes: the scale difference is bounded by the sizes of the values
+        // (plus a few digits), so the power of ten below is no larger than they are.
         let diff = i64::from(sa) - i64::from(sb);
         let ten = num_bigint_04::BigUint::from(10u32);
         let shift = u32::try_from(diff.unsigned_abs()).unwrap_or(u32::MAX);
@@ -1300,6 +1336,24 @@ mod tests {
                 prop_assert_eq!(
                     compare(&n(NativeType::Decimal), &enc(ua, sa), &enc(ub, sb)),
                     scale(ua, sa).cmp(&scale(ub, sb))
+                );
+            }
+
+            #[test]
+            fn decimal_matches_big_rationals(
+                ua: i64, sa in -60i32..60, ub: i64, sb in -60i32..60, pad in 0usize..30,
+            ) {
+                // Wide scales and padded (non-minimal) unscaled values: compare
+                // ua * 10^(60 - sa) with ub * 10^(60 - sb) exactly.
+                let exact = |u: i64, s: i32| BigInt::from(u) * BigInt::from(10).pow((60 - s) as u32);
+                let enc = |u: i64, s: i32| {
+                    let mut out = s.to_be_bytes().to_vec();
+                    out.extend(padded_varint(u, pad));
+                    out
+                };
+                prop_assert_eq!(
+                    compare(&n(NativeType::Decimal), &enc(ua, sa), &enc(ub, sb)),
+                    exact(ua, sa).cmp(&exact(ub, sb))
                 );
             }
 

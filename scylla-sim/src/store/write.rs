@@ -11,7 +11,7 @@ use super::clustering::{ClusteringKey, ClusteringRange, Pos, PosRange};
 use super::data::{ColumnData, KeyOrder, Op, Partition};
 use super::error::StoreError;
 use super::schema::{ColumnDef, ColumnId, ColumnKind, TableSchema};
-use super::value::{Elements, normalize_frozen, validate};
+use super::value::{Elements, binding_error, normalize_frozen, validate};
 
 /// The largest TTL Cassandra accepts: 20 years, in seconds.
 pub const MAX_TTL: i32 = 630_720_000;
@@ -244,8 +244,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn check(&self, col: &ColumnDef, typ: &ColumnType<'_>, value: &[u8]) -> Result<(), StoreError> {
-        validate(typ, value)
-            .map_err(|m| StoreError::invalid(format!("Invalid value for column {}: {m}", col.name)))
+        validate(typ, value).map_err(|m| StoreError::invalid(binding_error(&col.name, &m)))
     }
 
     /// The elements of a serialized collection value, validated as `typ`.
@@ -257,8 +256,7 @@ impl<'a> Ctx<'a> {
         per_entry: u64,
     ) -> Result<Vec<Bytes>, StoreError> {
         self.check(col, typ, value)?;
-        let bad =
-            |m: String| StoreError::invalid(format!("Invalid value for column {}: {m}", col.name));
+        let bad = |m: String| StoreError::invalid(binding_error(&col.name, &m));
         let mut it = Elements::new(value, per_entry).map_err(bad)?;
         let mut out = Vec::new();
         for e in &mut it {

@@ -605,6 +605,14 @@ pub enum ResultMetadataAndRowsCountParseError {
         /// Bytes left for the rows.
         remaining_bytes: usize,
     },
+    /// Rows announced for a result without columns. Such rows take no bytes, so their
+    /// count could not be checked against the body: a bogus count would make
+    /// consumers iterate (or allocate for) billions of empty rows.
+    #[error("{rows_count} rows announced for a result with no columns")]
+    RowsWithoutColumns {
+        /// The announced row count.
+        rows_count: usize,
+    },
 }
 
 /// The head of a Rows result (flags, column count, paging state) could not be parsed.
@@ -736,6 +744,10 @@ pub enum RowsWriterError {
     /// More rows than an `[int]` can count.
     #[error("too many rows")]
     TooManyRows,
+    /// A row was appended to a result without columns (which decoders reject: see
+    /// [`ResultMetadataAndRowsCountParseError::RowsWithoutColumns`]).
+    #[error("a result without columns cannot have rows")]
+    RowsWithoutColumns,
     /// The result was finished in the middle of a row.
     #[error("the last row is incomplete: {written} of {expected} cells written")]
     IncompleteRow {

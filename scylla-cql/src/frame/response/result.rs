@@ -15,6 +15,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use crate::deserialize::FrameSlice;
+use crate::deserialize::TypeCheckError;
+use crate::deserialize::result::{RawRowIterator, TypedRowIterator};
+use crate::deserialize::row::DeserializeRow;
 use crate::frame::frame_errors::LowLevelDeserializationError;
 use crate::frame::protocol_features::ProtocolFeatures;
 use crate::frame::types;
@@ -569,6 +572,9 @@ impl RawMetadataAndRawRows {
         let rows_count = types::read_int_length(&mut cur)
             .map_err(ResultMetadataAndRowsCountParseError::RowsCountParseError)?;
         let col_count = metadata.inner().col_count();
+        if col_count == 0 && rows_count > 0 {
+            return Err(ResultMetadataAndRowsCountParseError::RowsWithoutColumns { rows_count });
+        }
         if col_count > 0 && rows_count.saturating_mul(col_count).saturating_mul(4) > cur.len() {
             return Err(ResultMetadataAndRowsCountParseError::RowsCountTooLarge {
                 rows_count,
@@ -747,6 +753,39 @@ impl DeserializedMetadataAndRawRows {
         FrameSlice::new(&self.raw_rows)
     }
 
+    /// The rows, deserialized one by one into `R` (which borrows from this result:
+    /// `&str` and `&[u8]` columns are not copied). `R` is type-checked against the
+    /// column specs once, here.
+    ///
+    /// ```
+    /// # use bytes::Bytes;
+    /// # use scylla_cql::frame::response::result::*;
+    /// let specs = vec![ColumnSpec::borrowed("v", ColumnType::Native(NativeType::Text), TableSpec::borrowed("ks", "t"))];
+    /// let mut body = Vec::new();
+    /// let mut w = RowsWriter::new(&mut body, &ResultMetadata::new(specs), &MetadataWriteOptions::default()).unwrap();
+    /// w.append_row([Some(&b"hello"[..])]).unwrap();
+    /// w.finish().unwrap();
+    /// let Result::Rows((raw, _)) = deserialize(Bytes::from(body), None).unwrap() else { unreachable!() };
+    /// let rows = raw.deserialize_metadata().unwrap();
+    /// let texts: Vec<(&str,)> = rows.rows_iter::<(&str,)>().unwrap().collect::<StdResult<_, _>>().unwrap();
+    /// assert_eq!(texts, [("hello",)]);
+    /// assert!(rows.rows_iter::<(i32,)>().is_err(), "text is not an int");
+    /// # type StdResult<T, E> = std::result::Result<T, E>;
+    /// ```
+    pub fn rows_iter<'frame, 'metadata, R: DeserializeRow<'frame, 'metadata>>(
+        &'frame self,
+    ) -> StdResult<TypedRowIterator<'frame, 'metadata, R>, TypeCheckError>
+    where
+        'frame: 'metadata,
+    {
+        let raw = RawRowIterator::new(
+            self.rows_count,
+            self.metadata().col_specs(),
+            self.raw_rows_slice(),
+        );
+        TypedRowIterator::new(raw)
+    }
+
     /// No columns, no rows.
     pub fn mock_empty() -> Self {
         Self::new(ResultMetadataHolder::mock_empty(), 0, Bytes::new())
@@ -917,17 +956,9 @@ impl<'b> RowsWriter<'b> {
             });
         }
         if self.col_count == 0 {
-            // A row without columns: count it directly.
-            let next = self.rows_count + 1;
-            let n32 = i32::try_from(next).map_err(|_| RowsWriterError::TooManyRows)?;
-            self.rows_count = next;
-            if let Some(slot) = self
-                .buf
-                .get_mut(self.rows_count_pos..self.rows_count_pos + 4)
-            {
-                slot.copy_from_slice(&n32.to_be_bytes());
-            }
-            return Ok(());
+            // Rows without columns take no bytes, so a reader cannot check their count
+            // against the body: decoders reject them, and so does the writer.
+            return Err(RowsWriterError::RowsWithoutColumns);
         }
         self.cells_in_row = self.col_count - 1;
         self.cell_done()
@@ -1315,6 +1346,30 @@ mod tests {
                 expected: 2
             })
         );
+    }
+
+    #[test]
+    fn rows_without_columns_are_rejected() {
+        // flags 0, 0 columns, 2^31 - 1 rows, no row bytes: iterating (or collecting)
+        // them would never end.
+        let mut body = kind::ROWS.to_be_bytes().to_vec();
+        body.extend([0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 0xff, 0xff, 0xff]);
+        let Result::Rows((raw, _)) = deserialize(Bytes::from(body), None).unwrap() else {
+            panic!("not rows")
+        };
+        assert!(matches!(
+            raw.deserialize_metadata(),
+            Err(ResultMetadataAndRowsCountParseError::RowsWithoutColumns {
+                rows_count: 0x7fff_ffff
+            })
+        ));
+        // Zero columns and zero rows is fine.
+        let mut body = kind::ROWS.to_be_bytes().to_vec();
+        body.extend([0u8; 12]);
+        let Result::Rows((raw, _)) = deserialize(Bytes::from(body), None).unwrap() else {
+            panic!("not rows")
+        };
+        assert_eq!(raw.deserialize_metadata().unwrap().rows_count(), 0);
     }
 
     #[test]

@@ -1,0 +1,8 @@
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(
+    init: scylla_cql_fuzz::seed_corpus("cql_value"),
+    |data: &[u8]| scylla_cql_fuzz::targets::cql_value(data)
+);
