@@ -611,6 +611,13 @@ fn watch_pool(
         loop {
             let (connected, _connections) = match &*status.borrow_and_update() {
                 PoolStatus::Connected { connections, .. } => (true, *connections),
+                PoolStatus::Broken {
+                    last_error: ConnectionError::ConnectTimeout,
+                } => {
+                    #[cfg(feature = "metrics")]
+                    metrics.inc_connection_timeouts();
+                    (false, 0)
+                }
                 _ => (false, 0),
             };
             #[cfg(feature = "metrics")]
