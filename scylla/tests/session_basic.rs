@@ -157,7 +157,7 @@ fn builder_and_config_signatures() {
     let _ = B::new()
         .known_node("a:1")
         .known_nodes(["b", "c"])
-        .known_nodes_addr(&[SocketAddr::from(([127, 0, 0, 1], 9042))])
+        .known_nodes_addr([SocketAddr::from(([127, 0, 0, 1], 9042))].iter())
         .local_ip_address(Some(IpAddr::from([127, 0, 0, 1])))
         .use_keyspace("ks", false)
         .user("u", "p")
