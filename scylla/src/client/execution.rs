@@ -28,7 +28,6 @@ use scylla_cql::frame::frame_errors::{
     QueryParametersSerializationError, QuerySerializationError,
 };
 use scylla_cql::frame::request::RequestOpcode;
-use scylla_cql::frame::request::batch::BatchType;
 use scylla_cql::frame::request::query::{PagingState, PagingStateResponse};
 use scylla_cql::frame::response::result::{self, ResultMetadata};
 use scylla_cql::frame::types::{self, Consistency, SerialConsistency};
@@ -39,8 +38,8 @@ use scylla_cql::serialize::writers::RowWriter;
 use uuid::Uuid;
 
 use crate::client::execution_profile::{ExecutionProfileHandle, ExecutionProfileInner};
+use crate::cluster::ClusterState;
 use crate::cluster::worker::ClusterShared;
-use crate::cluster::{ClusterState, NodeRef};
 use crate::errors::{BadQuery, DbError, ExecutionError, RequestAttemptError, RequestError};
 use crate::network::connection::{Connection, QueryResponse};
 use crate::observability::history::{HistoryListener, RequestId, SpeculativeId};
@@ -1030,12 +1029,6 @@ pub(crate) fn unprepared_routing_info<'a>(
     }
 }
 
-/// The node of a routing target, for logging.
-#[allow(dead_code)]
-fn describe(node: NodeRef<'_>) -> String {
-    node.address.to_string()
-}
-
 /// The values of a batch, one list per statement, serialized against each
 /// statement's bind markers (empty for unprepared statements without values).
 pub(crate) fn serialize_batch_values<BV>(
@@ -1080,11 +1073,6 @@ where
         ));
     }
     Ok(out)
-}
-
-#[allow(unused)]
-fn _assert_batch_type(b: BatchType) -> u8 {
-    b as u8
 }
 
 #[cfg(test)]
