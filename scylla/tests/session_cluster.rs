@@ -162,6 +162,27 @@ async fn requests_go_to_a_replica_on_the_owning_shard() {
         "{} routed requests in {elapsed:?}: {counters:?}",
         2 * ROUTED_KEYS
     );
+    // The counters do catch misrouting: without token awareness, requests land on
+    // non-replicas and on wrong shards.
+    let unaware = ExecutionProfile::builder()
+        .load_balancing_policy(DefaultPolicy::builder().token_aware(false).build())
+        .build()
+        .into_handle();
+    let (mut insert_unaware, mut select_unaware) = (insert.clone(), select.clone());
+    insert_unaware.set_execution_profile_handle(Some(unaware.clone()));
+    select_unaware.set_execution_profile_handle(Some(unaware));
+    for read in [false, true] {
+        for r in run_concurrently(0..300, 64, |k| {
+            write_or_read(session, (&insert_unaware, &select_unaware), k, read)
+        })
+        .await
+        {
+            r.unwrap();
+        }
+    }
+    let counters = cluster.take_counters();
+    assert!(counters.total().non_replica > 100, "{counters:?}");
+    assert!(counters.total().wrong_shard > 100, "{counters:?}");
     // The driver's token is the cluster's.
     let state = session.get_cluster_state();
     for k in [0i64, 1, 42, -7, i64::MAX] {
