@@ -1,5 +1,8 @@
-//! Session benchmark: prepared INSERT and SELECT against one in-process scylla-sim
-//! node, sequentially and with 1,024 requests in flight.
+//! Session benchmark: prepared INSERT and SELECT against an in-process scylla-sim
+//! cluster, sequentially and with 1,024 requests in flight: first one node, then
+//! three nodes of two shards each (RF=1), where every request must be routed to the
+//! partition's one replica, on the shard that owns its token (the simulator's
+//! counters, printed after the figures, check that none went elsewhere).
 //!
 //! The driver runs on its own single-threaded Tokio runtime on the main thread; the
 //! simulated node runs on another runtime with its own threads. A counting global
@@ -79,7 +82,7 @@ fn thread_cpu() -> Duration {
 }
 
 struct Figures {
-    name: &'static str,
+    name: String,
     ops: u64,
     wall: Duration,
     cpu: Duration,
@@ -90,7 +93,7 @@ impl Figures {
     fn print(&self) {
         let ops = self.ops as f64;
         println!(
-            "{:<34} {:>10.0} ops/s {:>8.2} µs CPU/op {:>6.2} allocs/op",
+            "{:<43} {:>10.0} ops/s {:>8.2} µs CPU/op {:>6.2} allocs/op",
             self.name,
             ops / self.wall.as_secs_f64(),
             self.cpu.as_secs_f64() * 1e6 / ops,
@@ -99,7 +102,7 @@ impl Figures {
     }
 }
 
-async fn measure<F, Fut>(name: &'static str, ops: u64, run: F) -> Figures
+async fn measure<F, Fut>(name: String, ops: u64, run: F) -> Figures
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -164,11 +167,42 @@ async fn concurrent(
     lanes.collect::<Vec<()>>().await;
 }
 
+/// One cluster shape the benchmark runs against.
+struct Setup {
+    /// Printed before the figures.
+    title: &'static str,
+    /// Prefix of each scenario's name.
+    label: &'static str,
+    nodes: usize,
+    shards: u16,
+}
+
+const SETUPS: [Setup; 2] = [
+    Setup {
+        title: "1 scylla-sim node",
+        label: "",
+        nodes: 1,
+        shards: 1,
+    },
+    Setup {
+        title: "3 scylla-sim nodes x 2 shards, RF=1, token- and shard-aware routing",
+        label: "3 nodes: ",
+        nodes: 3,
+        shards: 2,
+    },
+];
+
 fn main() {
     let ops: u64 = std::env::var("BENCH_OPS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(50_000);
+    for setup in &SETUPS {
+        run_setup(setup, ops);
+    }
+}
+
+fn run_setup(setup: &Setup, ops: u64) {
     let sim_runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -176,8 +210,8 @@ fn main() {
         .unwrap();
     let cluster = sim_runtime.block_on(async {
         scylla_sim::SimCluster::builder()
-            .nodes(1)
-            .shards(1)
+            .nodes(setup.nodes)
+            .shards(setup.shards)
             .unique_addresses()
             .build()
             .await
@@ -196,6 +230,8 @@ fn main() {
                 .await
                 .unwrap(),
         );
+        // RF=1: each partition has one replica, so a request sent anywhere else
+        // costs the cluster a hop (which the simulator counts).
         session
             .query_unpaged(
                 "CREATE KEYSPACE bench WITH replication = {'class': 'NetworkTopologyStrategy', 'replication_factor': 1}",
@@ -220,36 +256,62 @@ fn main() {
         // Warm up (connections, buffers, the simulator's caches).
         sequential(&session, &insert, 2_000, false).await;
         concurrent(&session, &insert, 10_000, false, 1024).await;
+        cluster.reset_counters();
 
         COUNTED.with(|c| c.set(true));
-        if std::env::var_os("BENCH_TRACE_ALLOCS").is_some() {
+        if std::env::var_os("BENCH_TRACE_ALLOCS").is_some() && setup.nodes == 1 {
             TRACING.with(|t| t.set(true));
             sequential(&session, &insert, 1, false).await;
             TRACING.with(|t| t.set(false));
         }
-        println!("scylla session benchmark: 1 scylla-sim node, {ops} operations per scenario");
+        println!(
+            "scylla session benchmark: {}, {ops} operations per scenario",
+            setup.title
+        );
         let seq_ops = ops / 5;
+        let label = setup.label;
         for f in [
-            measure("prepared INSERT, sequential", seq_ops, || {
-                sequential(&session, &insert, seq_ops, false)
-            })
+            measure(
+                format!("{label}prepared INSERT, sequential"),
+                seq_ops,
+                || sequential(&session, &insert, seq_ops, false),
+            )
             .await,
-            measure("prepared SELECT, sequential", seq_ops, || {
-                sequential(&session, &select, seq_ops, true)
-            })
+            measure(
+                format!("{label}prepared SELECT, sequential"),
+                seq_ops,
+                || sequential(&session, &select, seq_ops, true),
+            )
             .await,
-            measure("prepared INSERT, 1024 in flight", ops, || {
-                concurrent(&session, &insert, ops, false, 1024)
-            })
+            measure(
+                format!("{label}prepared INSERT, 1024 in flight"),
+                ops,
+                || concurrent(&session, &insert, ops, false, 1024),
+            )
             .await,
-            measure("prepared SELECT, 1024 in flight", ops, || {
-                concurrent(&session, &select, ops, true, 1024)
-            })
+            measure(
+                format!("{label}prepared SELECT, 1024 in flight"),
+                ops,
+                || concurrent(&session, &select, ops, true, 1024),
+            )
             .await,
         ] {
             f.print();
         }
         COUNTED.with(|c| c.set(false));
+        // Where the measured requests went, as the simulator counted them.
+        let counters = cluster.take_counters();
+        let total = counters.total();
+        let per_node: Vec<u64> = counters.nodes.iter().map(|n| n.total().requests).collect();
+        println!(
+            "routing: {} requests served (per node {per_node:?}), {} at a non-replica, {} on the wrong shard",
+            total.requests, total.non_replica, total.wrong_shard
+        );
+        assert_eq!(
+            (total.non_replica, total.wrong_shard),
+            (0, 0),
+            "misrouted requests"
+        );
     });
     drop(driver);
     sim_runtime.block_on(cluster.shutdown());

@@ -774,7 +774,12 @@ impl SessionShared {
                     Ok(c) => c,
                     Err(e) => {
                         tracing::debug!(node = %node.address, "no connection: {e}");
-                        last_error = Some(RequestError::ConnectionPoolError(e));
+                        // What an earlier node answered (say, Unavailable from the
+                        // last node up) tells more than a node that could not be
+                        // reached at all: that answer stays the request's error.
+                        if !matches!(last_error, Some(RequestError::LastAttemptError(_))) {
+                            last_error = Some(RequestError::ConnectionPoolError(e));
+                        }
                         continue 'targets;
                     }
                 };

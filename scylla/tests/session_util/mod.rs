@@ -55,3 +55,64 @@ pub async fn create_keyspace(session: &Session, ks: &str, rf: usize) {
         .await
         .expect("create keyspace");
 }
+
+/// Waits until the session's pools hold `connections` connections in total (one per
+/// shard of every connected node with the default pool size), so that every shard
+/// is reachable on its own connection. Without the `metrics` feature (which counts
+/// them) this only waits a fixed time.
+pub async fn wait_for_pools(session: &Session, connections: u64) {
+    #[cfg(feature = "metrics")]
+    {
+        let metrics = session.get_metrics();
+        let start = std::time::Instant::now();
+        while metrics.get_total_connections() != connections {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(15),
+                "the pools hold {} connections, not {connections}",
+                metrics.get_total_connections()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    #[cfg(not(feature = "metrics"))]
+    {
+        let _ = (session, connections);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
+/// Runs `request(i)` for every `i` of `items`, at most `in_flight` at a time, and
+/// returns the results in completion order.
+pub async fn run_concurrently<I, T, F, Fut>(items: I, in_flight: usize, request: F) -> Vec<T>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    use futures::StreamExt;
+    futures::stream::iter(items)
+        .map(request)
+        .buffer_unordered(in_flight)
+        .collect()
+        .await
+}
+
+/// Waits until no request has reached `cluster` for 300 ms, then zeroes its
+/// counters: the control connection's metadata queries after a schema or status
+/// event (which the simulator counts like any request) are over, and the counters
+/// then count the test's requests only.
+pub async fn wait_until_quiet(cluster: &SimCluster) {
+    let start = std::time::Instant::now();
+    loop {
+        cluster.reset_counters();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let counters = cluster.counters();
+        if counters.total().requests == 0 {
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "requests keep coming: {counters:?}"
+        );
+    }
+}
