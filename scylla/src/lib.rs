@@ -6,7 +6,6 @@
 #![deny(missing_docs)]
 // The driver core is being assembled from parallel work; some internals are not yet
 // wired to their callers.
-#![allow(dead_code)]
 
 pub use scylla_cql::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
 

@@ -36,6 +36,7 @@ use scylla_cql::frame::response::event::{
     EventV2, SchemaChangeEvent, StatusChangeEvent, TopologyChangeEvent,
 };
 use scylla_cql::frame::response::result;
+use scylla_cql::frame::response::tablets::TabletsRoutingV1;
 use scylla_cql::frame::server_event_type::EventTypeV2;
 use scylla_cql::frame::types::Consistency;
 use tokio::sync::{mpsc, oneshot};
@@ -98,6 +99,8 @@ enum WorkerRequest {
     Refresh(oneshot::Sender<Result<(), MetadataError>>),
     /// A node's pool connected again after being broken (or for the first time).
     PoolConnected(Uuid),
+    /// A node told where a tablet of a table is (`tablets-routing-v1` payload).
+    Tablet(TabletUpdate),
 }
 
 /// The part of the cluster the session and its requests share with the worker.
@@ -145,10 +148,30 @@ impl ClusterShared {
         self.keyspace.store(Some(Arc::new(keyspace)));
     }
 
-    /// The resolved known nodes.
-    pub(crate) fn known_addresses(&self) -> &[SocketAddr] {
-        &self.config.known_addresses
+    /// Hands a tablet a node sent to the worker, which records it in the state so that
+    /// later requests for its tokens go to its replicas. Never waits: when the worker
+    /// is busy the tablet is dropped (the node will send it again).
+    pub(crate) fn record_tablet(&self, keyspace: &str, table: &str, tablet: TabletsRoutingV1) {
+        let update = TabletUpdate {
+            keyspace: keyspace.to_owned(),
+            table: table.to_owned(),
+            tablet,
+        };
+        if self
+            .requests
+            .try_send(WorkerRequest::Tablet(update))
+            .is_err()
+        {
+            debug!(%keyspace, %table, "tablet update dropped: the cluster worker is busy or gone");
+        }
     }
+}
+
+/// A tablet of a table, as a node sent it.
+pub(crate) struct TabletUpdate {
+    keyspace: String,
+    table: String,
+    tablet: TabletsRoutingV1,
 }
 
 fn worker_gone() -> ConnectionPoolError {
@@ -335,6 +358,20 @@ impl Worker {
     }
 
     /// Handles one wakeup; `false` when the session is gone.
+    /// Publishes a state with `updates` recorded.
+    fn record_tablets(&self, updates: &[TabletUpdate]) {
+        let mut state = ClusterState::clone(&self.shared.state());
+        let recorded = state.update_tablets(
+            updates
+                .iter()
+                .map(|u| (u.keyspace.as_str(), u.table.as_str(), &u.tablet)),
+        );
+        if recorded > 0 {
+            self.shared.state.store(Arc::new(state));
+        }
+        debug!(recorded, received = updates.len(), "tablets recorded");
+    }
+
     async fn handle_wakeup(&mut self, wakeup: Wakeup) -> bool {
         match wakeup {
             Wakeup::Request(None) => return false,
@@ -348,6 +385,24 @@ impl Worker {
                         info!(%host_id, address = %node.address, "node is reachable again; marking it up");
                     }
                     node.change_down_marker(false);
+                }
+            }
+            Wakeup::Request(Some(WorkerRequest::Tablet(update))) => {
+                let mut updates = vec![update];
+                // Record every tablet already queued in one new state; other requests
+                // found on the way are handled after.
+                let mut others = Vec::new();
+                while let Ok(r) = self.requests.try_recv() {
+                    match r {
+                        WorkerRequest::Tablet(u) => updates.push(u),
+                        other => others.push(other),
+                    }
+                }
+                self.record_tablets(&updates);
+                for r in others {
+                    if !Box::pin(self.handle_wakeup(Wakeup::Request(Some(r)))).await {
+                        return false;
+                    }
                 }
             }
             Wakeup::Event(Some(event)) => {
