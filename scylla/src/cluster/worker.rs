@@ -44,10 +44,10 @@ use tracing::{debug, info, warn};
 use uuid::Uuid;
 
 use super::metadata::parse::{
-    ColumnRow, KeyspaceRow, LocalRow, Metadata, PeerRow, PeersRows, SchemaRows, ScyllaKeyspaceRow,
-    ScyllaTableRow, TableRow, UdtRow, ViewRow, parse_keyspaces, parse_peers,
+    ColumnRow, KeyspaceRow, LocalRow, Metadata, PeerRow, SchemaRows, ScyllaKeyspaceRow,
+    ScyllaTableRow, TableRow, UdtRow, ViewRow,
 };
-use super::metadata::{Keyspace, Peer, PeriodicFetchMode};
+use super::metadata::{Peer, PeriodicFetchMode};
 use super::node::Node;
 use super::state::ClusterState;
 use crate::errors::{
@@ -661,19 +661,20 @@ fn watch_pool(
     let mut status = pool.status();
     tokio::spawn(async move {
         let mut was_connected = false;
+        let mut was_full = false;
         #[cfg(feature = "metrics")]
         let mut counted: usize = 0;
         loop {
-            let (connected, _connections) = match &*status.borrow_and_update() {
-                PoolStatus::Connected { connections, .. } => (true, *connections),
+            let (connected, _connections, full) = match &*status.borrow_and_update() {
+                PoolStatus::Connected { connections, full } => (true, *connections, *full),
                 PoolStatus::Broken {
                     last_error: ConnectionError::ConnectTimeout,
                 } => {
                     #[cfg(feature = "metrics")]
                     metrics.inc_connection_timeouts();
-                    (false, 0)
+                    (false, 0, false)
                 }
-                _ => (false, 0),
+                _ => (false, 0, false),
             };
             #[cfg(feature = "metrics")]
             {
@@ -690,6 +691,10 @@ fn watch_pool(
                 let _ = requests.try_send(WorkerRequest::PoolConnected(host_id));
             }
             was_connected = connected;
+            if full && !was_full {
+                debug!(%host_id, "the node's connection pool has all its connections");
+            }
+            was_full = full;
             if status.changed().await.is_err() {
                 break;
             }
@@ -733,13 +738,6 @@ pub(crate) async fn fetch_metadata(
     let fetcher = Fetcher::new(conn, config);
     let local: Vec<LocalRow> = fetcher.rows(LocalRow::QUERY, "system.local").await?;
     let peers: Vec<PeerRow> = fetcher.rows(PeerRow::QUERY, "system.peers").await?;
-    let (peers, cluster_name) = parse_peers(
-        local.into_iter().next(),
-        PeersRows::V1(peers),
-        conn.get_connect_address(),
-    )?;
-
-    let mut fetched: HashMap<String, Result<Keyspace, MetadataError>> = HashMap::new();
     let filter: Option<Vec<String>> = match keyspaces {
         Some(ks) => {
             if !config.keyspaces_to_fetch.is_empty() {
@@ -757,29 +755,28 @@ pub(crate) async fn fetch_metadata(
     };
     let fetch_schema =
         config.fetch_schema_metadata && filter.as_ref().is_none_or(|ks| !ks.is_empty());
-    if fetch_schema {
-        let rows = fetcher.schema_rows(filter.as_deref()).await?;
-        fetched = parse_keyspaces(&rows);
-    }
-
-    let mut keyspaces_map: HashMap<String, Result<Keyspace, MetadataError>> = HashMap::new();
+    let schema_rows = if fetch_schema {
+        fetcher.schema_rows(filter.as_deref()).await?
+    } else {
+        SchemaRows::default()
+    };
+    let mut metadata = Metadata::from_rows(
+        local.into_iter().next(),
+        peers,
+        conn.get_connect_address(),
+        &schema_rows,
+    )?;
     if keyspaces.is_some() || !config.fetch_schema_metadata {
         // A partial fetch: keep the other keyspaces as they were.
         if let Some(prev) = previous {
-            for (name, ks) in prev.keyspaces() {
-                let refreshed = filter.as_ref().is_some_and(|f| f.contains(name));
-                if !refreshed {
-                    keyspaces_map.insert(name.clone(), Ok(ks.clone()));
-                }
-            }
+            metadata.keep_other_keyspaces(prev, |name| {
+                filter
+                    .as_ref()
+                    .is_some_and(|f| f.iter().any(|k| k == name))
+            });
         }
     }
-    keyspaces_map.extend(fetched);
-    Ok(Metadata {
-        peers,
-        keyspaces: keyspaces_map,
-        cluster_name,
-    })
+    Ok(metadata)
 }
 
 /// Runs the metadata queries on one connection.

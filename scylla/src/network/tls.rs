@@ -213,6 +213,7 @@ mod openssl_backend {
             ticket
         }
 
+        #[cfg(test)]
         fn len(&self, node: IpAddr) -> usize {
             self.inner
                 .lock()
