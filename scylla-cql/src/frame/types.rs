@@ -364,7 +364,7 @@ pub fn read_uuid(buf: &mut &[u8]) -> Result<Uuid, LowLevelDeserializationError> 
 /// Reads a `[consistency]`.
 pub fn read_consistency(buf: &mut &[u8]) -> Result<Consistency, LowLevelDeserializationError> {
     let raw = read_short(buf)?;
-    Consistency::try_from(raw).map_err(|_| LowLevelDeserializationError::UnknownConsistency(raw))
+    Ok(Consistency::try_from(raw)?)
 }
 
 /// Reads an `[inetaddr]`: one byte of length (4 or 16) then the address.
@@ -460,9 +460,12 @@ pub fn write_bytes(v: &[u8], buf: &mut impl BufMut) -> Result<(), LengthOverflow
 }
 
 /// Writes `[bytes]` or null.
-pub fn write_bytes_opt(v: Option<&[u8]>, buf: &mut impl BufMut) -> Result<(), LengthOverflow> {
+pub fn write_bytes_opt(
+    v: Option<impl AsRef<[u8]>>,
+    buf: &mut impl BufMut,
+) -> Result<(), LengthOverflow> {
     match v {
-        Some(v) => write_bytes(v, buf),
+        Some(v) => write_bytes(v.as_ref(), buf),
         None => {
             buf.put_i32(-1);
             Ok(())

@@ -137,6 +137,9 @@ mod tests {
         let msg = config.unsupported_message();
         assert!(msg.contains("not supported"), "{msg}");
         assert!(msg.contains("\"conn-a\""), "{msg}");
-        assert!(msg.contains("\"conn-b\" (host \"pl.example.com\")"), "{msg}");
+        assert!(
+            msg.contains("\"conn-b\" (host \"pl.example.com\")"),
+            "{msg}"
+        );
     }
 }

@@ -25,8 +25,8 @@ use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use scylla_cql::frame::frame_errors::{
-    BatchSerializationError, CqlRequestSerializationError, ExecuteSerializationError,
-    QueryParametersSerializationError, QuerySerializationError,
+    BatchSerializationError, BatchStatementSerializationError, CqlRequestSerializationError,
+    ExecuteSerializationError, QueryParametersSerializationError, QuerySerializationError,
 };
 use scylla_cql::frame::request::RequestOpcode;
 use scylla_cql::frame::request::query::{PagingState, PagingStateResponse};
@@ -486,20 +486,33 @@ impl BatchFrame {
         start_frame(&mut buf, RequestOpcode::Batch, tracing);
         buf.push(batch.get_type() as u8);
         buf.extend_from_slice(&count.to_be_bytes());
-        let too_long = |_| {
+        let statement_error = |statement_idx, error| {
             CqlRequestSerializationError::BatchSerialization(
-                BatchSerializationError::TooManyStatements(n),
+                BatchSerializationError::StatementSerialization {
+                    statement_idx,
+                    error,
+                },
             )
         };
-        for (statement, v) in batch.statements.iter().zip(values) {
+        for (statement_idx, (statement, v)) in batch.statements.iter().zip(values).enumerate() {
             match statement {
                 BatchStatement::Query(s) => {
                     buf.push(0);
-                    types::write_long_string(&s.contents, &mut buf).map_err(too_long)?;
+                    types::write_long_string(&s.contents, &mut buf).map_err(|e| {
+                        statement_error(
+                            statement_idx,
+                            BatchStatementSerializationError::StatementStringSerialization(e),
+                        )
+                    })?;
                 }
                 BatchStatement::PreparedStatement(p) => {
                     buf.push(1);
-                    types::write_short_bytes(p.get_id(), &mut buf).map_err(too_long)?;
+                    types::write_short_bytes(p.get_id(), &mut buf).map_err(|e| {
+                        statement_error(
+                            statement_idx,
+                            BatchStatementSerializationError::StatementIdSerialization(e),
+                        )
+                    })?;
                 }
             }
             v.write_to_request(&mut buf);

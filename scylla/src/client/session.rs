@@ -833,8 +833,7 @@ impl ExecuteFrame {
     pub(crate) fn token(
         &self,
         prepared: &PreparedStatement,
-    ) -> Result<Option<crate::routing::Token>, crate::statement::prepared::PartitionKeyError>
-    {
+    ) -> Result<Option<crate::routing::Token>, crate::statement::prepared::PartitionKeyError> {
         self.frame.token(prepared)
     }
 }

@@ -770,9 +770,7 @@ pub(crate) async fn fetch_metadata(
         // A partial fetch: keep the other keyspaces as they were.
         if let Some(prev) = previous {
             metadata.keep_other_keyspaces(prev, |name| {
-                filter
-                    .as_ref()
-                    .is_some_and(|f| f.iter().any(|k| k == name))
+                filter.as_ref().is_some_and(|f| f.iter().any(|k| k == name))
             });
         }
     }

@@ -21,8 +21,7 @@ use scylla_cql::frame::protocol_features::ProtocolFeatures;
 use scylla_cql::frame::request::options::{self as startup_options};
 use scylla_cql::frame::request::query::QueryParameters;
 use scylla_cql::frame::request::{
-    AuthResponse, Options, Prepare, Query, RegisterV2, SerializableRequest,
-    Startup,
+    AuthResponse, Options, Prepare, Query, RegisterV2, SerializableRequest, Startup,
 };
 use scylla_cql::frame::response::event::EventV2;
 use scylla_cql::frame::response::result::{self, ResultMetadata};

@@ -54,10 +54,7 @@ fn peers_from_local_and_peers_rows() {
     let connected: SocketAddr = CONNECTED.parse().unwrap();
     let (peers, name) = parse_peers(
         Some(local_row()),
-        vec![
-            peer_row(2, "10.0.0.2", &[7]),
-            peer_row(3, "10.0.0.3", &[]),
-        ],
+        vec![peer_row(2, "10.0.0.2", &[7]), peer_row(3, "10.0.0.3", &[])],
         connected,
     )
     .unwrap();
@@ -118,11 +115,7 @@ fn peers_errors() {
     let mut local = local_row();
     local.tokens = None;
     assert!(matches!(
-        parse_peers(
-            Some(local),
-            vec![peer_row(2, "10.0.0.2", &[])],
-            connected
-        ),
+        parse_peers(Some(local), vec![peer_row(2, "10.0.0.2", &[])], connected),
         Err(PeersMetadataError::EmptyTokenLists)
     ));
 }
@@ -831,8 +824,7 @@ fn metadata_from_rows_and_partial_refresh() {
         }],
         ..SchemaRows::default()
     };
-    let mut md =
-        Metadata::from_rows(Some(local_row()), vec![], connected, &schema).unwrap();
+    let mut md = Metadata::from_rows(Some(local_row()), vec![], connected, &schema).unwrap();
     md.keep_other_keyspaces(&first, |name| name == "a" || name == "b");
     let second = ClusterState::new_with_node_factory(md, Some(&first), None, |peer, _| {
         Node::new_for_test(peer.host_id, peer.address.into_inner(), None, None, None)
@@ -844,12 +836,7 @@ fn metadata_from_rows_and_partial_refresh() {
     assert_eq!(second.get_nodes_info().len(), 1);
 
     assert!(matches!(
-        Metadata::from_rows(
-            None,
-            vec![],
-            connected,
-            &SchemaRows::default()
-        ),
+        Metadata::from_rows(None, vec![], connected, &SchemaRows::default()),
         Err(PeersMetadataError::EmptyPeers)
     ));
 }
