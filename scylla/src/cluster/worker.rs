@@ -64,6 +64,8 @@ use crate::observability::metrics::Metrics;
 
 /// The page size of metadata queries.
 const METADATA_PAGE_SIZE: i32 = 1024;
+/// The number of slots of the worker's request queue tablet updates leave free.
+const TABLET_UPDATE_RESERVE: usize = 16;
 /// The pause between rounds of attempts to open a control connection.
 const CONTROL_RECONNECT_DELAY: Duration = Duration::from_millis(500);
 
@@ -150,17 +152,20 @@ impl ClusterShared {
 
     /// Hands a tablet a node sent to the worker, which records it in the state so that
     /// later requests for its tokens go to its replicas. Never waits: when the worker
-    /// is busy the tablet is dropped (the node will send it again).
+    /// is busy the tablet is dropped (the node will send it again). Tablets never take
+    /// the last [`TABLET_UPDATE_RESERVE`] slots of the worker's queue, which stay for
+    /// the other requests (a pool that connected again must not be lost).
     pub(crate) fn record_tablet(&self, keyspace: &str, table: &str, tablet: TabletsRoutingV1) {
         let update = TabletUpdate {
             keyspace: keyspace.to_owned(),
             table: table.to_owned(),
             tablet,
         };
-        if self
-            .requests
-            .try_send(WorkerRequest::Tablet(update))
-            .is_err()
+        if self.requests.capacity() <= TABLET_UPDATE_RESERVE
+            || self
+                .requests
+                .try_send(WorkerRequest::Tablet(update))
+                .is_err()
         {
             debug!(%keyspace, %table, "tablet update dropped: the cluster worker is busy or gone");
         }
@@ -974,6 +979,127 @@ mod tests {
     fn string_literals_are_escaped() {
         assert_eq!(cql_string_literal("ks"), "'ks'");
         assert_eq!(cql_string_literal("a'b"), "'a''b'");
+    }
+
+    /// A worker without a control connection over a three-node state with keyspace
+    /// `ks`.
+    fn worker_over_test_state() -> Worker {
+        use crate::cluster::test_utils::{cluster_with_sharders, keyspace, peer, simple};
+        let (requests_tx, requests_rx) = mpsc::channel(64);
+        let state = cluster_with_sharders(
+            (1..=3)
+                .map(|n| peer(n, None, None, &[i64::from(n) * 100]))
+                .collect(),
+            vec![("ks", keyspace(simple(2)))],
+            &[],
+        );
+        let config = ClusterConfig {
+            known_addresses: Vec::new(),
+            pool_config: PoolConfig::default(),
+            host_filter: None,
+            address_translator: None,
+            fetch_schema_metadata: true,
+            fetch_full_schema_metadata: true,
+            keyspaces_to_fetch: Vec::new(),
+            metadata_request_serverside_timeout: None,
+            metadata_request_clientside_timeout: Duration::from_secs(1),
+            refresh_interval: Duration::from_secs(60),
+            periodic_fetch_mode: PeriodicFetchMode::AffectedKeyspaces,
+            #[cfg(feature = "metrics")]
+            metrics: Arc::new(Metrics::default()),
+        };
+        Worker {
+            shared: Arc::new(ClusterShared {
+                state: ArcSwap::from_pointee(state),
+                keyspace: ArcSwapOption::empty(),
+                requests: requests_tx,
+                config,
+            }),
+            control: None,
+            requests: requests_rx,
+            affected_keyspaces: HashSet::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn tablets_from_responses_reach_the_state() {
+        use crate::cluster::test_utils::{host_id, id_of};
+        use crate::routing::Token;
+        let mut worker = worker_over_test_state();
+        let shared = Arc::clone(&worker.shared);
+        let before = shared.state_arc();
+        // One tablet on nodes 2 and 3, one naming a node the state does not know.
+        shared.record_tablet(
+            "ks",
+            "t",
+            TabletsRoutingV1 {
+                first_token: 0,
+                last_token: 1000,
+                replicas: vec![(host_id(2), 1), (host_id(3), 0)],
+            },
+        );
+        shared.record_tablet(
+            "ks",
+            "t",
+            TabletsRoutingV1 {
+                first_token: 1000,
+                last_token: 2000,
+                replicas: vec![(host_id(9), 0)],
+            },
+        );
+        let first = worker.requests.recv().await;
+        assert!(worker.handle_wakeup(Wakeup::Request(first)).await);
+
+        let after = shared.state_arc();
+        assert!(!Arc::ptr_eq(&before, &after), "a new state was published");
+        let tablets = after.replica_locator().tablets();
+        assert_eq!(tablets.tablet_count("ks", "t"), 1);
+        let tablet = tablets
+            .tablet_for("ks", "t", Token::new(500))
+            .flatten()
+            .expect("the tablet of token 500");
+        let replicas: Vec<(u8, u32)> = tablet
+            .replicas()
+            .iter()
+            .map(|(n, shard)| (id_of(n), *shard))
+            .collect();
+        assert_eq!(replicas, [(2, 1), (3, 0)]);
+        assert_eq!(
+            tablets
+                .tablet_for("ks", "t", Token::new(1500))
+                .flatten()
+                .map(|_| ()),
+            None
+        );
+        // The old state is untouched.
+        assert_eq!(
+            before.replica_locator().tablets().tablet_count("ks", "t"),
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn tablet_updates_leave_room_for_other_requests() {
+        let worker = worker_over_test_state();
+        let shared = &worker.shared;
+        for i in 0..100 {
+            shared.record_tablet(
+                "ks",
+                "t",
+                TabletsRoutingV1 {
+                    first_token: i * 10,
+                    last_token: i * 10 + 5,
+                    replicas: Vec::new(),
+                },
+            );
+        }
+        assert_eq!(shared.requests.capacity(), TABLET_UPDATE_RESERVE);
+        assert!(
+            shared
+                .requests
+                .try_send(WorkerRequest::PoolConnected(Uuid::nil()))
+                .is_ok()
+        );
     }
 
     #[test]
