@@ -4,8 +4,6 @@
 //! see the project issues for what works today.
 
 #![deny(missing_docs)]
-// The driver core is being assembled from parallel work; some internals are not yet
-// wired to their callers.
 
 pub use scylla_cql::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
 
