@@ -4,9 +4,6 @@
 //! see the project issues for what works today.
 
 #![deny(missing_docs)]
-// The driver core is being assembled from parallel work; some internals are not yet
-// wired to their callers.
-#![allow(dead_code)]
 
 pub use scylla_cql::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
 

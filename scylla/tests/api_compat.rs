@@ -560,3 +560,115 @@ fn column_specs_new() {
     assert_eq!(view.len(), 1);
     assert_eq!(view.get_by_name("a").map(|(i, _)| i), Some(0));
 }
+
+// --- Client routes (PrivateLink-style proxies) ------------------------------------
+
+#[test]
+fn client_routes_config() {
+    use scylla::client::client_routes::{
+        ClientRoutesConfig, ClientRoutesConfigError, ClientRoutesProxy,
+    };
+    let proxies = vec![
+        ClientRoutesProxy::new_with_connection_id("conn-1".to_owned()),
+        ClientRoutesProxy::from("conn-2".to_owned())
+            .with_overridden_hostname("pl.example.com".to_owned()),
+    ];
+    assert!(ClientRoutesConfig::new(proxies).is_ok());
+    match ClientRoutesConfig::new(Vec::new()) {
+        Err(ClientRoutesConfigError::EmptyConnectionIds) => {}
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("an empty proxy list was accepted"),
+    }
+}
+
+#[cfg(feature = "unstable-client-routes")]
+#[tokio::test]
+async fn client_routes_session_is_refused_at_connect() {
+    use scylla::client::client_routes::{ClientRoutesConfig, ClientRoutesProxy};
+    use scylla::client::session_builder::ClientRoutesSessionBuilder;
+    use scylla::errors::NewSessionError;
+
+    let config =
+        ClientRoutesConfig::new(vec![ClientRoutesProxy::from("conn-1".to_owned())]).unwrap();
+    let builder = ClientRoutesSessionBuilder::new(config)
+        .known_node("127.0.0.1:9042")
+        .connection_timeout(Duration::from_secs(1));
+    // Upstream's default for proxies: no shard-aware port.
+    assert!(builder.config.disallow_shard_aware_port);
+    match builder.build().await {
+        Err(NewSessionError::IllegalConfig(msg)) => {
+            assert!(msg.contains("not supported"), "{msg}");
+            assert!(msg.contains("conn-1"), "{msg}");
+        }
+        Err(other) => panic!("unexpected error {other}"),
+        Ok(_) => panic!("a client-routes session connected"),
+    }
+}
+
+// --- Errors matched the upstream way ---------------------------------------------
+
+#[test]
+fn partition_key_extraction_is_a_unit_variant() {
+    use scylla::errors::{BadQuery, ExecutionError};
+    let err = PartitionKeyError::PartitionKeyExtraction(
+        PartitionKeyExtractionError::NoPkIndexValue(1, 1),
+    )
+    .into_execution_error();
+    assert!(
+        matches!(
+            err,
+            ExecutionError::BadQuery(BadQuery::PartitionKeyExtraction)
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn scylla_cql_low_level_api() {
+    use scylla_cql::frame::TryFromPrimitiveError;
+    use scylla_cql::frame::frame_errors::{BatchSerializationError, LowLevelDeserializationError};
+    use scylla_cql::frame::types;
+
+    // An unknown consistency code carries the TryFromPrimitiveError.
+    match types::read_consistency(&mut &[0x12, 0x34][..]) {
+        Err(LowLevelDeserializationError::UnknownConsistency(TryFromPrimitiveError {
+            primitive,
+            ..
+        })) => assert_eq!(primitive, 0x1234),
+        other => panic!("unexpected {other:?}"),
+    }
+
+    // `write_bytes_opt` takes any byte container.
+    let mut buf = Vec::new();
+    types::write_bytes_opt(Some(vec![1u8, 2]), &mut buf).unwrap();
+    types::write_bytes_opt(None::<&[u8]>, &mut buf).unwrap();
+    assert_eq!(buf, [0, 0, 0, 2, 1, 2, 0xff, 0xff, 0xff, 0xff]);
+
+    let e = BatchSerializationError::BadBatchConstructed {
+        n_announced_statements: 2,
+        n_serialized_statements: 1,
+    };
+    assert!(e.to_string().contains('2'), "{e}");
+}
+
+#[test]
+fn scylla_cql_parser_state() {
+    use scylla_cql::utils::parse::{ParseErrorCause, ParseResult, ParserState};
+
+    fn parse_pair(input: &str) -> ParseResult<(u16, u16)> {
+        let p = ParserState::new(input).skip_white().accept("(")?;
+        let (a, p) = p.skip_white().parse_u16()?;
+        let (b, p) = p.skip_white().accept(",")?.skip_white().parse_u16()?;
+        let p = p.skip_white().accept(")")?;
+        if !p.is_at_eof() {
+            return Err(p.error(ParseErrorCause::Other("trailing input")));
+        }
+        Ok((a, b))
+    }
+    assert_eq!(parse_pair(" (1, 20)").unwrap(), (1, 20));
+    let err = parse_pair("(1; 2)").unwrap_err();
+    assert_eq!(err.get_cause(), ParseErrorCause::Expected(","));
+    assert_eq!(err.calculate_position("(1; 2)"), Some(2));
+    let err = parse_pair("(1,2) x").unwrap_err();
+    assert_eq!(err.get_cause(), ParseErrorCause::Other("trailing input"));
+}

@@ -2242,6 +2242,64 @@ where
     }
 }
 
+#[cfg(feature = "secrecy-10")]
+impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for secrecy_10::SecretBox<T>
+where
+    T: DeserializeValue<'frame, 'metadata> + secrecy_10::zeroize::Zeroize,
+{
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
+    }
+
+    fn deserialize(
+        typ: &'metadata ColumnType<'metadata>,
+        v: Option<FrameSlice<'frame>>,
+    ) -> Result<Self, DeserializationError> {
+        T::deserialize(typ, v)
+            .map(|v| secrecy_10::SecretBox::new(Box::new(v)))
+            .map_err(deser_error_replace_rust_name::<Self>)
+    }
+}
+
+/// A `text`/`ascii` value as a [`secrecy_10::SecretString`] (a secret `str`).
+#[cfg(feature = "secrecy-10")]
+impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for secrecy_10::SecretString {
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        <String as DeserializeValue>::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
+    }
+
+    fn deserialize(
+        typ: &'metadata ColumnType<'metadata>,
+        v: Option<FrameSlice<'frame>>,
+    ) -> Result<Self, DeserializationError> {
+        <String as DeserializeValue>::deserialize(typ, v)
+            .map(secrecy_10::SecretString::from)
+            .map_err(deser_error_replace_rust_name::<Self>)
+    }
+}
+
+/// A list or set as a [`secrecy_10::SecretSlice`] (a secret `[S]`), read like a
+/// `Vec<S>`.
+#[cfg(feature = "secrecy-10")]
+impl<'frame, 'metadata, S> DeserializeValue<'frame, 'metadata> for secrecy_10::SecretSlice<S>
+where
+    S: DeserializeValue<'frame, 'metadata> + secrecy_10::zeroize::Zeroize,
+    [S]: secrecy_10::zeroize::Zeroize,
+{
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        <Vec<S> as DeserializeValue>::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
+    }
+
+    fn deserialize(
+        typ: &'metadata ColumnType<'metadata>,
+        v: Option<FrameSlice<'frame>>,
+    ) -> Result<Self, DeserializationError> {
+        <Vec<S> as DeserializeValue>::deserialize(typ, v)
+            .map(secrecy_10::SecretSlice::from)
+            .map_err(deser_error_replace_rust_name::<Self>)
+    }
+}
+
 #[cfg(test)]
 #[path = "value_tests.rs"]
 mod tests;

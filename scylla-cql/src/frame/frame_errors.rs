@@ -37,8 +37,8 @@ pub enum LowLevelDeserializationError {
     #[error("negative length {0} where a length is required")]
     NegativeLength(i32),
     /// An unknown consistency code.
-    #[error("unknown consistency code {0:#06x}")]
-    UnknownConsistency(u16),
+    #[error("unknown consistency: {0}")]
+    UnknownConsistency(#[from] TryFromPrimitiveError<u16>),
     /// An `[inetaddr]` whose length byte is neither 4 nor 16.
     #[error("invalid inet address length {0} (expected 4 or 16)")]
     InvalidInetLength(u8),
@@ -53,12 +53,6 @@ pub enum LowLevelDeserializationError {
 impl From<std::io::Error> for LowLevelDeserializationError {
     fn from(e: std::io::Error) -> Self {
         Self::IoError(Arc::new(e))
-    }
-}
-
-impl From<TryFromPrimitiveError<u16>> for LowLevelDeserializationError {
-    fn from(e: TryFromPrimitiveError<u16>) -> Self {
-        Self::UnknownConsistency(e.primitive)
     }
 }
 
@@ -362,6 +356,18 @@ pub enum BatchSerializationError {
     /// More statements than a `[short]` count allows.
     #[error("too many statements in a batch: {0} (at most 65535)")]
     TooManyStatements(usize),
+    /// The statement count written in the frame differs from the number of
+    /// statements serialized after it. (The BATCH serializers of this crate write the
+    /// count of the statements they serialize, so they do not return it.)
+    #[error(
+        "batch announced {n_announced_statements} statements but {n_serialized_statements} were serialized"
+    )]
+    BadBatchConstructed {
+        /// The count written in the frame.
+        n_announced_statements: usize,
+        /// The number of statements serialized.
+        n_serialized_statements: usize,
+    },
     /// The values do not match the statements one to one.
     #[error("the batch has {n_statements} statements but {n_value_lists} lists of values")]
     ValuesAndStatementsLengthMismatch {

@@ -15,7 +15,15 @@ use super::TryFromPrimitiveError;
 use super::frame_errors::LowLevelDeserializationError;
 
 /// A consistency level, as sent in QUERY, EXECUTE and BATCH and returned in errors.
+///
+/// With the `serde` feature it implements `serde::Deserialize`, from the CQL names
+/// (`"ONE"`, `"LOCAL_QUORUM"`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "SCREAMING_SNAKE_CASE")
+)]
 #[repr(u16)]
 pub enum Consistency {
     /// ANY: a write succeeds even if only a hint was stored.
@@ -364,7 +372,7 @@ pub fn read_uuid(buf: &mut &[u8]) -> Result<Uuid, LowLevelDeserializationError> 
 /// Reads a `[consistency]`.
 pub fn read_consistency(buf: &mut &[u8]) -> Result<Consistency, LowLevelDeserializationError> {
     let raw = read_short(buf)?;
-    Consistency::try_from(raw).map_err(|_| LowLevelDeserializationError::UnknownConsistency(raw))
+    Ok(Consistency::try_from(raw)?)
 }
 
 /// Reads an `[inetaddr]`: one byte of length (4 or 16) then the address.
@@ -460,9 +468,12 @@ pub fn write_bytes(v: &[u8], buf: &mut impl BufMut) -> Result<(), LengthOverflow
 }
 
 /// Writes `[bytes]` or null.
-pub fn write_bytes_opt(v: Option<&[u8]>, buf: &mut impl BufMut) -> Result<(), LengthOverflow> {
+pub fn write_bytes_opt(
+    v: Option<impl AsRef<[u8]>>,
+    buf: &mut impl BufMut,
+) -> Result<(), LengthOverflow> {
     match v {
-        Some(v) => write_bytes(v, buf),
+        Some(v) => write_bytes(v.as_ref(), buf),
         None => {
             buf.put_i32(-1);
             Ok(())
@@ -635,6 +646,33 @@ pub fn write_vint(v: i64, buf: &mut impl BufMut) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn consistency_deserializes_from_cql_names() {
+        let parsed: Vec<Consistency> = serde_json::from_str(
+            r#"["ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM",
+                "SERIAL", "LOCAL_SERIAL", "LOCAL_ONE"]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            parsed,
+            [
+                Consistency::Any,
+                Consistency::One,
+                Consistency::Two,
+                Consistency::Three,
+                Consistency::Quorum,
+                Consistency::All,
+                Consistency::LocalQuorum,
+                Consistency::EachQuorum,
+                Consistency::Serial,
+                Consistency::LocalSerial,
+                Consistency::LocalOne,
+            ]
+        );
+        assert!(serde_json::from_str::<Consistency>(r#""LocalQuorum""#).is_err());
+    }
 
     #[test]
     fn vint_round_trip() {

@@ -1627,6 +1627,22 @@ impl<V: SerializeValue + secrecy_08::Zeroize> SerializeValue for secrecy_08::Sec
     }
 }
 
+/// Serializes the secret (`SecretString` as text, `SecretSlice<T>` as a list or set,
+/// `SecretBox<T>` as `T`).
+#[cfg(feature = "secrecy-10")]
+impl<V: SerializeValue + secrecy_10::zeroize::Zeroize + ?Sized> SerializeValue
+    for secrecy_10::SecretBox<V>
+{
+    fn serialize<'b>(
+        &self,
+        typ: &ColumnType,
+        writer: CellWriter<'b>,
+    ) -> Result<WrittenCellProof<'b>, SerializationError> {
+        use secrecy_10::ExposeSecret;
+        V::serialize(self.expose_secret(), typ, writer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1638,6 +1654,32 @@ mod tests {
         let mut buf = Vec::new();
         v.serialize(typ, CellWriter::new(&mut buf))?;
         Ok(buf)
+    }
+
+    #[cfg(feature = "secrecy-10")]
+    #[test]
+    fn secrecy_10_secrets_serialize_as_their_content() {
+        use crate::frame::response::result::{CollectionType, NativeType};
+        use secrecy_10::{SecretBox, SecretSlice, SecretString};
+        let text = ColumnType::Native(NativeType::Text);
+        let int = ColumnType::Native(NativeType::Int);
+        assert_eq!(
+            ser(&SecretString::from("pw"), &text).unwrap(),
+            ser("pw", &text).unwrap()
+        );
+        assert_eq!(
+            ser(&SecretBox::new(Box::new(5i32)), &int).unwrap(),
+            ser(&5i32, &int).unwrap()
+        );
+        let list = ColumnType::Collection {
+            frozen: false,
+            typ: CollectionType::List(Box::new(int.clone())),
+        };
+        assert_eq!(
+            ser(&SecretSlice::from(vec![1i32, 2]), &list).unwrap(),
+            ser(&[1i32, 2][..], &list).unwrap()
+        );
+        assert!(ser(&SecretString::from("pw"), &int).is_err());
     }
 
     fn vector(t: ColumnType<'static>, dimensions: u16) -> ColumnType<'static> {

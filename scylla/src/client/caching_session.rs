@@ -250,16 +250,6 @@ where
     pub fn get_session(&self) -> &Session {
         &self.session
     }
-
-    /// The number of statements cached now.
-    #[cfg(test)]
-    pub(crate) fn cached_count(&self) -> usize {
-        self.cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entries
-            .len()
-    }
 }
 
 /// Builds a [`CachingSession`].

@@ -15,6 +15,7 @@
 //! request is bounded by the request timeout. A node answering UNPREPARED gets the
 //! statement prepared again on the same connection, and the request is sent again.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,12 +25,13 @@ use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use scylla_cql::frame::frame_errors::{
-    BatchSerializationError, CqlRequestSerializationError, ExecuteSerializationError,
-    QueryParametersSerializationError, QuerySerializationError,
+    BatchSerializationError, BatchStatementSerializationError, CqlRequestSerializationError,
+    ExecuteSerializationError, QueryParametersSerializationError, QuerySerializationError,
 };
 use scylla_cql::frame::request::RequestOpcode;
 use scylla_cql::frame::request::query::{PagingState, PagingStateResponse};
 use scylla_cql::frame::response::result::{self, ResultMetadata};
+use scylla_cql::frame::response::tablets::TabletsRoutingV1;
 use scylla_cql::frame::types::{self, Consistency, SerialConsistency};
 use scylla_cql::frame::{Compression, HEADER_SIZE, REQUEST_VERSION, compress_append, flag};
 use scylla_cql::serialize::SerializationError;
@@ -484,20 +486,33 @@ impl BatchFrame {
         start_frame(&mut buf, RequestOpcode::Batch, tracing);
         buf.push(batch.get_type() as u8);
         buf.extend_from_slice(&count.to_be_bytes());
-        let too_long = |_| {
+        let statement_error = |statement_idx, error| {
             CqlRequestSerializationError::BatchSerialization(
-                BatchSerializationError::TooManyStatements(n),
+                BatchSerializationError::StatementSerialization {
+                    statement_idx,
+                    error,
+                },
             )
         };
-        for (statement, v) in batch.statements.iter().zip(values) {
+        for (statement_idx, (statement, v)) in batch.statements.iter().zip(values).enumerate() {
             match statement {
                 BatchStatement::Query(s) => {
                     buf.push(0);
-                    types::write_long_string(&s.contents, &mut buf).map_err(too_long)?;
+                    types::write_long_string(&s.contents, &mut buf).map_err(|e| {
+                        statement_error(
+                            statement_idx,
+                            BatchStatementSerializationError::StatementStringSerialization(e),
+                        )
+                    })?;
                 }
                 BatchStatement::PreparedStatement(p) => {
                     buf.push(1);
-                    types::write_short_bytes(p.get_id(), &mut buf).map_err(too_long)?;
+                    types::write_short_bytes(p.get_id(), &mut buf).map_err(|e| {
+                        statement_error(
+                            statement_idx,
+                            BatchStatementSerializationError::StatementIdSerialization(e),
+                        )
+                    })?;
                 }
             }
             v.write_to_request(&mut buf);
@@ -885,6 +900,11 @@ impl SessionShared {
                     {
                         prepared.update_result_metadata_if_changed(rows);
                     }
+                    if let (RequestFrame::Execute(_, prepared), Some(payload)) =
+                        (&*frame, &r.custom_payload)
+                    {
+                        self.record_tablet_from_payload(prepared, payload);
+                    }
                     return Ok((result, tracing_id, warnings));
                 }
                 Err(RequestAttemptError::DbError(DbError::Unprepared { statement_id }, reason))
@@ -898,6 +918,30 @@ impl SessionShared {
                     reprepare(conn, frame, &statement_id, reason).await?;
                 }
                 Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl SessionShared {
+    /// A node that does not own the tablet of an EXECUTE's token says which nodes do
+    /// in a `tablets-routing-v1` payload: hands it to the cluster worker, so that the
+    /// next requests for the table's tokens go to the tablet's replicas.
+    fn record_tablet_from_payload(
+        &self,
+        prepared: &PreparedStatement,
+        payload: &HashMap<String, Bytes>,
+    ) {
+        match TabletsRoutingV1::from_custom_payload(payload) {
+            Ok(Some(tablet)) => {
+                if let Some(table) = prepared.get_table_spec() {
+                    self.cluster
+                        .record_tablet(table.ks_name(), table.table_name(), tablet);
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::debug!(%error, "ignoring a malformed tablets-routing-v1 payload");
             }
         }
     }

@@ -183,10 +183,6 @@ impl ExecutionProfileBuilder {
 pub struct ExecutionProfile(pub(crate) Arc<ExecutionProfileInner>);
 
 impl ExecutionProfile {
-    pub(crate) fn new_from_inner(inner: ExecutionProfileInner) -> Self {
-        Self(Arc::new(inner))
-    }
-
     /// A builder with every setting at its default.
     pub fn builder() -> ExecutionProfileBuilder {
         ExecutionProfileBuilder::default()
@@ -279,6 +275,7 @@ impl ExecutionProfileHandle {
     }
 
     /// The handle's label, if it has one.
+    #[cfg(test)]
     pub(crate) fn label(&self) -> Option<&str> {
         self.0.label.as_deref()
     }

@@ -2,6 +2,7 @@
 //! pagers and the caching session.
 
 pub mod caching_session;
+pub mod client_routes;
 pub(crate) mod execution;
 pub mod execution_profile;
 pub mod pager;

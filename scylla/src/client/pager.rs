@@ -168,9 +168,6 @@ impl std::fmt::Debug for QueryPager {
 /// The [`NextPageError`] of a failed page request.
 fn page_error(e: ExecutionError) -> NextPageError {
     match e {
-        ExecutionError::BadQuery(BadQuery::PartitionKeyExtraction(e)) => {
-            NextPageError::PartitionKeyError(e)
-        }
         ExecutionError::BadQuery(BadQuery::SerializationError(e)) => NextPageError::RequestFailure(
             RequestError::LastAttemptError(RequestAttemptError::SerializationError(e)),
         ),
@@ -213,8 +210,10 @@ async fn fetch_page(
             let frame = shared
                 .build_execute_serialized(p, values, page_size, paging_state)
                 .map_err(page_error)?;
+            // The token first, so that a partition-key error keeps its detail.
+            let token = frame.token(p).map_err(NextPageError::PartitionKeyError)?;
             shared
-                .execute_response(p, frame, RequestKind::AutomaticallyPaged)
+                .execute_response_with_token(p, frame, token, RequestKind::AutomaticallyPaged)
                 .await
                 .map_err(page_error)?
         }

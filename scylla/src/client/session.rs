@@ -53,6 +53,7 @@ use scylla_cql::serialize::batch::{BatchValues, BatchValuesIterator};
 use scylla_cql::serialize::row::{RowSerializationContext, SerializeRow};
 use uuid::Uuid;
 
+use super::client_routes::ClientRoutesConfig;
 use super::execution::{
     BatchFrame, Params, RequestContext, RequestFrame, RequestKind, Response, SessionShared,
     SingleFrame, Values, into_query_result, serialize_batch_values, unprepared_routing_info,
@@ -192,6 +193,9 @@ pub struct SessionConfig {
     pub identity: SelfIdentity<'static>,
     /// Whether a summary of the configuration is sent in STARTUP.
     pub driver_config_reporting: bool,
+    /// Client routes (set by `ClientRoutesSessionBuilder`): not supported by this
+    /// driver, so [`Session::connect`] refuses a configuration that has them.
+    pub(crate) client_routes_config: Option<ClientRoutesConfig>,
 }
 
 impl Default for SessionConfig {
@@ -241,6 +245,7 @@ impl Default for SessionConfig {
             periodic_metadata_fetch_mode: PeriodicFetchMode::AffectedKeyspaces,
             identity: SelfIdentity::default(),
             driver_config_reporting: true,
+            client_routes_config: None,
         }
     }
 }
@@ -404,6 +409,11 @@ impl Session {
     /// to one of them, reads the topology and schema, and opens a connection pool to
     /// every node. With [`SessionConfig::used_keyspace`], switches to that keyspace.
     pub async fn connect(config: SessionConfig) -> Result<Session, NewSessionError> {
+        if let Some(client_routes) = &config.client_routes_config {
+            return Err(NewSessionError::IllegalConfig(
+                client_routes.unsupported_message().into(),
+            ));
+        }
         if config.known_nodes.is_empty() {
             return Err(NewSessionError::EmptyKnownNodesList);
         }
@@ -818,6 +828,16 @@ pub(crate) struct ExecuteFrame {
     profile: Arc<ExecutionProfileInner>,
 }
 
+impl ExecuteFrame {
+    /// The token of this EXECUTE of `prepared`, from the values in the frame.
+    pub(crate) fn token(
+        &self,
+        prepared: &PreparedStatement,
+    ) -> Result<Option<crate::routing::Token>, crate::statement::prepared::PartitionKeyError> {
+        self.frame.token(prepared)
+    }
+}
+
 impl SessionShared {
     fn params(
         &self,
@@ -920,10 +940,22 @@ impl SessionShared {
         frame: ExecuteFrame,
         kind: RequestKind,
     ) -> Result<Response, ExecutionError> {
-        let ExecuteFrame { frame, profile } = frame;
         let token = frame
             .token(prepared)
             .map_err(|e| e.into_execution_error())?;
+        self.execute_response_with_token(prepared, frame, token, kind)
+            .await
+    }
+
+    /// Sends a built EXECUTE whose token is already computed; the raw response.
+    pub(crate) async fn execute_response_with_token(
+        &self,
+        prepared: &PreparedStatement,
+        frame: ExecuteFrame,
+        token: Option<crate::routing::Token>,
+        kind: RequestKind,
+    ) -> Result<Response, ExecutionError> {
+        let ExecuteFrame { frame, profile } = frame;
         let consistency = prepared.config.determine_consistency(&profile);
         let serial = prepared.config.determine_serial_consistency(&profile);
         let routing_info =

@@ -65,6 +65,43 @@ impl SessionBuilderKindSupportsTls for DefaultMode {}
 /// The usual session builder.
 pub type SessionBuilder = GenericSessionBuilder<DefaultMode>;
 
+/// The builder kind of sessions that reach nodes through client routes (per-node
+/// proxy endpoints): known nodes, but neither address translation nor TLS.
+///
+/// Client routes are not supported by this driver: a session built this way fails to
+/// connect with [`NewSessionError::IllegalConfig`] (see
+/// [`client_routes`](super::client_routes)).
+#[cfg(feature = "unstable-client-routes")]
+#[derive(Clone)]
+pub enum ClientRoutesMode {}
+
+#[cfg(feature = "unstable-client-routes")]
+impl sealed::Sealed for ClientRoutesMode {}
+#[cfg(feature = "unstable-client-routes")]
+impl SessionBuilderKind for ClientRoutesMode {}
+#[cfg(feature = "unstable-client-routes")]
+impl SessionBuilderKindSupportsKnownNodes for ClientRoutesMode {}
+
+/// A session builder for client routes (see [`ClientRoutesMode`]).
+#[cfg(feature = "unstable-client-routes")]
+pub type ClientRoutesSessionBuilder = GenericSessionBuilder<ClientRoutesMode>;
+
+#[cfg(feature = "unstable-client-routes")]
+impl GenericSessionBuilder<ClientRoutesMode> {
+    /// A builder for sessions that use `config`'s client routes. The shard-aware port
+    /// is not used ([`disallow_shard_aware_port`](Self::disallow_shard_aware_port) is
+    /// on), since proxies do not forward it.
+    pub fn new(config: super::client_routes::ClientRoutesConfig) -> Self {
+        let mut session_config = SessionConfig::new();
+        session_config.disallow_shard_aware_port = true;
+        session_config.client_routes_config = Some(config);
+        Self {
+            config: session_config,
+            kind: PhantomData,
+        }
+    }
+}
+
 /// Builds a [`Session`]: every setter changes one field of
 /// [`config`](Self::config) and returns the builder; [`build`](Self::build) connects.
 #[derive(Clone)]

@@ -13,7 +13,6 @@ use super::metadata::parse::Metadata;
 use super::metadata::{Keyspace, Peer};
 use super::node::{Node, NodeRef};
 use crate::errors::ClusterStateTokenError;
-use crate::network::connection_pool::NodeConnectionPool;
 use crate::policies::host_filter::HostFilter;
 use crate::routing::locator::{ReplicaLocator, Tablet};
 use crate::routing::partitioner::{PartitionerName, calculate_token_for_partition_key};
@@ -54,26 +53,13 @@ impl ClusterState {
     /// A node of `previous` whose host id, address, datacenter and rack are unchanged
     /// is kept as is (the same `Arc`, with its connection pool). A node whose only
     /// change is its datacenter or rack keeps its pool in a new `Node`. Other nodes
-    /// are new: `make_pool` opens the pool of each one the host filter accepts
-    /// (rejected ones are disabled and get none).
+    /// are created by `new_node`, given the peer and whether the host filter accepted
+    /// it (rejected ones are disabled and get no pool).
     ///
     /// A keyspace whose metadata failed to parse keeps its version from `previous`
     /// if there is one (and a warning is logged); otherwise it is left out.
     /// `metadata.keyspaces` must hold every keyspace (the caller merges a partial
     /// fetch with [`ClusterState::keyspaces`] of the previous state).
-    pub(crate) fn new(
-        metadata: Metadata,
-        previous: Option<&ClusterState>,
-        host_filter: Option<&dyn HostFilter>,
-        mut make_pool: impl FnMut(&Peer) -> Arc<NodeConnectionPool>,
-    ) -> ClusterState {
-        Self::new_with_node_factory(metadata, previous, host_filter, |peer, accepted| {
-            Node::new(peer, accepted.then(|| make_pool(peer)))
-        })
-    }
-
-    /// [`ClusterState::new`] with the creation of new nodes left to `new_node`,
-    /// given the peer and whether the host filter accepted it.
     pub(crate) fn new_with_node_factory(
         metadata: Metadata,
         previous: Option<&ClusterState>,
@@ -199,11 +185,6 @@ impl ClusterState {
     /// Every keyspace by name (for merging a partial schema fetch).
     pub(crate) fn keyspaces(&self) -> &HashMap<String, Keyspace> {
         &self.keyspaces
-    }
-
-    /// Every node by host id.
-    pub(crate) fn known_peers(&self) -> &HashMap<Uuid, Arc<Node>> {
-        &self.known_peers
     }
 
     /// Every node of the cluster.

@@ -36,6 +36,7 @@ use scylla_cql::frame::response::event::{
     EventV2, SchemaChangeEvent, StatusChangeEvent, TopologyChangeEvent,
 };
 use scylla_cql::frame::response::result;
+use scylla_cql::frame::response::tablets::TabletsRoutingV1;
 use scylla_cql::frame::server_event_type::EventTypeV2;
 use scylla_cql::frame::types::Consistency;
 use tokio::sync::{mpsc, oneshot};
@@ -43,10 +44,10 @@ use tracing::{debug, info, warn};
 use uuid::Uuid;
 
 use super::metadata::parse::{
-    ColumnRow, KeyspaceRow, LocalRow, Metadata, PeerRow, PeersRows, SchemaRows, ScyllaKeyspaceRow,
-    ScyllaTableRow, TableRow, UdtRow, ViewRow, parse_keyspaces, parse_peers,
+    ColumnRow, KeyspaceRow, LocalRow, Metadata, PeerRow, SchemaRows, ScyllaKeyspaceRow,
+    ScyllaTableRow, TableRow, UdtRow, ViewRow,
 };
-use super::metadata::{Keyspace, Peer, PeriodicFetchMode};
+use super::metadata::{Peer, PeriodicFetchMode};
 use super::node::Node;
 use super::state::ClusterState;
 use crate::errors::{
@@ -63,6 +64,8 @@ use crate::observability::metrics::Metrics;
 
 /// The page size of metadata queries.
 const METADATA_PAGE_SIZE: i32 = 1024;
+/// The number of slots of the worker's request queue tablet updates leave free.
+const TABLET_UPDATE_RESERVE: usize = 16;
 /// The pause between rounds of attempts to open a control connection.
 const CONTROL_RECONNECT_DELAY: Duration = Duration::from_millis(500);
 
@@ -98,6 +101,8 @@ enum WorkerRequest {
     Refresh(oneshot::Sender<Result<(), MetadataError>>),
     /// A node's pool connected again after being broken (or for the first time).
     PoolConnected(Uuid),
+    /// A node told where a tablet of a table is (`tablets-routing-v1` payload).
+    Tablet(TabletUpdate),
 }
 
 /// The part of the cluster the session and its requests share with the worker.
@@ -145,10 +150,33 @@ impl ClusterShared {
         self.keyspace.store(Some(Arc::new(keyspace)));
     }
 
-    /// The resolved known nodes.
-    pub(crate) fn known_addresses(&self) -> &[SocketAddr] {
-        &self.config.known_addresses
+    /// Hands a tablet a node sent to the worker, which records it in the state so that
+    /// later requests for its tokens go to its replicas. Never waits: when the worker
+    /// is busy the tablet is dropped (the node will send it again). Tablets never take
+    /// the last [`TABLET_UPDATE_RESERVE`] slots of the worker's queue, which stay for
+    /// the other requests (a pool that connected again must not be lost).
+    pub(crate) fn record_tablet(&self, keyspace: &str, table: &str, tablet: TabletsRoutingV1) {
+        let update = TabletUpdate {
+            keyspace: keyspace.to_owned(),
+            table: table.to_owned(),
+            tablet,
+        };
+        if self.requests.capacity() <= TABLET_UPDATE_RESERVE
+            || self
+                .requests
+                .try_send(WorkerRequest::Tablet(update))
+                .is_err()
+        {
+            debug!(%keyspace, %table, "tablet update dropped: the cluster worker is busy or gone");
+        }
     }
+}
+
+/// A tablet of a table, as a node sent it.
+pub(crate) struct TabletUpdate {
+    keyspace: String,
+    table: String,
+    tablet: TabletsRoutingV1,
 }
 
 fn worker_gone() -> ConnectionPoolError {
@@ -335,6 +363,20 @@ impl Worker {
     }
 
     /// Handles one wakeup; `false` when the session is gone.
+    /// Publishes a state with `updates` recorded.
+    fn record_tablets(&self, updates: &[TabletUpdate]) {
+        let mut state = ClusterState::clone(&self.shared.state());
+        let recorded = state.update_tablets(
+            updates
+                .iter()
+                .map(|u| (u.keyspace.as_str(), u.table.as_str(), &u.tablet)),
+        );
+        if recorded > 0 {
+            self.shared.state.store(Arc::new(state));
+        }
+        debug!(recorded, received = updates.len(), "tablets recorded");
+    }
+
     async fn handle_wakeup(&mut self, wakeup: Wakeup) -> bool {
         match wakeup {
             Wakeup::Request(None) => return false,
@@ -348,6 +390,24 @@ impl Worker {
                         info!(%host_id, address = %node.address, "node is reachable again; marking it up");
                     }
                     node.change_down_marker(false);
+                }
+            }
+            Wakeup::Request(Some(WorkerRequest::Tablet(update))) => {
+                let mut updates = vec![update];
+                // Record every tablet already queued in one new state; other requests
+                // found on the way are handled after.
+                let mut others = Vec::new();
+                while let Ok(r) = self.requests.try_recv() {
+                    match r {
+                        WorkerRequest::Tablet(u) => updates.push(u),
+                        other => others.push(other),
+                    }
+                }
+                self.record_tablets(&updates);
+                for r in others {
+                    if !Box::pin(self.handle_wakeup(Wakeup::Request(Some(r)))).await {
+                        return false;
+                    }
                 }
             }
             Wakeup::Event(Some(event)) => {
@@ -606,19 +666,20 @@ fn watch_pool(
     let mut status = pool.status();
     tokio::spawn(async move {
         let mut was_connected = false;
+        let mut was_full = false;
         #[cfg(feature = "metrics")]
         let mut counted: usize = 0;
         loop {
-            let (connected, _connections) = match &*status.borrow_and_update() {
-                PoolStatus::Connected { connections, .. } => (true, *connections),
+            let (connected, _connections, full) = match &*status.borrow_and_update() {
+                PoolStatus::Connected { connections, full } => (true, *connections, *full),
                 PoolStatus::Broken {
                     last_error: ConnectionError::ConnectTimeout,
                 } => {
                     #[cfg(feature = "metrics")]
                     metrics.inc_connection_timeouts();
-                    (false, 0)
+                    (false, 0, false)
                 }
-                _ => (false, 0),
+                _ => (false, 0, false),
             };
             #[cfg(feature = "metrics")]
             {
@@ -635,6 +696,10 @@ fn watch_pool(
                 let _ = requests.try_send(WorkerRequest::PoolConnected(host_id));
             }
             was_connected = connected;
+            if full && !was_full {
+                debug!(%host_id, "the node's connection pool has all its connections");
+            }
+            was_full = full;
             if status.changed().await.is_err() {
                 break;
             }
@@ -678,13 +743,6 @@ pub(crate) async fn fetch_metadata(
     let fetcher = Fetcher::new(conn, config);
     let local: Vec<LocalRow> = fetcher.rows(LocalRow::QUERY, "system.local").await?;
     let peers: Vec<PeerRow> = fetcher.rows(PeerRow::QUERY, "system.peers").await?;
-    let (peers, cluster_name) = parse_peers(
-        local.into_iter().next(),
-        PeersRows::V1(peers),
-        conn.get_connect_address(),
-    )?;
-
-    let mut fetched: HashMap<String, Result<Keyspace, MetadataError>> = HashMap::new();
     let filter: Option<Vec<String>> = match keyspaces {
         Some(ks) => {
             if !config.keyspaces_to_fetch.is_empty() {
@@ -702,29 +760,26 @@ pub(crate) async fn fetch_metadata(
     };
     let fetch_schema =
         config.fetch_schema_metadata && filter.as_ref().is_none_or(|ks| !ks.is_empty());
-    if fetch_schema {
-        let rows = fetcher.schema_rows(filter.as_deref()).await?;
-        fetched = parse_keyspaces(&rows);
-    }
-
-    let mut keyspaces_map: HashMap<String, Result<Keyspace, MetadataError>> = HashMap::new();
+    let schema_rows = if fetch_schema {
+        fetcher.schema_rows(filter.as_deref()).await?
+    } else {
+        SchemaRows::default()
+    };
+    let mut metadata = Metadata::from_rows(
+        local.into_iter().next(),
+        peers,
+        conn.get_connect_address(),
+        &schema_rows,
+    )?;
     if keyspaces.is_some() || !config.fetch_schema_metadata {
         // A partial fetch: keep the other keyspaces as they were.
         if let Some(prev) = previous {
-            for (name, ks) in prev.keyspaces() {
-                let refreshed = filter.as_ref().is_some_and(|f| f.contains(name));
-                if !refreshed {
-                    keyspaces_map.insert(name.clone(), Ok(ks.clone()));
-                }
-            }
+            metadata.keep_other_keyspaces(prev, |name| {
+                filter.as_ref().is_some_and(|f| f.iter().any(|k| k == name))
+            });
         }
     }
-    keyspaces_map.extend(fetched);
-    Ok(Metadata {
-        peers,
-        keyspaces: keyspaces_map,
-        cluster_name,
-    })
+    Ok(metadata)
 }
 
 /// Runs the metadata queries on one connection.
@@ -924,6 +979,127 @@ mod tests {
     fn string_literals_are_escaped() {
         assert_eq!(cql_string_literal("ks"), "'ks'");
         assert_eq!(cql_string_literal("a'b"), "'a''b'");
+    }
+
+    /// A worker without a control connection over a three-node state with keyspace
+    /// `ks`.
+    fn worker_over_test_state() -> Worker {
+        use crate::cluster::test_utils::{cluster_with_sharders, keyspace, peer, simple};
+        let (requests_tx, requests_rx) = mpsc::channel(64);
+        let state = cluster_with_sharders(
+            (1..=3)
+                .map(|n| peer(n, None, None, &[i64::from(n) * 100]))
+                .collect(),
+            vec![("ks", keyspace(simple(2)))],
+            &[],
+        );
+        let config = ClusterConfig {
+            known_addresses: Vec::new(),
+            pool_config: PoolConfig::default(),
+            host_filter: None,
+            address_translator: None,
+            fetch_schema_metadata: true,
+            fetch_full_schema_metadata: true,
+            keyspaces_to_fetch: Vec::new(),
+            metadata_request_serverside_timeout: None,
+            metadata_request_clientside_timeout: Duration::from_secs(1),
+            refresh_interval: Duration::from_secs(60),
+            periodic_fetch_mode: PeriodicFetchMode::AffectedKeyspaces,
+            #[cfg(feature = "metrics")]
+            metrics: Arc::new(Metrics::default()),
+        };
+        Worker {
+            shared: Arc::new(ClusterShared {
+                state: ArcSwap::from_pointee(state),
+                keyspace: ArcSwapOption::empty(),
+                requests: requests_tx,
+                config,
+            }),
+            control: None,
+            requests: requests_rx,
+            affected_keyspaces: HashSet::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn tablets_from_responses_reach_the_state() {
+        use crate::cluster::test_utils::{host_id, id_of};
+        use crate::routing::Token;
+        let mut worker = worker_over_test_state();
+        let shared = Arc::clone(&worker.shared);
+        let before = shared.state_arc();
+        // One tablet on nodes 2 and 3, one naming a node the state does not know.
+        shared.record_tablet(
+            "ks",
+            "t",
+            TabletsRoutingV1 {
+                first_token: 0,
+                last_token: 1000,
+                replicas: vec![(host_id(2), 1), (host_id(3), 0)],
+            },
+        );
+        shared.record_tablet(
+            "ks",
+            "t",
+            TabletsRoutingV1 {
+                first_token: 1000,
+                last_token: 2000,
+                replicas: vec![(host_id(9), 0)],
+            },
+        );
+        let first = worker.requests.recv().await;
+        assert!(worker.handle_wakeup(Wakeup::Request(first)).await);
+
+        let after = shared.state_arc();
+        assert!(!Arc::ptr_eq(&before, &after), "a new state was published");
+        let tablets = after.replica_locator().tablets();
+        assert_eq!(tablets.tablet_count("ks", "t"), 1);
+        let tablet = tablets
+            .tablet_for("ks", "t", Token::new(500))
+            .flatten()
+            .expect("the tablet of token 500");
+        let replicas: Vec<(u8, u32)> = tablet
+            .replicas()
+            .iter()
+            .map(|(n, shard)| (id_of(n), *shard))
+            .collect();
+        assert_eq!(replicas, [(2, 1), (3, 0)]);
+        assert_eq!(
+            tablets
+                .tablet_for("ks", "t", Token::new(1500))
+                .flatten()
+                .map(|_| ()),
+            None
+        );
+        // The old state is untouched.
+        assert_eq!(
+            before.replica_locator().tablets().tablet_count("ks", "t"),
+            0
+        );
+    }
+
+    #[tokio::test]
+    async fn tablet_updates_leave_room_for_other_requests() {
+        let worker = worker_over_test_state();
+        let shared = &worker.shared;
+        for i in 0..100 {
+            shared.record_tablet(
+                "ks",
+                "t",
+                TabletsRoutingV1 {
+                    first_token: i * 10,
+                    last_token: i * 10 + 5,
+                    replicas: Vec::new(),
+                },
+            );
+        }
+        assert_eq!(shared.requests.capacity(), TABLET_UPDATE_RESERVE);
+        assert!(
+            shared
+                .requests
+                .try_send(WorkerRequest::PoolConnected(Uuid::nil()))
+                .is_ok()
+        );
     }
 
     #[test]

@@ -201,9 +201,11 @@ pub enum BadQuery {
     /// A partition-key value is longer than the 65535 bytes a key component can hold.
     #[error("serialized partition key value {0} is too long: {1} bytes (the maximum is 65535)")]
     ValuesTooLongForKey(usize, usize),
-    /// The partition key could not be taken from the values.
-    #[error("failed to extract the partition key: {0}")]
-    PartitionKeyExtraction(PartitionKeyError),
+    /// The partition key could not be taken from the values (a key column has no
+    /// value). [`PartitionKeyError`](crate::statement::prepared::PartitionKeyError)
+    /// tells which one.
+    #[error("failed to extract the partition key from the values")]
+    PartitionKeyExtraction,
     /// A batch has more statements than the protocol allows (65535).
     #[error("too many statements in the batch: {0} (the maximum is 65535)")]
     TooManyQueriesInBatchStatement(usize),

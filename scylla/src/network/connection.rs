@@ -21,16 +21,14 @@ use scylla_cql::frame::protocol_features::ProtocolFeatures;
 use scylla_cql::frame::request::options::{self as startup_options};
 use scylla_cql::frame::request::query::QueryParameters;
 use scylla_cql::frame::request::{
-    AuthResponse, Batch, ExecuteV2, Options, Prepare, Query, RegisterV2, SerializableRequest,
-    Startup,
+    AuthResponse, Options, Prepare, Query, RegisterV2, SerializableRequest, Startup,
 };
 use scylla_cql::frame::response::event::EventV2;
 use scylla_cql::frame::response::result::{self, ResultMetadata};
 use scylla_cql::frame::response::supported::ScyllaShardingInfo;
-use scylla_cql::frame::response::{CqlResponseKind, NonErrorResponse, Response, Supported};
+use scylla_cql::frame::response::{CqlResponseKind, NonErrorResponse, Response};
 use scylla_cql::frame::server_event_type::EventTypeV2;
 use scylla_cql::frame::{Compression, SerializedRequest, parse_response_body_extensions};
-use scylla_cql::serialize::raw_batch::RawBatchValues;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -290,7 +288,6 @@ pub(crate) struct Connection {
     local_address: SocketAddr,
     compression: Option<Compression>,
     features: ProtocolFeatures,
-    supported: Supported,
     sharding_info: Option<ScyllaShardingInfo>,
     host_id: Option<Uuid>,
     tasks: Vec<tokio::task::AbortHandle>,
@@ -443,7 +440,6 @@ impl Connection {
             local_address,
             compression: None,
             features: ProtocolFeatures::default(),
-            supported: Supported::default(),
             sharding_info: None,
             host_id: None,
             tasks: tasks.to_vec(),
@@ -544,7 +540,6 @@ impl Connection {
         // the negotiated extensions.
         self.features = features;
         let response = self.setup_request(&startup, compression).await?;
-        self.supported = supported;
         match response {
             Response::Ready => {}
             Response::Authenticate(authenticate) => {
@@ -674,36 +669,6 @@ impl Connection {
             .await
     }
 
-    /// Sends EXECUTE. Set `execute.result_metadata_id` only when
-    /// [`ProtocolFeatures::scylla_metadata_id_supported`] is negotiated.
-    pub(crate) async fn execute_raw(
-        &self,
-        execute: &ExecuteV2<'_>,
-        tracing: bool,
-        custom_payload: Option<&HashMap<String, Bytes>>,
-        cached_metadata: Option<&Arc<ResultMetadata<'static>>>,
-    ) -> Result<QueryResponse, RequestAttemptError> {
-        self.send_request(execute, tracing, custom_payload, cached_metadata)
-            .await
-    }
-
-    /// Sends BATCH.
-    pub(crate) async fn batch_raw<'b, S, V>(
-        &self,
-        batch: &Batch<'b, S, V>,
-        tracing: bool,
-        custom_payload: Option<&HashMap<String, Bytes>>,
-    ) -> Result<QueryResponse, RequestAttemptError>
-    where
-        Batch<'b, S, V>: SerializableRequest + Sync,
-        scylla_cql::frame::request::batch::BatchStatement<'b>: From<&'b S>,
-        S: Clone,
-        V: RawBatchValues,
-    {
-        self.send_request(batch, tracing, custom_payload, None)
-            .await
-    }
-
     /// Sends PREPARE and returns the prepared statement, or the node's error.
     pub(crate) async fn prepare_raw(
         &self,
@@ -790,6 +755,7 @@ impl Connection {
 
     /// The local end of the connection (its source port decides the shard on a
     /// shard-aware port).
+    #[cfg(test)]
     pub(crate) fn get_local_address(&self) -> SocketAddr {
         self.local_address
     }
@@ -809,12 +775,8 @@ impl Connection {
         &self.features
     }
 
-    /// The node's SUPPORTED options.
-    pub(crate) fn get_supported(&self) -> &Supported {
-        &self.supported
-    }
-
     /// The node's host id, if it sent `SCYLLA_HOST_ID`.
+    #[cfg(test)]
     pub(crate) fn get_host_id(&self) -> Option<Uuid> {
         self.host_id
     }
@@ -844,16 +806,19 @@ impl Connection {
     }
 
     /// The number of stream ids taken (in flight or orphaned).
+    #[cfg(test)]
     pub(crate) fn streams_in_use(&self) -> usize {
         self.router.streams_in_use()
     }
 
     /// The number of orphaned stream ids.
+    #[cfg(test)]
     pub(crate) fn orphaned_streams(&self) -> usize {
         self.router.orphaned_streams()
     }
 
     /// The number of socket writes so far (each carries all frames queued before it).
+    #[cfg(test)]
     pub(crate) fn write_count(&self) -> u64 {
         self.router.write_count()
     }

@@ -135,7 +135,7 @@ impl TlsContext {
     }
 }
 
-#[cfg(any(feature = "openssl-010", feature = "rustls-023"))]
+#[cfg(feature = "openssl-010")]
 fn tls_error(e: impl Into<crate::errors::TlsError>) -> ConnectionError {
     ConnectionError::IoError(std::sync::Arc::new(std::io::Error::from(e.into())))
 }
@@ -213,6 +213,7 @@ mod openssl_backend {
             ticket
         }
 
+        #[cfg(test)]
         fn len(&self, node: IpAddr) -> usize {
             self.inner
                 .lock()

@@ -109,7 +109,8 @@ impl QueryResult {
         }
     }
 
-    /// A result without rows (what an ignored write error returns).
+    /// A result without rows.
+    #[cfg(test)]
     pub(crate) fn mock_empty(request_coordinator: Coordinator) -> Self {
         Self::new(request_coordinator, None, None, Vec::new())
     }
@@ -140,11 +141,6 @@ impl QueryResult {
                 PagingStateResponse::NoMorePages,
             ),
         }
-    }
-
-    /// The still-serialized rows, for a Rows result.
-    pub(crate) fn raw_metadata_and_rows(&self) -> Option<&RawMetadataAndRawRows> {
-        self.raw_metadata_and_rows.as_deref()
     }
 
     /// Whether this is a Rows result (a `SELECT`, or an LWT's result).
@@ -216,11 +212,6 @@ pub struct QueryRowsResult {
 }
 
 impl QueryRowsResult {
-    /// The metadata and serialized rows.
-    pub(crate) fn raw_rows_with_metadata(&self) -> &DeserializedMetadataAndRawRows {
-        &self.raw_rows_with_metadata
-    }
-
     /// The number of rows.
     #[inline]
     pub fn rows_num(&self) -> usize {
@@ -464,7 +455,6 @@ mod tests {
         );
         assert_eq!(qr.request_coordinator().connection_address(), addr());
         assert_eq!(qr.request_coordinator().shard(), Some(3));
-        assert!(qr.raw_metadata_and_rows().is_some());
 
         let rows = qr.clone().into_rows_result().unwrap();
         assert_eq!(rows.rows_num(), 3);
@@ -477,7 +467,6 @@ mod tests {
         assert_eq!(rows.tracing_id(), Some(Uuid::from_u128(77)));
         assert_eq!(rows.warnings().count(), 2);
         assert_eq!(rows.request_coordinator().shard(), Some(3));
-        assert_eq!(rows.raw_rows_with_metadata().rows_count(), 3);
 
         let all: Vec<(i32, Option<&str>)> = rows
             .rows::<(i32, Option<&str>)>()

@@ -75,7 +75,7 @@ impl PartitionKeyError {
     pub fn into_execution_error(self) -> ExecutionError {
         match self {
             PartitionKeyError::PartitionKeyExtraction(_) => {
-                ExecutionError::BadQuery(BadQuery::PartitionKeyExtraction(self))
+                ExecutionError::BadQuery(BadQuery::PartitionKeyExtraction)
             }
             PartitionKeyError::TokenCalculation(TokenCalculationError::ValueTooLong(len)) => {
                 ExecutionError::BadQuery(BadQuery::ValuesTooLongForKey(len, u16::MAX as usize))

@@ -43,7 +43,7 @@ impl Metadata {
     /// and the schema (see [`parse_keyspaces`]).
     pub(crate) fn from_rows(
         local: Option<LocalRow>,
-        peers: PeersRows,
+        peers: Vec<PeerRow>,
         connected_address: SocketAddr,
         schema: &SchemaRows,
     ) -> Result<Self, PeersMetadataError> {
@@ -109,34 +109,6 @@ impl PeerRow {
     /// The query whose rows are `PeerRow`s.
     pub(crate) const QUERY: &'static str =
         "SELECT peer, host_id, rpc_address, data_center, rack, tokens FROM system.peers";
-}
-
-/// A row of `system.peers_v2` (Cassandra 4 and later), which has the native port.
-#[derive(Debug, Clone, Default, PartialEq, DeserializeRow)]
-#[scylla(crate = crate)]
-pub(crate) struct PeerV2Row {
-    pub(crate) peer: Option<IpAddr>,
-    pub(crate) host_id: Option<Uuid>,
-    pub(crate) native_address: Option<IpAddr>,
-    pub(crate) native_port: Option<i32>,
-    pub(crate) data_center: Option<String>,
-    pub(crate) rack: Option<String>,
-    pub(crate) tokens: Option<Vec<String>>,
-}
-
-impl PeerV2Row {
-    /// The query whose rows are `PeerV2Row`s.
-    pub(crate) const QUERY: &'static str = "SELECT peer, host_id, native_address, native_port, \
-         data_center, rack, tokens FROM system.peers_v2";
-}
-
-/// The rows of `system.peers` or of `system.peers_v2`.
-#[derive(Debug, Clone)]
-pub(crate) enum PeersRows {
-    /// From `system.peers`.
-    V1(Vec<PeerRow>),
-    /// From `system.peers_v2`.
-    V2(Vec<PeerV2Row>),
 }
 
 /// A row of `system_schema.keyspaces`.
@@ -325,36 +297,8 @@ fn peer_from_row(row: PeerRow, port: u16) -> Option<Peer> {
     })
 }
 
-fn peer_from_v2_row(row: PeerV2Row, default_port: u16) -> Option<Peer> {
-    let Some(ip) = peer_ip(row.native_address, row.peer) else {
-        warn!(host_id = ?row.host_id, "system.peers_v2 row has no address; ignoring the node");
-        return None;
-    };
-    let Some(host_id) = row.host_id else {
-        warn!(address = %ip, "system.peers_v2 row has no host_id; ignoring the node");
-        return None;
-    };
-    let port = match row.native_port {
-        None => default_port,
-        Some(p) => match u16::try_from(p) {
-            Ok(p) if p != 0 => p,
-            _ => {
-                warn!(%host_id, port = p, "system.peers_v2 row has an invalid native_port; ignoring the node");
-                return None;
-            }
-        },
-    };
-    Some(Peer {
-        host_id,
-        address: NodeAddr::Translatable(SocketAddr::new(ip, port)),
-        tokens: parse_tokens(row.tokens, host_id)?,
-        datacenter: row.data_center,
-        rack: row.rack,
-    })
-}
-
 /// The nodes of the cluster, from the control connection's `system.local` row and
-/// the `system.peers` (or `peers_v2`) rows, and the cluster's name.
+/// the `system.peers` rows, and the cluster's name.
 ///
 /// `connected_address` is the address the control connection is connected to: it is
 /// the local node's address, and its port is the native port of the `system.peers`
@@ -362,7 +306,7 @@ fn peer_from_v2_row(row: PeerV2Row, default_port: u16) -> Option<Peer> {
 /// with a warning; a peers row repeating the local node is skipped.
 pub(crate) fn parse_peers(
     local: Option<LocalRow>,
-    peers: PeersRows,
+    peers: Vec<PeerRow>,
     connected_address: SocketAddr,
 ) -> Result<(Vec<Peer>, Option<String>), PeersMetadataError> {
     let mut result = Vec::new();
@@ -375,16 +319,10 @@ pub(crate) fn parse_peers(
     }
     let local_host_id = result.first().map(|p: &Peer| p.host_id);
     let port = connected_address.port();
-    let others: Vec<Peer> = match peers {
-        PeersRows::V1(rows) => rows
-            .into_iter()
-            .filter_map(|row| peer_from_row(row, port))
-            .collect(),
-        PeersRows::V2(rows) => rows
-            .into_iter()
-            .filter_map(|row| peer_from_v2_row(row, port))
-            .collect(),
-    };
+    let others: Vec<Peer> = peers
+        .into_iter()
+        .filter_map(|row| peer_from_row(row, port))
+        .collect();
     result.extend(
         others
             .into_iter()

@@ -54,10 +54,7 @@ fn peers_from_local_and_peers_rows() {
     let connected: SocketAddr = CONNECTED.parse().unwrap();
     let (peers, name) = parse_peers(
         Some(local_row()),
-        PeersRows::V1(vec![
-            peer_row(2, "10.0.0.2", &[7]),
-            peer_row(3, "10.0.0.3", &[]),
-        ]),
+        vec![peer_row(2, "10.0.0.2", &[7]), peer_row(3, "10.0.0.3", &[])],
         connected,
     )
     .unwrap();
@@ -92,13 +89,13 @@ fn bad_peer_rows_are_skipped() {
     let duplicate_of_local = peer_row(1, "10.0.0.1", &[9]);
     let (peers, _) = parse_peers(
         Some(local_row()),
-        PeersRows::V1(vec![
+        vec![
             no_host_id,
             no_address,
             bad_token,
             unspecified,
             duplicate_of_local,
-        ]),
+        ],
         connected,
     )
     .unwrap();
@@ -109,47 +106,16 @@ fn bad_peer_rows_are_skipped() {
 }
 
 #[test]
-fn peers_v2_rows_carry_their_port() {
-    let connected: SocketAddr = CONNECTED.parse().unwrap();
-    let row = |n: u128, port: Option<i32>| PeerV2Row {
-        peer: Some(ip("10.1.0.1")),
-        host_id: Some(Uuid::from_u128(n)),
-        native_address: Some(ip("10.0.0.9")),
-        native_port: port,
-        data_center: None,
-        rack: None,
-        tokens: tokens(&[n as i64]),
-    };
-    let (peers, _) = parse_peers(
-        None,
-        PeersRows::V2(vec![
-            row(2, Some(9142)),
-            row(3, None),
-            row(4, Some(70000)),
-            row(5, Some(0)),
-        ]),
-        connected,
-    )
-    .unwrap();
-    let addrs: Vec<String> = peers.iter().map(|p| p.address.to_string()).collect();
-    assert_eq!(addrs, ["10.0.0.9:9142", "10.0.0.9:19042"]);
-}
-
-#[test]
 fn peers_errors() {
     let connected: SocketAddr = CONNECTED.parse().unwrap();
     assert!(matches!(
-        parse_peers(None, PeersRows::V1(vec![]), connected),
+        parse_peers(None, vec![], connected),
         Err(PeersMetadataError::EmptyPeers)
     ));
     let mut local = local_row();
     local.tokens = None;
     assert!(matches!(
-        parse_peers(
-            Some(local),
-            PeersRows::V1(vec![peer_row(2, "10.0.0.2", &[])]),
-            connected
-        ),
+        parse_peers(Some(local), vec![peer_row(2, "10.0.0.2", &[])], connected),
         Err(PeersMetadataError::EmptyTokenLists)
     ));
 }
@@ -729,17 +695,6 @@ fn rows_deserialize() {
         .deserialize();
     assert_eq!(peer.rpc_address, Some(ip("10.0.0.3")));
 
-    let v2: PeerV2Row = RowBuilder::new()
-        .col("peer", native(NativeType::Inet), &ip("10.0.0.2"))
-        .col("host_id", native(NativeType::Uuid), &id)
-        .col("native_address", native(NativeType::Inet), &ip("10.0.0.3"))
-        .col("native_port", native(NativeType::Int), &9042i32)
-        .col("data_center", native(NativeType::Text), &"dc1")
-        .col("rack", native(NativeType::Text), &"r")
-        .col("tokens", set_of_text(), &vec!["5"])
-        .deserialize();
-    assert_eq!(v2.native_port, Some(9042));
-
     let replication = ColumnType::Collection {
         frozen: true,
         typ: CollectionType::Map(
@@ -809,10 +764,6 @@ fn queries_select_the_row_fields() {
             "peer, host_id, rpc_address, data_center, rack, tokens",
         ),
         (
-            PeerV2Row::QUERY,
-            "peer, host_id, native_address, native_port, data_center, rack, tokens",
-        ),
-        (
             KeyspaceRow::QUERY,
             "keyspace_name, durable_writes, replication",
         ),
@@ -853,7 +804,7 @@ fn metadata_from_rows_and_partial_refresh() {
     };
     let md = Metadata::from_rows(
         Some(local_row()),
-        PeersRows::V1(vec![peer_row(2, "10.0.0.2", &[7])]),
+        vec![peer_row(2, "10.0.0.2", &[7])],
         connected,
         &schema,
     )
@@ -873,8 +824,7 @@ fn metadata_from_rows_and_partial_refresh() {
         }],
         ..SchemaRows::default()
     };
-    let mut md =
-        Metadata::from_rows(Some(local_row()), PeersRows::V1(vec![]), connected, &schema).unwrap();
+    let mut md = Metadata::from_rows(Some(local_row()), vec![], connected, &schema).unwrap();
     md.keep_other_keyspaces(&first, |name| name == "a" || name == "b");
     let second = ClusterState::new_with_node_factory(md, Some(&first), None, |peer, _| {
         Node::new_for_test(peer.host_id, peer.address.into_inner(), None, None, None)
@@ -886,12 +836,7 @@ fn metadata_from_rows_and_partial_refresh() {
     assert_eq!(second.get_nodes_info().len(), 1);
 
     assert!(matches!(
-        Metadata::from_rows(
-            None,
-            PeersRows::V1(vec![]),
-            connected,
-            &SchemaRows::default()
-        ),
+        Metadata::from_rows(None, vec![], connected, &SchemaRows::default()),
         Err(PeersMetadataError::EmptyPeers)
     ));
 }

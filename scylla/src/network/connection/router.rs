@@ -306,16 +306,19 @@ impl Router {
     }
 
     /// The number of `write` calls the writer made (one per batch of frames).
+    #[cfg(test)]
     pub(crate) fn write_count(&self) -> u64 {
         self.writes.load(Ordering::Relaxed)
     }
 
     /// The number of stream ids taken (waiting or orphaned).
+    #[cfg(test)]
     pub(crate) fn streams_in_use(&self) -> usize {
         lock(&self.streams).in_use
     }
 
     /// The number of orphaned stream ids.
+    #[cfg(test)]
     pub(crate) fn orphaned_streams(&self) -> usize {
         lock(&self.streams).orphans
     }

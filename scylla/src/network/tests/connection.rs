@@ -332,6 +332,44 @@ async fn node_errors_are_db_errors() {
 }
 
 #[tokio::test]
+async fn tracing_flag_and_custom_payload_reach_the_node() {
+    use scylla_cql::frame::flag;
+    // The server reports, as a warning, what it received with each request.
+    let handler: crate::network::test_server::Handler = Arc::new(|req| Reply::Respond {
+        response: Box::new(Response::Result(result::Result::Void).into()),
+        warnings: vec![format!(
+            "tracing={} flags={:#04x} payload={:?}",
+            req.tracing,
+            req.flags & (flag::TRACING | flag::CUSTOM_PAYLOAD),
+            req.custom_payload
+                .as_ref()
+                .and_then(|p| p.get("k"))
+                .map(|v| v.to_vec()),
+        )],
+        trace_id: None,
+        custom_payload: None,
+    });
+    let server = TestServer::start(ServerConfig {
+        handler,
+        ..Default::default()
+    })
+    .await;
+    let conn = connect(&server, &test_config()).await;
+    let q = super::query("SELECT 1");
+
+    let plain = conn.query_raw(&q, false, None).await.unwrap();
+    assert_eq!(plain.warnings, ["tracing=false flags=0x00 payload=None"]);
+
+    let mut payload = HashMap::new();
+    payload.insert("k".to_owned(), bytes::Bytes::from_static(b"v"));
+    let traced = conn.query_raw(&q, true, Some(&payload)).await.unwrap();
+    assert_eq!(
+        traced.warnings,
+        ["tracing=true flags=0x06 payload=Some([118])"]
+    );
+}
+
+#[tokio::test]
 async fn prepare_returns_the_prepared_statement() {
     use scylla_cql::frame::response::result::{PreparedMetadata, ResultMetadata};
     let handler: crate::network::test_server::Handler = Arc::new(|req| match req.opcode {

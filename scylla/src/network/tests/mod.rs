@@ -62,7 +62,7 @@ fn request_futures_are_send(
 ) {
     fn assert_send<T: Send>(_: &T) {}
     assert_send(&conn.query_raw(q, true, None));
-    assert_send(&conn.execute_raw(execute, false, None, None));
+    assert_send(&conn.send_request(execute, false, None, None));
     assert_send(&conn.prepare_raw("SELECT 1", false));
     assert_send(&conn.use_keyspace(ks));
     assert_send(&conn.register(&[]));
