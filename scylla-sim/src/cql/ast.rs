@@ -8,6 +8,9 @@
 
 use std::fmt;
 
+/// A native CQL type (`text` and `varchar` are one type): the protocol's own.
+pub use scylla_cql::frame::response::column_type::NativeType;
+
 /// A range of bytes in the parsed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
@@ -1026,86 +1029,6 @@ pub struct TypeCast {
     pub ty: CqlTypeSyntax,
     /// The value.
     pub value: Term,
-}
-
-/// A native CQL type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NativeType {
-    /// `ascii`
-    Ascii,
-    /// `bigint`
-    Bigint,
-    /// `blob`
-    Blob,
-    /// `boolean`
-    Boolean,
-    /// `counter`
-    Counter,
-    /// `date`
-    Date,
-    /// `decimal`
-    Decimal,
-    /// `double`
-    Double,
-    /// `duration`
-    Duration,
-    /// `float`
-    Float,
-    /// `inet`
-    Inet,
-    /// `int`
-    Int,
-    /// `smallint`
-    Smallint,
-    /// `text` (also written `varchar`)
-    Text,
-    /// `time`
-    Time,
-    /// `timestamp`
-    Timestamp,
-    /// `timeuuid`
-    Timeuuid,
-    /// `tinyint`
-    Tinyint,
-    /// `uuid`
-    Uuid,
-    /// `varint`
-    Varint,
-}
-
-impl NativeType {
-    /// The CQL name of the type.
-    pub fn name(self) -> &'static str {
-        use NativeType::*;
-        match self {
-            Ascii => "ascii",
-            Bigint => "bigint",
-            Blob => "blob",
-            Boolean => "boolean",
-            Counter => "counter",
-            Date => "date",
-            Decimal => "decimal",
-            Double => "double",
-            Duration => "duration",
-            Float => "float",
-            Inet => "inet",
-            Int => "int",
-            Smallint => "smallint",
-            Text => "text",
-            Time => "time",
-            Timestamp => "timestamp",
-            Timeuuid => "timeuuid",
-            Tinyint => "tinyint",
-            Uuid => "uuid",
-            Varint => "varint",
-        }
-    }
-}
-
-impl fmt::Display for NativeType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// A type as written in a statement (not yet resolved against the schema).

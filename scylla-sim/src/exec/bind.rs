@@ -285,37 +285,10 @@ pub(crate) fn term_own_type(term: &Term) -> ExecResult<Option<ColumnType<'static
 
 fn native_cast_type(ty: &CqlTypeSyntax) -> ExecResult<ColumnType<'static>> {
     match ty {
-        CqlTypeSyntax::Native(n) => Ok(ColumnType::Native(native_of_syntax(*n))),
+        CqlTypeSyntax::Native(n) => Ok(ColumnType::Native(*n)),
         other => Err(ExecError::invalid(format!(
             "Type hints are only supported with native types in this cluster (got {other})"
         ))),
-    }
-}
-
-/// The protocol native type of a parsed native type.
-pub(crate) fn native_of_syntax(n: crate::cql::NativeType) -> NativeType {
-    use crate::cql::NativeType as S;
-    match n {
-        S::Ascii => NativeType::Ascii,
-        S::Bigint => NativeType::BigInt,
-        S::Blob => NativeType::Blob,
-        S::Boolean => NativeType::Boolean,
-        S::Counter => NativeType::Counter,
-        S::Date => NativeType::Date,
-        S::Decimal => NativeType::Decimal,
-        S::Double => NativeType::Double,
-        S::Duration => NativeType::Duration,
-        S::Float => NativeType::Float,
-        S::Inet => NativeType::Inet,
-        S::Int => NativeType::Int,
-        S::Smallint => NativeType::SmallInt,
-        S::Text => NativeType::Text,
-        S::Time => NativeType::Time,
-        S::Timestamp => NativeType::Timestamp,
-        S::Timeuuid => NativeType::Timeuuid,
-        S::Tinyint => NativeType::TinyInt,
-        S::Uuid => NativeType::Uuid,
-        S::Varint => NativeType::Varint,
     }
 }
 

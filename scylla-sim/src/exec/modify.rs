@@ -144,13 +144,7 @@ impl ModifyPlan {
 }
 
 fn check_user_table(schema: &TableSchema) -> ExecResult<()> {
-    if crate::store::SYSTEM_KEYSPACES.contains(&schema.keyspace()) {
-        return Err(ExecError::unauthorized(format!(
-            "{} keyspace is not user-modifiable.",
-            schema.keyspace()
-        )));
-    }
-    Ok(())
+    Ok(crate::store::check_user_keyspace(schema.keyspace())?)
 }
 
 fn column<'s>(schema: &'s TableSchema, name: &str) -> ExecResult<&'s ColumnDef> {

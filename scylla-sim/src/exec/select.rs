@@ -353,7 +353,7 @@ fn plan_selector(
         }
         SelectorExpr::Cast { expr, ty } => {
             let (inner, from) = plan_selector(expr, schema, binds, in_aggregate)?;
-            let to = super::bind::native_of_syntax(*ty);
+            let to = *ty;
             Ok((Sel::Cast(Box::new(inner), from, to), ColumnType::Native(to)))
         }
         SelectorExpr::Field { expr, field } => {

@@ -24,34 +24,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 
 const EXPRESSION: &str = "expression";
 
-fn native_type_of(kw: Keyword) -> Option<NativeType> {
-    use Keyword as K;
-    use NativeType as N;
-    Some(match kw {
-        K::Ascii => N::Ascii,
-        K::Bigint => N::Bigint,
-        K::Blob => N::Blob,
-        K::Boolean => N::Boolean,
-        K::Counter => N::Counter,
-        K::Date => N::Date,
-        K::Decimal => N::Decimal,
-        K::Double => N::Double,
-        K::Duration => N::Duration,
-        K::Float => N::Float,
-        K::Inet => N::Inet,
-        K::Int => N::Int,
-        K::Smallint => N::Smallint,
-        K::Text | K::Varchar => N::Text,
-        K::Time => N::Time,
-        K::Timestamp => N::Timestamp,
-        K::Timeuuid => N::Timeuuid,
-        K::Tinyint => N::Tinyint,
-        K::Uuid => N::Uuid,
-        K::Varint => N::Varint,
-        _ => return None,
-    })
-}
-
 impl Parser<'_> {
     // ----- Constants and markers -----
 
@@ -304,7 +276,7 @@ impl Parser<'_> {
 
     /// A native type name.
     pub(super) fn native_type(&mut self) -> PResult<NativeType> {
-        match self.keyword().and_then(native_type_of) {
+        match self.keyword().and_then(Keyword::native_type) {
             Some(n) => {
                 self.bump();
                 Ok(n)
@@ -321,7 +293,7 @@ impl Parser<'_> {
     fn comparator_type_inner(&mut self) -> PResult<CqlTypeSyntax> {
         let kw = self.keyword();
         let generic = self.nth(1).kind == TokenKind::Lt;
-        if let Some(native) = kw.and_then(native_type_of)
+        if let Some(native) = kw.and_then(Keyword::native_type)
             && self.nth(1).kind != TokenKind::Dot
         {
             self.bump();
