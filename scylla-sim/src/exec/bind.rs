@@ -312,6 +312,18 @@ pub(crate) fn assignable(from: &ColumnType<'_>, to: &ColumnType<'_>) -> bool {
     }
 }
 
+/// Resolves an optional clause value of native type `typ` (`USING TIMESTAMP`, `TTL`,
+/// `TIMEOUT`, `LIMIT`, ...), received by `name` (`[timestamp]`, `[limit]`, ...).
+pub(crate) fn clause_expr(
+    term: Option<&Term>,
+    name: &str,
+    typ: NativeType,
+    binds: &mut BindCollector,
+) -> ExecResult<Option<Expr>> {
+    term.map(|t| term_expr(t, name, &ColumnType::Native(typ), binds))
+        .transpose()
+}
+
 /// Resolves a term received by `name` of type `typ`, recording the markers it
 /// contains. Constant parts are computed now.
 pub(crate) fn term_expr(

@@ -18,11 +18,13 @@ use crate::store::{
     RowTarget, RowView, RowWrite, Table, TableSchema, Write,
 };
 
-use super::bind::{BindCollector, EvalCtx, Expr, Val, read_bigint, read_int, term_expr};
+use super::bind::{
+    BindCollector, EvalCtx, Expr, Val, clause_expr, read_bigint, read_int, term_expr,
+};
 use super::error::{ExecError, ExecResult};
 use super::plan::{
-    ClusteringPlan, KeyValues, PrefixPart, Rhs, WhereKind, analyze_where, eval_partition_keys,
-    eval_prefixes, eval_slices, key_component, list_elements,
+    ClusteringPlan, PrefixPart, Rhs, WhereKind, analyze_where, eval_partition_keys, eval_prefixes,
+    eval_slices, key_component, rhs_of,
 };
 use super::select::matches_op;
 
@@ -116,7 +118,7 @@ pub(crate) enum CondKind {
 pub(crate) struct ModifyPlan {
     pub(crate) table: Arc<Table>,
     pub(crate) kind: ModifyKind,
-    pub(crate) pk: Vec<Option<KeyValues>>,
+    pub(crate) pk: Vec<Option<Rhs>>,
     pub(crate) clustering: ClusteringPlan,
     pub(crate) ops: Vec<OpPlan>,
     pub(crate) static_ops: Vec<OpPlan>,
@@ -158,40 +160,19 @@ fn using(
     binds: &mut BindCollector,
     allow_ttl: bool,
 ) -> ExecResult<(Option<Expr>, Option<Expr>)> {
-    let timestamp = u
-        .timestamp
-        .as_ref()
-        .map(|t| {
-            term_expr(
-                t,
-                "[timestamp]",
-                &ColumnType::Native(NativeType::BigInt),
-                binds,
-            )
-        })
-        .transpose()?;
-    let ttl = match &u.ttl {
-        Some(_) if !allow_ttl => {
-            return Err(ExecError::invalid(
-                "TTL is not supported on DELETE statements",
-            ));
-        }
-        Some(t) => Some(term_expr(
-            t,
-            "[ttl]",
-            &ColumnType::Native(NativeType::Int),
-            binds,
-        )?),
-        None => None,
-    };
-    if let Some(t) = &u.timeout {
-        term_expr(
-            t,
-            "[timeout]",
-            &ColumnType::Native(NativeType::Duration),
-            binds,
-        )?;
+    let timestamp = clause_expr(
+        u.timestamp.as_ref(),
+        "[timestamp]",
+        NativeType::BigInt,
+        binds,
+    )?;
+    if !allow_ttl && u.ttl.is_some() {
+        return Err(ExecError::invalid(
+            "TTL is not supported on DELETE statements",
+        ));
     }
+    let ttl = clause_expr(u.ttl.as_ref(), "[ttl]", NativeType::Int, binds)?;
+    clause_expr(u.timeout.as_ref(), "[timeout]", NativeType::Duration, binds)?;
     Ok((timestamp, ttl))
 }
 
@@ -224,6 +205,36 @@ fn push_op(col: &ColumnDef, op: OpPlan, ops: &mut Vec<OpPlan>, static_ops: &mut 
     }
 }
 
+/// The error for clustering key columns left out, from the `prefix_len`-th on.
+fn missing_clustering(schema: &TableSchema, prefix_len: usize) -> ExecError {
+    let missing: Vec<&str> = schema
+        .clustering_key()
+        .iter()
+        .skip(prefix_len)
+        .map(|c| c.name.as_str())
+        .collect();
+    ExecError::invalid(format!(
+        "Some clustering keys are missing: {}",
+        missing.join(", ")
+    ))
+}
+
+/// Completes the plan of an UPDATE or DELETE: its `IF` (`if_exists`, `conditions`),
+/// the counter rules for `using`, and the rules of lightweight transactions.
+fn with_conditions(
+    mut plan: ModifyPlan,
+    if_exists: bool,
+    conds: &[Condition],
+    using: &UsingAttributes,
+    binds: &mut BindCollector,
+) -> ExecResult<ModifyPlan> {
+    let schema = plan.table.schema().clone();
+    plan.cond = conditions(&schema, if_exists, false, conds, &plan.timestamp, binds)?;
+    check_counter_using(&schema, using)?;
+    check_lwt(&plan)?;
+    Ok(plan)
+}
+
 /// Plans an INSERT.
 pub(crate) fn plan_insert(
     s: &InsertStatement,
@@ -254,7 +265,7 @@ pub(crate) fn plan_insert(
         let e = term_expr(value, &col.name, &col.typ, binds)?;
         let pos = col.position.max(0) as usize;
         match col.kind {
-            ColumnKind::PartitionKey => pk[pos] = Some(KeyValues::One(e)),
+            ColumnKind::PartitionKey => pk[pos] = Some(Rhs::One(e)),
             ColumnKind::Clustering => ck[pos] = Some(e),
             _ => push_op(col, OpPlan::Set(col.id, e), &mut ops, &mut static_ops),
         }
@@ -286,7 +297,7 @@ pub(crate) fn plan_insert(
             prefix: ck
                 .into_iter()
                 .flatten()
-                .map(|e| PrefixPart::Single(KeyValues::One(e)))
+                .map(|e| PrefixPart::Single(Rhs::One(e)))
                 .collect(),
             lower: None,
             upper: None,
@@ -483,36 +494,11 @@ pub(crate) fn plan_update(
     let where_ = analyze_where(&schema, &s.where_clause, WhereKind::Update, binds)?;
     let n_ck = schema.clustering_key().len();
     let only_static = ops.is_empty() && !static_ops.is_empty();
+    // Writing only static columns needs no clustering key; with a full one it is
+    // allowed too (the row key is ignored for static columns).
     if where_.clustering.prefix_len < n_ck && !(only_static && where_.clustering.prefix_len == 0) {
-        let missing: Vec<&str> = schema
-            .clustering_key()
-            .iter()
-            .skip(where_.clustering.prefix_len)
-            .map(|c| c.name.as_str())
-            .collect();
-        return Err(ExecError::invalid(format!(
-            "Some clustering keys are missing: {}",
-            missing.join(", ")
-        )));
+        return Err(missing_clustering(&schema, where_.clustering.prefix_len));
     }
-    if only_static
-        && where_.clustering.prefix_len > 0
-        && n_ck > 0
-        && s.conditions.is_empty()
-        && !s.if_exists
-    {
-        // Writing only static columns with a full clustering key is allowed: the row
-        // key is ignored for static columns.
-    }
-    let cond = conditions(
-        &schema,
-        s.if_exists,
-        false,
-        &s.conditions,
-        &timestamp,
-        binds,
-    )?;
-    check_counter_using(&schema, &s.using)?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Update,
@@ -522,10 +508,9 @@ pub(crate) fn plan_update(
         static_ops,
         timestamp,
         ttl,
-        cond,
+        cond: CondKind::None,
     };
-    check_lwt(&plan)?;
-    Ok(plan)
+    with_conditions(plan, s.if_exists, &s.conditions, &s.using, binds)
 }
 
 /// Plans a DELETE.
@@ -625,20 +610,11 @@ pub(crate) fn plan_delete(
         ));
     }
     if !ops.is_empty() && !ck_complete {
-        return Err(ExecError::invalid(if where_.clustering.is_restricted() {
-            "Range deletions are not supported for specific columns".to_string()
+        return Err(if where_.clustering.is_restricted() {
+            ExecError::invalid("Range deletions are not supported for specific columns")
         } else {
-            format!(
-                "Some clustering keys are missing: {}",
-                schema
-                    .clustering_key()
-                    .iter()
-                    .skip(where_.clustering.prefix_len)
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }));
+            missing_clustering(&schema, where_.clustering.prefix_len)
+        });
     }
     if !static_ops.is_empty() && ops.is_empty() && where_.clustering.is_restricted() && !ck_complete
     {
@@ -646,15 +622,6 @@ pub(crate) fn plan_delete(
             "Range deletions are not supported for specific columns",
         ));
     }
-    let cond = conditions(
-        &schema,
-        s.if_exists,
-        false,
-        &s.conditions,
-        &timestamp,
-        binds,
-    )?;
-    check_counter_using(&schema, &s.using)?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Delete,
@@ -664,10 +631,9 @@ pub(crate) fn plan_delete(
         static_ops,
         timestamp,
         ttl,
-        cond,
+        cond: CondKind::None,
     };
-    check_lwt(&plan)?;
-    Ok(plan)
+    with_conditions(plan, s.if_exists, &s.conditions, &s.using, binds)
 }
 
 fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
@@ -679,11 +645,7 @@ fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
             "Conditional updates are not supported on counter tables",
         ));
     }
-    if plan
-        .pk
-        .iter()
-        .any(|k| !matches!(k, Some(KeyValues::One(_))))
-    {
+    if plan.pk.iter().any(|k| !matches!(k, Some(Rhs::One(_)))) {
         return Err(ExecError::invalid(
             "IN on the partition key is not supported with conditional updates",
         ));
@@ -692,7 +654,7 @@ fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
         .clustering
         .prefix
         .iter()
-        .any(|p| !matches!(p, PrefixPart::Single(KeyValues::One(_))))
+        .any(|p| !matches!(p, PrefixPart::Single(Rhs::One(_))))
     {
         return Err(ExecError::invalid(
             "IN on the clustering key columns is not supported with conditional updates",
@@ -853,21 +815,9 @@ fn condition(
             }
         },
     };
-    let list_type = ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::List(Box::new(typ.clone())),
-    };
     let rhs = match (&c.op, &c.rhs) {
-        (Operator::In, RelationRhs::InList(items)) => Rhs::Many(
-            items
-                .iter()
-                .map(|t| term_expr(t, &spec, &typ, binds))
-                .collect::<ExecResult<_>>()?,
-        ),
-        (Operator::In, RelationRhs::Term(t)) => {
-            Rhs::List(term_expr(t, &format!("in({spec})"), &list_type, binds)?)
-        }
-        (
+        (Operator::In, RelationRhs::InList(_) | RelationRhs::Term(_))
+        | (
             Operator::Eq
             | Operator::Neq
             | Operator::Lt
@@ -876,8 +826,8 @@ fn condition(
             | Operator::Gte
             | Operator::Contains
             | Operator::ContainsKey,
-            RelationRhs::Term(t),
-        ) => Rhs::One(term_expr(t, &spec, &typ, binds)?),
+            RelationRhs::Term(_),
+        ) => rhs_of(c.op, &c.rhs, &spec, &typ, binds)?,
         (op, _) => {
             return Err(ExecError::invalid(format!(
                 "Unsupported operator {op} in IF condition on {name}"
@@ -1250,33 +1200,12 @@ pub(crate) fn live_checks(plan: &ModifyPlan, cx: &EvalCtx<'_>) -> ExecResult<Vec
         CondKind::Conditions(conds) => {
             let mut out = Vec::with_capacity(conds.len());
             for c in conds {
-                let one = |e: &Expr| -> ExecResult<Option<Bytes>> {
-                    match e.eval(cx)? {
-                        Val::Unset => Err(ExecError::invalid("Invalid unset value in a condition")),
-                        v => {
-                            let b = v.into_bytes_or_null();
-                            if let Some(b) = &b
-                                && !b.is_empty()
-                            {
-                                crate::store::validate(&c.typ, b).map_err(|m| {
-                                    ExecError::invalid(format!("Invalid value in condition: {m}"))
-                                })?;
-                            }
-                            Ok(b)
-                        }
-                    }
-                };
-                let values = match &c.rhs {
-                    Rhs::One(e) => vec![one(e)?],
-                    Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
-                    Rhs::List(e) => {
-                        let v = key_component(e.eval(cx)?, "IN list")?;
-                        list_elements(&v, "IN list")?
-                            .into_iter()
-                            .map(Some)
-                            .collect()
-                    }
-                };
+                let values = c.rhs.eval_values(
+                    &c.typ,
+                    cx,
+                    "Invalid unset value in a condition",
+                    "Invalid value in condition",
+                )?;
                 if matches!(
                     c.op,
                     Operator::Lt | Operator::Lte | Operator::Gt | Operator::Gte

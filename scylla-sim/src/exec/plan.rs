@@ -21,17 +21,6 @@ pub(crate) const MAX_CLUSTERING_PREFIXES: usize = 100;
 /// The most partitions an IN restriction may name.
 pub(crate) const MAX_PARTITION_KEYS: usize = 100;
 
-/// The values of one key column restricted by `=` or `IN`.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum KeyValues {
-    /// `c = v`
-    One(Expr),
-    /// `c IN (v1, v2)`
-    In(Vec<Expr>),
-    /// `c IN ?`: a list value.
-    InList(Expr),
-}
-
 /// The values of consecutive clustering columns restricted together.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum TupleValues {
@@ -56,7 +45,7 @@ pub(crate) enum TupleExpr {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum PrefixPart {
     /// One column.
-    Single(KeyValues),
+    Single(Rhs),
     /// `width` columns at once.
     Multi {
         /// The number of columns.
@@ -108,14 +97,15 @@ pub(crate) enum FilterTarget {
     MapEntry(ColumnId, bool, Expr),
 }
 
-/// The right-hand side of a filter or condition.
+/// The right-hand side of a restriction or condition; also the values of one key
+/// column restricted by `=` or `IN`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Rhs {
-    /// One value.
+    /// One value (`c = v`, `c < v`, ...).
     One(Expr),
-    /// Several values (`IN (...)`).
+    /// Several values (`c IN (v1, v2)`).
     Many(Vec<Expr>),
-    /// `IN ?`: a list value.
+    /// `c IN ?`: a list value.
     List(Expr),
 }
 
@@ -154,7 +144,7 @@ pub(crate) enum TokenValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct WherePlan {
     /// `=`/`IN` restrictions of each partition key column (all or some).
-    pub(crate) pk: Vec<Option<KeyValues>>,
+    pub(crate) pk: Vec<Option<Rhs>>,
     /// The token range, when restricted with `token(...)`.
     pub(crate) token_start: Option<TokenBound>,
     /// See `token_start`.
@@ -213,21 +203,12 @@ fn key_values(
     name: &str,
     typ: &ColumnType<'static>,
     binds: &mut BindCollector,
-) -> ExecResult<KeyValues> {
+) -> ExecResult<Rhs> {
     match (&r.op, &r.rhs) {
-        (Operator::Eq, RelationRhs::Term(t)) => Ok(KeyValues::One(term_expr(t, name, typ, binds)?)),
-        (Operator::In, RelationRhs::InList(items)) => Ok(KeyValues::In(
-            items
-                .iter()
-                .map(|t| term_expr(t, name, typ, binds))
-                .collect::<ExecResult<_>>()?,
-        )),
-        (Operator::In, RelationRhs::Term(t)) => Ok(KeyValues::InList(term_expr(
-            t,
-            &format!("in({name})"),
-            &list_of(typ),
-            binds,
-        )?)),
+        (Operator::Eq, RelationRhs::Term(_))
+        | (Operator::In, RelationRhs::Term(_) | RelationRhs::InList(_)) => {
+            rhs_values(r, name, typ, binds)
+        }
         _ => Err(ExecError::invalid(format!(
             "Invalid operator {} for column {name}",
             r.op
@@ -241,7 +222,19 @@ fn rhs_values(
     typ: &ColumnType<'static>,
     binds: &mut BindCollector,
 ) -> ExecResult<Rhs> {
-    match (&r.op, &r.rhs) {
+    rhs_of(r.op, &r.rhs, name, typ, binds)
+}
+
+/// Binds the right-hand side `rhs` of operator `op` on `name`, whose values are of
+/// type `typ`.
+pub(crate) fn rhs_of(
+    op: Operator,
+    rhs: &RelationRhs,
+    name: &str,
+    typ: &ColumnType<'static>,
+    binds: &mut BindCollector,
+) -> ExecResult<Rhs> {
+    match (op, rhs) {
         (Operator::In, RelationRhs::InList(items)) => Ok(Rhs::Many(
             items
                 .iter()
@@ -256,8 +249,7 @@ fn rhs_values(
         )?)),
         (_, RelationRhs::Term(t)) => Ok(Rhs::One(term_expr(t, name, typ, binds)?)),
         _ => Err(ExecError::invalid(format!(
-            "Invalid right-hand side for operator {} on {name}",
-            r.op
+            "Invalid right-hand side for operator {op} on {name}"
         ))),
     }
 }
@@ -553,9 +545,9 @@ pub(crate) fn analyze_where(
                         .map(|c| c.typ.clone())
                         .unwrap_or(ColumnType::Native(NativeType::Blob));
                     let (op, rhs) = match kv {
-                        KeyValues::One(e) => (Operator::Eq, Rhs::One(e)),
-                        KeyValues::In(es) => (Operator::In, Rhs::Many(es)),
-                        KeyValues::InList(e) => (Operator::In, Rhs::List(e)),
+                        Rhs::One(e) => (Operator::Eq, Rhs::One(e)),
+                        Rhs::Many(es) => (Operator::In, Rhs::Many(es)),
+                        Rhs::List(e) => (Operator::In, Rhs::List(e)),
                     };
                     plan.filters.push(Filter {
                         target: FilterTarget::Pk(i),
@@ -970,6 +962,46 @@ fn set_bound(
 // Evaluation
 // ---------------------------------------------------------------------------------------
 
+impl Rhs {
+    /// The values compared with, computed, each checked against `typ` (the elements
+    /// of an `IN ?` list are not checked). `unset` is the error for an unset value;
+    /// `invalid` begins the error for a value that is not a `typ`.
+    pub(crate) fn eval_values(
+        &self,
+        typ: &ColumnType<'_>,
+        cx: &EvalCtx<'_>,
+        unset: &str,
+        invalid: &str,
+    ) -> ExecResult<Vec<Option<Bytes>>> {
+        let one = |e: &Expr| -> ExecResult<Option<Bytes>> {
+            match e.eval(cx)? {
+                Val::Unset => Err(ExecError::invalid(unset)),
+                v => {
+                    let b = v.into_bytes_or_null();
+                    if let Some(b) = &b
+                        && !b.is_empty()
+                    {
+                        crate::store::validate(typ, b)
+                            .map_err(|m| ExecError::invalid(format!("{invalid}: {m}")))?;
+                    }
+                    Ok(b)
+                }
+            }
+        };
+        Ok(match self {
+            Rhs::One(e) => vec![one(e)?],
+            Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
+            Rhs::List(e) => {
+                let v = key_component(e.eval(cx)?, "IN list")?;
+                list_elements(&v, "IN list")?
+                    .into_iter()
+                    .map(Some)
+                    .collect()
+            }
+        })
+    }
+}
+
 /// The bytes of a key component: a value (not null, not unset).
 pub(crate) fn key_component<'a>(v: Val<'a>, name: &str) -> ExecResult<Cow<'a, [u8]>> {
     match v {
@@ -986,56 +1018,39 @@ pub(crate) fn key_component<'a>(v: Val<'a>, name: &str) -> ExecResult<Cow<'a, [u
 /// The elements of a serialized list.
 pub(crate) fn list_elements(v: &[u8], name: &str) -> ExecResult<Vec<Bytes>> {
     let bad = || ExecError::invalid(format!("Invalid list value for in({name})"));
-    let mut buf = v;
-    let n = buf
-        .split_first_chunk::<4>()
-        .map(|(n, rest)| {
-            buf = rest;
-            i32::from_be_bytes(*n)
-        })
-        .ok_or_else(bad)?;
-    if n < 0 {
-        return Err(bad());
-    }
-    let mut out = Vec::new();
-    for _ in 0..n {
-        let (len, rest) = buf.split_first_chunk::<4>().ok_or_else(bad)?;
-        let len = i32::from_be_bytes(*len);
-        buf = rest;
-        if len < 0 {
-            return Err(ExecError::invalid(format!(
-                "Invalid null value in IN list for {name}"
-            )));
-        }
-        let len = len as usize;
-        let el = buf.get(..len).ok_or_else(bad)?;
-        out.push(Bytes::copy_from_slice(el));
-        buf = &buf[len..];
-    }
-    if !buf.is_empty() {
-        return Err(bad());
-    }
-    Ok(out)
+    let (n, rest) = v.split_first_chunk::<4>().ok_or_else(bad)?;
+    let n = usize::try_from(i32::from_be_bytes(*n)).map_err(|_| bad())?;
+    split_values(rest, n, bad, || {
+        ExecError::invalid(format!("Invalid null value in IN list for {name}"))
+    })
 }
 
 /// The components of a serialized tuple of `width` non-null elements.
 pub(crate) fn tuple_components(v: &[u8], width: usize, name: &str) -> ExecResult<Vec<Bytes>> {
-    let bad = || ExecError::invalid(format!("Invalid tuple value for ({name})"));
-    let mut buf = v;
-    let mut out = Vec::with_capacity(width);
-    for _ in 0..width {
-        let (len, rest) = buf.split_first_chunk::<4>().ok_or_else(bad)?;
-        let len = i32::from_be_bytes(*len);
-        buf = rest;
-        if len < 0 {
-            return Err(ExecError::invalid(format!(
-                "Invalid null value in tuple for ({name})"
-            )));
-        }
-        let len = len as usize;
-        let el = buf.get(..len).ok_or_else(bad)?;
+    split_values(
+        v,
+        width,
+        || ExecError::invalid(format!("Invalid tuple value for ({name})")),
+        || ExecError::invalid(format!("Invalid null value in tuple for ({name})")),
+    )
+}
+
+/// Splits `buf` into exactly `n` `[int]`-length-prefixed values; `bad` is the error
+/// for malformed bytes (too few, too many), `null` the one for a null value.
+fn split_values(
+    mut buf: &[u8],
+    n: usize,
+    bad: impl Fn() -> ExecError,
+    null: impl Fn() -> ExecError,
+) -> ExecResult<Vec<Bytes>> {
+    // Every value takes at least its 4-byte length: `n` is not trusted beyond that.
+    let mut out = Vec::with_capacity(n.min(buf.len() / 4));
+    for _ in 0..n {
+        let (len, rest) = buf.split_first_chunk::<4>().ok_or_else(&bad)?;
+        let len = usize::try_from(i32::from_be_bytes(*len)).map_err(|_| null())?;
+        let (el, rest) = rest.split_at_checked(len).ok_or_else(&bad)?;
         out.push(Bytes::copy_from_slice(el));
-        buf = &buf[len..];
+        buf = rest;
     }
     if !buf.is_empty() {
         return Err(bad());
@@ -1043,22 +1058,19 @@ pub(crate) fn tuple_components(v: &[u8], width: usize, name: &str) -> ExecResult
     Ok(out)
 }
 
+/// The bytes of each of `es`, as key components.
+fn eval_components(es: &[Expr], cx: &EvalCtx<'_>, name: &str) -> ExecResult<Vec<Bytes>> {
+    es.iter()
+        .map(|e| Ok(Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?)))
+        .collect()
+}
+
 /// The alternatives of one key column.
-pub(crate) fn eval_key_values(
-    kv: &KeyValues,
-    cx: &EvalCtx<'_>,
-    name: &str,
-) -> ExecResult<Vec<Bytes>> {
+pub(crate) fn eval_key_values(kv: &Rhs, cx: &EvalCtx<'_>, name: &str) -> ExecResult<Vec<Bytes>> {
     Ok(match kv {
-        KeyValues::One(e) => vec![Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?)],
-        KeyValues::In(es) => {
-            let mut out = Vec::with_capacity(es.len());
-            for e in es {
-                out.push(Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?));
-            }
-            out
-        }
-        KeyValues::InList(e) => {
+        Rhs::One(e) => vec![Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?)],
+        Rhs::Many(es) => eval_components(es, cx, name)?,
+        Rhs::List(e) => {
             let v = key_component(e.eval(cx)?, name)?;
             list_elements(&v, name)?
         }
@@ -1072,13 +1084,7 @@ fn eval_tuple(
     names: &str,
 ) -> ExecResult<Vec<Bytes>> {
     match t {
-        TupleExpr::Elements(es) => {
-            let mut out = Vec::with_capacity(es.len());
-            for e in es {
-                out.push(Bytes::copy_from_slice(&key_component(e.eval(cx)?, names)?));
-            }
-            Ok(out)
-        }
+        TupleExpr::Elements(es) => eval_components(es, cx, names),
         TupleExpr::Whole(e) => {
             let v = key_component(e.eval(cx)?, names)?;
             tuple_components(&v, width, names)
@@ -1090,12 +1096,12 @@ fn eval_tuple(
 /// (token, key) order.
 pub(crate) fn eval_partition_keys(
     schema: &TableSchema,
-    pk: &[Option<KeyValues>],
+    pk: &[Option<Rhs>],
     cx: &EvalCtx<'_>,
 ) -> ExecResult<Vec<PartitionKey>> {
     let cols = schema.partition_key();
     // Fast path: one column, one value.
-    if let ([Some(KeyValues::One(e))], [col]) = (pk, cols) {
+    if let ([Some(Rhs::One(e))], [col]) = (pk, cols) {
         let v = key_component(e.eval(cx)?, &col.name)?;
         check_key_size(&v)?;
         let key = Bytes::copy_from_slice(&v);

@@ -21,13 +21,15 @@ use crate::store::{
 };
 use crate::system::VirtualKind;
 
-use super::bind::{BindCollector, EvalCtx, Expr, Val, read_int, term_expr, term_own_type};
+use super::bind::{
+    BindCollector, EvalCtx, Expr, Val, clause_expr, read_int, term_expr, term_own_type,
+};
 use super::error::{ExecError, ExecResult};
 use super::functions::{self, Func, Num, decode_num, is_aggregate, is_numeric};
 use super::paging::PagingPosition;
 use super::plan::{
-    Filter, FilterTarget, Rhs, WhereKind, WherePlan, analyze_where, eval_partition_keys,
-    eval_slices, eval_token, key_component, list_elements,
+    Filter, FilterTarget, WhereKind, WherePlan, analyze_where, eval_partition_keys, eval_slices,
+    eval_token, key_component,
 };
 
 /// An aggregate function.
@@ -533,25 +535,14 @@ pub(crate) fn plan_select(
         }
         reversed = direction.unwrap_or(false);
     }
-    let int = ColumnType::Native(NativeType::Int);
-    let limit = s
-        .limit
-        .as_ref()
-        .map(|t| term_expr(t, "[limit]", &int, binds))
-        .transpose()?;
-    let per_partition_limit = s
-        .per_partition_limit
-        .as_ref()
-        .map(|t| term_expr(t, "[per_partition_limit]", &int, binds))
-        .transpose()?;
-    if let Some(t) = &s.timeout {
-        term_expr(
-            t,
-            "[timeout]",
-            &ColumnType::Native(NativeType::Duration),
-            binds,
-        )?;
-    }
+    let limit = clause_expr(s.limit.as_ref(), "[limit]", NativeType::Int, binds)?;
+    let per_partition_limit = clause_expr(
+        s.per_partition_limit.as_ref(),
+        "[per_partition_limit]",
+        NativeType::Int,
+        binds,
+    )?;
+    clause_expr(s.timeout.as_ref(), "[timeout]", NativeType::Duration, binds)?;
     Ok(SelectPlan {
         table,
         virtual_table,
@@ -649,33 +640,12 @@ struct LiveFilter<'p> {
 fn eval_filters<'p>(filters: &'p [Filter], cx: &EvalCtx<'_>) -> ExecResult<Vec<LiveFilter<'p>>> {
     let mut out = Vec::with_capacity(filters.len());
     for f in filters {
-        let one = |e: &Expr| -> ExecResult<Option<Bytes>> {
-            match e.eval(cx)? {
-                Val::Unset => Err(ExecError::invalid("Invalid unset value in a restriction")),
-                v => {
-                    let b = v.into_bytes_or_null();
-                    if let Some(b) = &b
-                        && !b.is_empty()
-                    {
-                        crate::store::validate(&f.typ, b).map_err(|m| {
-                            ExecError::invalid(format!("Invalid value in a restriction: {m}"))
-                        })?;
-                    }
-                    Ok(b)
-                }
-            }
-        };
-        let values = match &f.rhs {
-            Rhs::One(e) => vec![one(e)?],
-            Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
-            Rhs::List(e) => {
-                let v = key_component(e.eval(cx)?, "IN list")?;
-                list_elements(&v, "IN list")?
-                    .into_iter()
-                    .map(Some)
-                    .collect()
-            }
-        };
+        let values = f.rhs.eval_values(
+            &f.typ,
+            cx,
+            "Invalid unset value in a restriction",
+            "Invalid value in a restriction",
+        )?;
         let map_key = match &f.target {
             FilterTarget::MapEntry(_, _, k) => Some(Bytes::copy_from_slice(&key_component(
                 k.eval(cx)?,

@@ -301,6 +301,17 @@ pub(crate) fn missing_keyspace(name: &str) -> StoreError {
     StoreError::invalid(format!("Keyspace {name} does not exist"))
 }
 
+/// The keyspace `name` of `schema`, to change.
+fn keyspace_mut<'s>(
+    schema: &'s mut Schema,
+    name: &str,
+) -> Result<&'s mut Arc<KeyspaceSchema>, StoreError> {
+    schema
+        .keyspaces
+        .get_mut(name)
+        .ok_or_else(|| missing_keyspace(name))
+}
+
 impl Store {
     /// An empty store (no keyspaces).
     pub fn new() -> Self {
@@ -398,10 +409,7 @@ impl Store {
             None => None,
         };
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(name)
-                .ok_or_else(|| missing_keyspace(name))?;
+            let ks = keyspace_mut(s, name)?;
             let ks = Arc::make_mut(ks);
             if let Some(r) = replication {
                 ks.replication = r;
@@ -445,10 +453,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         check_name("Table", &def.name)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(&def.keyspace)
-                .ok_or_else(|| missing_keyspace(&def.keyspace))?;
+            let ks = keyspace_mut(s, &def.keyspace)?;
             if ks.tables.contains_key(&def.name) {
                 return nothing_or(if_not_exists, || StoreError::AlreadyExists {
                     keyspace: def.keyspace.clone(),
@@ -476,10 +481,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         check_user_keyspace(keyspace)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(keyspace)
-                .ok_or_else(|| missing_keyspace(keyspace))?;
+            let ks = keyspace_mut(s, keyspace)?;
             let table = ks.tables.get(name).cloned().ok_or_else(|| {
                 StoreError::invalid(format!("Table '{keyspace}.{name}' doesn't exist"))
             })?;
@@ -561,10 +563,7 @@ impl Store {
         check_user_keyspace(keyspace)?;
         check_name("Type", name)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(keyspace)
-                .ok_or_else(|| missing_keyspace(keyspace))?;
+            let ks = keyspace_mut(s, keyspace)?;
             if ks.user_types.contains_key(name) {
                 return nothing_or(if_not_exists, || {
                     StoreError::invalid(format!("A user type with name '{name}' already exists"))
@@ -607,10 +606,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         check_user_keyspace(keyspace)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(keyspace)
-                .ok_or_else(|| missing_keyspace(keyspace))?;
+            let ks = keyspace_mut(s, keyspace)?;
             let current = ks.user_types.get(name).cloned().ok_or_else(|| {
                 StoreError::invalid(format!("No user type named {keyspace}.{name} exists."))
             })?;
