@@ -13,6 +13,7 @@ use scylla_cql::frame::types::RawValue;
 
 use crate::cql::{BindMarker, CqlTypeSyntax, Literal, Term};
 use crate::store::validate;
+use crate::system::put_bytes;
 
 use super::error::{ExecError, ExecResult};
 use super::functions::{self, Func};
@@ -200,11 +201,6 @@ fn element(v: Val<'_>) -> ExecResult<Cow<'_, [u8]>> {
             "unset value is not supported inside collections",
         )),
     }
-}
-
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
-    out.extend_from_slice(b);
 }
 
 /// Collects the specifications of the bind markers of one statement.

@@ -497,17 +497,12 @@ fn describe_cluster(
             .collect();
         // A map's keys are serialized in the order of their type (text: bytes).
         ownership.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let mut body = Vec::new();
-        body.extend_from_slice(&(ownership.len() as i32).to_be_bytes());
-        for (token, replicas) in &ownership {
-            put_bytes(&mut body, token.as_bytes());
-            let mut list = Vec::new();
-            list.extend_from_slice(&(replicas.len() as i32).to_be_bytes());
-            for r in replicas {
-                put_bytes(&mut list, r.as_bytes());
-            }
-            put_bytes(&mut body, &list);
-        }
+        let body = crate::system::map(ownership.iter().map(|(token, replicas)| {
+            (
+                token.as_bytes(),
+                crate::system::collection(replicas.iter().map(String::as_bytes)),
+            )
+        }));
         columns.push((
             "range_ownership",
             ColumnType::Collection {
@@ -521,17 +516,12 @@ fn describe_cluster(
                 ),
             },
         ));
-        row.push(Some(Bytes::from(body)));
+        row.push(Some(body));
     }
     Ok(DescribeOutput {
         columns,
         rows: vec![row],
     })
-}
-
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
-    out.extend_from_slice(b);
 }
 
 /// Computes what `stmt` describes, for a connection whose keyspace is `current`.
