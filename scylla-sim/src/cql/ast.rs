@@ -339,16 +339,17 @@ pub struct Condition {
     pub span: Span,
 }
 
-/// The left-hand side of a condition.
+/// A column, an element of a collection column or a field of a UDT column, as the
+/// left-hand side of a condition or a target of DELETE.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ConditionLhs {
+pub enum ColumnPart {
     /// `c`
     Column(String),
     /// `c[key]`
     Element {
         /// The collection column.
         column: String,
-        /// The key or index.
+        /// The list index or map key.
         key: Term,
     },
     /// `c.field`
@@ -359,6 +360,20 @@ pub enum ConditionLhs {
         field: String,
     },
 }
+
+impl ColumnPart {
+    /// The name of the column.
+    pub fn column(&self) -> &str {
+        match self {
+            ColumnPart::Column(column)
+            | ColumnPart::Element { column, .. }
+            | ColumnPart::Field { column, .. } => column,
+        }
+    }
+}
+
+/// The left-hand side of a condition.
+pub type ConditionLhs = ColumnPart;
 
 /// `USING TIMESTAMP t AND TTL n AND TIMEOUT d`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -460,25 +475,7 @@ pub struct DeleteStatement {
 }
 
 /// One target of a DELETE.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteTarget {
-    /// `c`
-    Column(String),
-    /// `c[key]`
-    Element {
-        /// The collection column.
-        column: String,
-        /// The list index or map key.
-        key: Term,
-    },
-    /// `c.field`
-    Field {
-        /// The UDT column.
-        column: String,
-        /// The field.
-        field: String,
-    },
-}
+pub type DeleteTarget = ColumnPart;
 
 /// The kind of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

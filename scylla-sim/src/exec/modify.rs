@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use scylla_cql::frame::response::column_type::{
-    CollectionType, ColumnSpec, ColumnType, NativeType, TableSpec,
+    CollectionType, ColumnSpec, ColumnType, NativeType, TableSpec, UserDefinedType,
 };
 use scylla_cql::frame::response::result::{MetadataWriteOptions, ResultMetadata, RowsWriter};
 
@@ -203,6 +203,25 @@ fn push_op(col: &ColumnDef, op: OpPlan, ops: &mut Vec<OpPlan>, static_ops: &mut 
     } else {
         ops.push(op);
     }
+}
+
+/// The index and type of field `field` of the UDT column `name` of type `definition`.
+fn udt_field<'d>(
+    definition: &'d UserDefinedType<'static>,
+    name: &str,
+    field: &str,
+) -> ExecResult<(usize, &'d ColumnType<'static>)> {
+    definition
+        .field_types
+        .iter()
+        .enumerate()
+        .find(|(_, (n, _))| n == field)
+        .map(|(i, (_, t))| (i, t))
+        .ok_or_else(|| {
+            ExecError::invalid(format!(
+                "UDT column {name} does not have a field named {field}"
+            ))
+        })
 }
 
 /// The error for clustering key columns left out, from the `prefix_len`-th on.
@@ -461,16 +480,7 @@ pub(crate) fn plan_update(
                     frozen: false,
                     definition,
                 } => {
-                    let (i, (_, ft)) = definition
-                        .field_types
-                        .iter()
-                        .enumerate()
-                        .find(|(_, (n, _))| n == field)
-                        .ok_or_else(|| {
-                            ExecError::invalid(format!(
-                                "UDT column {name} does not have a field named {field}"
-                            ))
-                        })?;
+                    let (i, ft) = udt_field(definition, name, field)?;
                     OpPlan::SetField(
                         col.id,
                         i,
@@ -525,49 +535,40 @@ pub(crate) fn plan_delete(
     let mut ops = Vec::new();
     let mut static_ops = Vec::new();
     for t in &s.targets {
-        let (name, op) = match t {
-            DeleteTarget::Column(name) => {
-                let col = column(&schema, name)?;
-                (name, OpPlan::Set(col.id, Expr::Const(None)))
-            }
-            DeleteTarget::Element { column: name, key } => {
-                let col = column(&schema, name)?;
-                let op = match &col.typ {
-                    ColumnType::Collection {
-                        frozen: false,
-                        typ: CollectionType::Map(k, _),
-                    } => OpPlan::SetEntry(
-                        col.id,
-                        term_expr(key, &format!("key({name})"), k, binds)?,
-                        Expr::Const(None),
-                    ),
-                    ColumnType::Collection {
-                        frozen: false,
-                        typ: CollectionType::List(_),
-                    } => OpPlan::SetIndex(
-                        col.id,
-                        term_expr(
-                            key,
-                            &format!("idx({name})"),
-                            &ColumnType::Native(NativeType::Int),
-                            binds,
-                        )?,
-                        Expr::Const(None),
-                    ),
-                    _ => {
-                        return Err(ExecError::invalid(format!(
-                            "Invalid element deletion {name}[...]: {name} is not a non-frozen \
+        let name = t.column();
+        let col = column(&schema, name)?;
+        let op = match t {
+            DeleteTarget::Column(_) => OpPlan::Set(col.id, Expr::Const(None)),
+            DeleteTarget::Element { key, .. } => match &col.typ {
+                ColumnType::Collection {
+                    frozen: false,
+                    typ: CollectionType::Map(k, _),
+                } => OpPlan::SetEntry(
+                    col.id,
+                    term_expr(key, &format!("key({name})"), k, binds)?,
+                    Expr::Const(None),
+                ),
+                ColumnType::Collection {
+                    frozen: false,
+                    typ: CollectionType::List(_),
+                } => OpPlan::SetIndex(
+                    col.id,
+                    term_expr(
+                        key,
+                        &format!("idx({name})"),
+                        &ColumnType::Native(NativeType::Int),
+                        binds,
+                    )?,
+                    Expr::Const(None),
+                ),
+                _ => {
+                    return Err(ExecError::invalid(format!(
+                        "Invalid element deletion {name}[...]: {name} is not a non-frozen \
                              list or map"
-                        )));
-                    }
-                };
-                (name, op)
-            }
-            DeleteTarget::Field {
-                column: name,
-                field,
-            } => {
-                let col = column(&schema, name)?;
+                    )));
+                }
+            },
+            DeleteTarget::Field { field, .. } => {
                 let ColumnType::UserDefinedType {
                     frozen: false,
                     definition,
@@ -577,19 +578,10 @@ pub(crate) fn plan_delete(
                         "Invalid deletion operation for non-UDT (or frozen UDT) column {name}"
                     )));
                 };
-                let i = definition
-                    .field_types
-                    .iter()
-                    .position(|(n, _)| n == field)
-                    .ok_or_else(|| {
-                        ExecError::invalid(format!(
-                            "UDT column {name} does not have a field named {field}"
-                        ))
-                    })?;
-                (name, OpPlan::SetField(col.id, i, Expr::Const(None)))
+                let (i, _) = udt_field(definition, name, field)?;
+                OpPlan::SetField(col.id, i, Expr::Const(None))
             }
         };
-        let col = column(&schema, name)?;
         if matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) {
             return Err(ExecError::invalid(format!(
                 "Invalid identifier {name} for deletion (should not be a PRIMARY KEY part)"
@@ -714,11 +706,7 @@ fn condition(
     c: &Condition,
     binds: &mut BindCollector,
 ) -> ExecResult<CondPlan> {
-    let name = match &c.lhs {
-        ConditionLhs::Column(n)
-        | ConditionLhs::Element { column: n, .. }
-        | ConditionLhs::Field { column: n, .. } => n,
-    };
+    let name = c.lhs.column();
     let col = column(schema, name)?;
     if matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) {
         return Err(ExecError::invalid(format!(
@@ -764,7 +752,7 @@ fn condition(
                 };
                 (Access::Whole, t, format!("value({name})"))
             }
-            _ => (Access::Whole, col.typ.clone(), name.clone()),
+            _ => (Access::Whole, col.typ.clone(), name.to_string()),
         },
         ConditionLhs::Element { key, .. } => match &col.typ {
             ColumnType::Collection {
@@ -796,16 +784,7 @@ fn condition(
         },
         ConditionLhs::Field { field, .. } => match &col.typ {
             ColumnType::UserDefinedType { definition, .. } => {
-                let (i, (_, ft)) = definition
-                    .field_types
-                    .iter()
-                    .enumerate()
-                    .find(|(_, (n, _))| n == field)
-                    .ok_or_else(|| {
-                        ExecError::invalid(format!(
-                            "UDT column {name} does not have a field named {field}"
-                        ))
-                    })?;
+                let (i, ft) = udt_field(definition, name, field)?;
                 (Access::Field(i), ft.clone(), format!("{name}.{field}"))
             }
             _ => {

@@ -2,9 +2,9 @@
 
 use super::{PResult, Parser, is_function_name_token, is_ident_token, keyword_of};
 use crate::cql::ast::{
-    BindMarker, Condition, ConditionLhs, CqlTypeSyntax, FunctionCall, Literal, NativeType,
-    Operator, QualifiedName, Relation, RelationLhs, RelationRhs, Selection, Selector, SelectorExpr,
-    Term, TypeCast,
+    BindMarker, ColumnPart, Condition, CqlTypeSyntax, FunctionCall, Literal, NativeType, Operator,
+    QualifiedName, Relation, RelationLhs, RelationRhs, Selection, Selector, SelectorExpr, Term,
+    TypeCast,
 };
 use crate::cql::keywords::Keyword;
 use crate::cql::lexer::{TokenKind, string_value};
@@ -746,19 +746,24 @@ impl Parser<'_> {
         Ok((false, conditions))
     }
 
-    fn condition(&mut self) -> PResult<Condition> {
-        let start = self.peek().start;
+    /// `c`, `c[key]` or `c.field` (a condition's left-hand side, a DELETE target).
+    pub(super) fn column_part(&mut self) -> PResult<ColumnPart> {
         let column = self.ident()?;
-        let lhs = if self.eat(TokenKind::LBracket) {
+        Ok(if self.eat(TokenKind::LBracket) {
             let key = self.term()?;
             self.expect(TokenKind::RBracket)?;
-            ConditionLhs::Element { column, key }
+            ColumnPart::Element { column, key }
         } else if self.eat(TokenKind::Dot) {
             let field = self.ident()?;
-            ConditionLhs::Field { column, field }
+            ColumnPart::Field { column, field }
         } else {
-            ConditionLhs::Column(column)
-        };
+            ColumnPart::Column(column)
+        })
+    }
+
+    fn condition(&mut self) -> PResult<Condition> {
+        let start = self.peek().start;
+        let lhs = self.column_part()?;
         let (op, rhs) = if let Some(op) = self.in_operator()? {
             (op, self.in_values()?)
         } else if self.eat_kw(Keyword::Contains) {
