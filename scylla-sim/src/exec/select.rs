@@ -1354,16 +1354,9 @@ pub(crate) fn run_select(
     } else if buffered {
         Mode::Buffered(Vec::new())
     } else {
-        let options = MetadataWriteOptions {
-            paging_state: None,
-            no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
-            new_metadata_id: opts.new_metadata_id,
-        };
         // The paging state is only known at the end: write the metadata without it and
         // patch the flags afterwards (see below).
-        let writer = RowsWriter::new(out, &plan.metadata, &options)
-            .map_err(|e| ExecError::server(e.to_string()))?;
-        Mode::Rows(writer)
+        Mode::Rows(rows_writer(out, plan, opts)?)
     };
     let mut collector = Collector {
         plan,
@@ -1417,34 +1410,19 @@ pub(crate) fn run_select(
             Ok(SelectResult { rows })
         }
         Mode::Aggregate { states, first, .. } => {
-            let options = MetadataWriteOptions {
-                paging_state: None,
-                no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
-                new_metadata_id: opts.new_metadata_id,
-            };
-            let mut w = RowsWriter::new(out, &plan.metadata, &options)
-                .map_err(|e| ExecError::server(e.to_string()))?;
+            let mut w = rows_writer(out, plan, opts)?;
             let mut cells: Vec<Option<Bytes>> = Vec::with_capacity(plan.selectors.len());
             for (i, (sel, state)) in plan.selectors.iter().zip(states).enumerate() {
                 let cell = match (sel, state) {
                     (Sel::Agg(_, _, itype), Some(state)) => match state {
                         AggState::Count(n) => Some(Bytes::copy_from_slice(&n.to_be_bytes())),
                         AggState::Extreme(v) => v,
-                        AggState::Sum(acc) => {
-                            let t = match itype {
-                                ColumnType::Native(NativeType::Counter) => NativeType::BigInt,
-                                ColumnType::Native(n) => *n,
-                                _ => NativeType::BigInt,
-                            };
-                            acc.unwrap_or(Num::Int(0)).encode(t).map(Bytes::from)
-                        }
+                        AggState::Sum(acc) => acc
+                            .unwrap_or(Num::Int(0))
+                            .encode(sum_type(itype))
+                            .map(Bytes::from),
                         AggState::Avg(acc, count) => {
-                            let t = match itype {
-                                ColumnType::Native(NativeType::Counter) => NativeType::BigInt,
-                                ColumnType::Native(n) => *n,
-                                _ => NativeType::BigInt,
-                            };
-                            average(acc, count, t).map(Bytes::from)
+                            average(acc, count, sum_type(itype)).map(Bytes::from)
                         }
                     },
                     _ => first.as_ref().and_then(|f| f.get(i).cloned().flatten()),
@@ -1487,13 +1465,7 @@ pub(crate) fn run_select(
                 }
                 CmpOrdering::Equal
             });
-            let options = MetadataWriteOptions {
-                paging_state: None,
-                no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
-                new_metadata_id: opts.new_metadata_id,
-            };
-            let mut w = RowsWriter::new(out, &plan.metadata, &options)
-                .map_err(|e| ExecError::server(e.to_string()))?;
+            let mut w = rows_writer(out, plan, opts)?;
             let take = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
             for (_, cells) in rows.iter().take(take) {
                 w.append_row(cells.iter().map(|c| c.as_deref()))
@@ -1502,6 +1474,31 @@ pub(crate) fn run_select(
             let n = w.finish().map_err(|e| ExecError::server(e.to_string()))?;
             Ok(SelectResult { rows: n })
         }
+    }
+}
+
+/// A writer of a Rows body of `plan`'s columns, with the metadata `opts` asks for and
+/// no paging state.
+fn rows_writer<'o>(
+    out: &'o mut Vec<u8>,
+    plan: &SelectPlan,
+    opts: &SelectOptions<'_>,
+) -> ExecResult<RowsWriter<'o>> {
+    let options = MetadataWriteOptions {
+        paging_state: None,
+        no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
+        new_metadata_id: opts.new_metadata_id,
+    };
+    RowsWriter::new(out, &plan.metadata, &options).map_err(|e| ExecError::server(e.to_string()))
+}
+
+/// The type `sum()` and `avg()` of values of type `input` compute in (a counter's sum
+/// is a `bigint`).
+fn sum_type(input: &ColumnType<'_>) -> NativeType {
+    match input {
+        ColumnType::Native(NativeType::Counter) => NativeType::BigInt,
+        ColumnType::Native(n) => *n,
+        _ => NativeType::BigInt,
     }
 }
 
