@@ -45,7 +45,7 @@ fn coll_table() -> Arc<Table> {
 }
 
 fn write(t: &Table, ts: i64, ops: Vec<CellOp>) -> Result<(), StoreError> {
-    write_row(&t, &pk_int(1), vec![], ts, false, ops, now(0))
+    write_row(t, &pk_int(1), vec![], ts, false, ops, now(0))
 }
 
 fn value(t: &Table, name: &str) -> Option<Bytes> {

@@ -703,7 +703,7 @@ fn user_types() {
     );
     // The stored row is still found by its key, and new keys with the new field sort.
     write_row(
-        &t,
+        t,
         &pk_int(1),
         vec![fields(&[Some(int(1)), Some(int(2)), Some(int(0))])],
         1,

@@ -820,6 +820,7 @@ impl Executor {
     // Running bound statements
     // -----------------------------------------------------------------------------------
 
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         ctx: &RequestContext<'_>,
