@@ -23,8 +23,8 @@ use super::bind::{
 };
 use super::error::{ExecError, ExecResult};
 use super::plan::{
-    ClusteringPlan, PrefixPart, Rhs, WhereKind, analyze_where, eval_partition_keys, eval_prefixes,
-    eval_slices, key_component, rhs_of,
+    ClusteringPlan, PrefixPart, Rhs, WhereKind, analyze_where, contained_type, eval_partition_keys,
+    eval_prefixes, eval_slices, key_component, rhs_of,
 };
 use super::select::matches_op;
 
@@ -721,35 +721,12 @@ fn condition(
     let (access, typ, spec) = match &c.lhs {
         ConditionLhs::Column(_) => match c.op {
             Operator::Contains | Operator::ContainsKey => {
-                let t = match (&col.typ, c.op) {
-                    (
-                        ColumnType::Collection {
-                            typ: CollectionType::List(e) | CollectionType::Set(e),
-                            ..
-                        },
-                        Operator::Contains,
-                    ) => (**e).clone(),
-                    (
-                        ColumnType::Collection {
-                            typ: CollectionType::Map(_, v),
-                            ..
-                        },
-                        Operator::Contains,
-                    ) => (**v).clone(),
-                    (
-                        ColumnType::Collection {
-                            typ: CollectionType::Map(k, _),
-                            ..
-                        },
-                        Operator::ContainsKey,
-                    ) => (**k).clone(),
-                    _ => {
-                        return Err(ExecError::invalid(format!(
-                            "Cannot use {} on non-collection column {name}",
-                            c.op
-                        )));
-                    }
-                };
+                let t = contained_type(c.op, &col.typ).ok_or_else(|| {
+                    ExecError::invalid(format!(
+                        "Cannot use {} on non-collection column {name}",
+                        c.op
+                    ))
+                })?;
                 (Access::Whole, t, format!("value({name})"))
             }
             _ => (Access::Whole, col.typ.clone(), name.to_string()),

@@ -481,23 +481,19 @@ pub(crate) fn analyze_where(
                         plan.token_start = Some(b.clone());
                         plan.token_end = Some(b);
                     }
-                    Operator::Gt | Operator::Gte => {
-                        if plan.token_start.is_some() {
-                            return Err(ExecError::invalid(
-                                "More than one restriction was found for the start bound on the \
-                                 partition key token",
-                            ));
+                    Operator::Gt | Operator::Gte | Operator::Lt | Operator::Lte => {
+                        let (slot, which) = if matches!(r.op, Operator::Gt | Operator::Gte) {
+                            (&mut plan.token_start, "start")
+                        } else {
+                            (&mut plan.token_end, "end")
+                        };
+                        if slot.is_some() {
+                            return Err(ExecError::invalid(format!(
+                                "More than one restriction was found for the {which} bound on \
+                                 the partition key token"
+                            )));
                         }
-                        plan.token_start = Some(bound(r.op == Operator::Gte, binds)?);
-                    }
-                    Operator::Lt | Operator::Lte => {
-                        if plan.token_end.is_some() {
-                            return Err(ExecError::invalid(
-                                "More than one restriction was found for the end bound on the \
-                                 partition key token",
-                            ));
-                        }
-                        plan.token_end = Some(bound(r.op == Operator::Lte, binds)?);
+                        *slot = Some(bound(matches!(r.op, Operator::Gte | Operator::Lte), binds)?);
                     }
                     op => {
                         return Err(ExecError::invalid(format!(
@@ -644,34 +640,17 @@ fn column_filter(
     typ: &ColumnType<'static>,
     binds: &mut BindCollector,
 ) -> ExecResult<Filter> {
-    let (value_type, target_type) = match r.op {
-        Operator::Contains => match typ {
-            ColumnType::Collection {
-                typ: CollectionType::List(e) | CollectionType::Set(e),
-                ..
-            } => ((**e).clone(), typ.clone()),
-            ColumnType::Collection {
-                typ: CollectionType::Map(_, v),
-                ..
-            } => ((**v).clone(), typ.clone()),
-            _ => {
-                return Err(ExecError::invalid(format!(
-                    "Cannot use CONTAINS on non-collection column {name}"
-                )));
-            }
-        },
-        Operator::ContainsKey => match typ {
-            ColumnType::Collection {
-                typ: CollectionType::Map(k, _),
-                ..
-            } => ((**k).clone(), typ.clone()),
-            _ => {
-                return Err(ExecError::invalid(format!(
-                    "Cannot use CONTAINS KEY on non-map column {name}"
-                )));
-            }
-        },
-        _ => (typ.clone(), typ.clone()),
+    let value_type = match r.op {
+        Operator::Contains | Operator::ContainsKey => {
+            contained_type(r.op, typ).ok_or_else(|| {
+                ExecError::invalid(if r.op == Operator::Contains {
+                    format!("Cannot use CONTAINS on non-collection column {name}")
+                } else {
+                    format!("Cannot use CONTAINS KEY on non-map column {name}")
+                })
+            })?
+        }
+        _ => typ.clone(),
     };
     let spec_name = match r.op {
         Operator::Contains => format!("value({name})"),
@@ -683,8 +662,29 @@ fn column_filter(
         op: r.op,
         rhs: rhs_values(r, &spec_name, &value_type, binds)?,
         typ: value_type,
-        target_type,
+        target_type: typ.clone(),
     })
+}
+
+/// The type of the values `CONTAINS` (a list's or set's elements, a map's values) or
+/// `CONTAINS KEY` (a map's keys) compares in a column of type `typ`; `None` when `op`
+/// is neither or does not apply to `typ`.
+pub(crate) fn contained_type(
+    op: Operator,
+    typ: &ColumnType<'static>,
+) -> Option<ColumnType<'static>> {
+    let ColumnType::Collection {
+        typ: collection, ..
+    } = typ
+    else {
+        return None;
+    };
+    match (op, collection) {
+        (Operator::Contains, CollectionType::List(e) | CollectionType::Set(e))
+        | (Operator::Contains, CollectionType::Map(_, e))
+        | (Operator::ContainsKey, CollectionType::Map(e, _)) => Some((**e).clone()),
+        _ => None,
+    }
 }
 
 fn tuple_type(schema: &TableSchema, start: usize, width: usize) -> ColumnType<'static> {
