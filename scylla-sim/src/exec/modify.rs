@@ -23,8 +23,8 @@ use super::bind::{
 };
 use super::error::{ExecError, ExecResult};
 use super::plan::{
-    ClusteringPlan, PrefixPart, Rhs, WhereKind, analyze_where, contained_type, eval_partition_keys,
-    eval_prefixes, eval_slices, key_component, rhs_of,
+    ClusteringPlan, PrefixPart, Rhs, WhereKind, analyze_where, column_names, contained_type,
+    eval_partition_keys, eval_prefixes, eval_slices, key_component, rhs_of,
 };
 use super::select::matches_op;
 
@@ -226,15 +226,9 @@ fn udt_field<'d>(
 
 /// The error for clustering key columns left out, from the `prefix_len`-th on.
 fn missing_clustering(schema: &TableSchema, prefix_len: usize) -> ExecError {
-    let missing: Vec<&str> = schema
-        .clustering_key()
-        .iter()
-        .skip(prefix_len)
-        .map(|c| c.name.as_str())
-        .collect();
     ExecError::invalid(format!(
         "Some clustering keys are missing: {}",
-        missing.join(", ")
+        column_names(schema.clustering_key(), prefix_len, usize::MAX)
     ))
 }
 

@@ -9,7 +9,8 @@ use scylla_cql::frame::response::column_type::{CollectionType, ColumnType, Nativ
 use crate::cql::{Operator, Relation, RelationLhs, RelationRhs, Term};
 use crate::ring::token_of;
 use crate::store::{
-    ClusteringRange, ColumnId, ColumnKind, MAX_KEY_COMPONENT, PartitionKey, TableSchema, TupleBound,
+    ClusteringRange, ColumnDef, ColumnId, ColumnKind, MAX_KEY_COMPONENT, PartitionKey, TableSchema,
+    TupleBound,
 };
 
 use super::bind::{BindCollector, EvalCtx, Expr, Val, read_bigint, term_expr};
@@ -687,6 +688,17 @@ pub(crate) fn contained_type(
     }
 }
 
+/// The names of `width` columns of `cols` from `start` on, as `a, b, c`.
+pub(crate) fn column_names(cols: &[ColumnDef], start: usize, width: usize) -> String {
+    let names: Vec<&str> = cols
+        .iter()
+        .skip(start)
+        .take(width)
+        .map(|c| c.name.as_str())
+        .collect();
+    names.join(", ")
+}
+
 fn tuple_type(schema: &TableSchema, start: usize, width: usize) -> ColumnType<'static> {
     ColumnType::Tuple(
         schema
@@ -763,13 +775,7 @@ fn plan_clustering(
                 && m.start == pos
                 && matches!(m.relation.op, Operator::Eq | Operator::In)
         }) {
-            let names: Vec<&str> = cols
-                .iter()
-                .skip(m.start)
-                .take(m.width)
-                .map(|c| c.name.as_str())
-                .collect();
-            let names = names.join(", ");
+            let names = column_names(cols, m.start, m.width);
             let values = match (&m.relation.op, &m.relation.rhs) {
                 (Operator::Eq, RelationRhs::Term(t)) => {
                     TupleValues::One(tuple_expr(schema, m.start, m.width, t, &names, binds)?)
@@ -835,13 +841,7 @@ fn plan_clustering(
             if used_multi[i] || m.start != pos {
                 continue;
             }
-            let names: Vec<&str> = cols
-                .iter()
-                .skip(m.start)
-                .take(m.width)
-                .map(|c| c.name.as_str())
-                .collect();
-            let names = names.join(", ");
+            let names = column_names(cols, m.start, m.width);
             let values = tuple_expr(
                 schema,
                 m.start,
@@ -1188,13 +1188,7 @@ pub(crate) fn eval_prefixes(
                     .collect()
             }
             PrefixPart::Multi { width, values } => {
-                let names: Vec<&str> = cols
-                    .iter()
-                    .skip(pos)
-                    .take(*width)
-                    .map(|c| c.name.as_str())
-                    .collect();
-                let names = names.join(", ");
+                let names = column_names(cols, pos, *width);
                 pos += width;
                 match values {
                     TupleValues::One(t) => vec![eval_tuple(t, cx, *width, &names)?],
