@@ -21,8 +21,8 @@ use scylla_cql::frame::response::event::{
     Event, SchemaChangeEvent, SchemaChangeType, StatusChangeEvent, TopologyChangeEvent,
 };
 use scylla_cql::frame::response::result::{
-    CollectionType, ColumnSpec, ColumnType, MetadataWriteOptions, NativeType, PartitionKeyIndex,
-    Prepared, PreparedMetadata, ResultMetadata, RowsWriter, TableSpec, UserDefinedType,
+    ColumnSpec, ColumnType, MetadataWriteOptions, NativeType, PartitionKeyIndex, Prepared,
+    PreparedMetadata, ResultMetadata, RowsWriter, TableSpec, UserDefinedType,
 };
 use scylla_cql::frame::response::supported::Supported;
 use scylla_cql::frame::response::tablets::TabletsRoutingV1;
@@ -42,37 +42,9 @@ use uuid::Uuid;
 
 use super::targets::{REQUEST_OPCODES, RESPONSE_OPCODES, selector};
 
-fn native(n: NativeType) -> ColumnType<'static> {
-    ColumnType::Native(n)
-}
-
-fn list(t: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::List(Box::new(t)),
-    }
-}
-
-fn set(t: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: true,
-        typ: CollectionType::Set(Box::new(t)),
-    }
-}
-
-fn map(k: ColumnType<'static>, v: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::Map(Box::new(k), Box::new(v)),
-    }
-}
-
-fn vector(t: ColumnType<'static>, dimensions: u16) -> ColumnType<'static> {
-    ColumnType::Vector {
-        typ: Box::new(t),
-        dimensions,
-    }
-}
+#[path = "../../scylla-cql/tests/cql_types/mod.rs"]
+mod cql_types;
+use cql_types::{list, map, native, set, vector};
 
 const U: Uuid = Uuid::from_u128(0x6ab0_9bec_e68e_48d9_a5f8_97e6_fb4c_9b47);
 
@@ -143,15 +115,19 @@ pub fn sample_values() -> Vec<(ColumnType<'static>, CqlValue)> {
         ),
         (native(NativeType::Int), V::Empty),
         (
-            list(native(NativeType::Int)),
+            list(native(NativeType::Int), false),
             V::List(vec![V::Int(1), V::Int(2)]),
         ),
         (
-            set(native(NativeType::Text)),
+            set(native(NativeType::Text), true),
             V::Set(vec![V::Text("a".into())]),
         ),
         (
-            map(native(NativeType::Text), list(native(NativeType::BigInt))),
+            map(
+                native(NativeType::Text),
+                list(native(NativeType::BigInt), false),
+                false,
+            ),
             V::Map(vec![(V::Text("k".into()), V::List(vec![V::BigInt(7)]))]),
         ),
         (
@@ -355,7 +331,12 @@ fn request_bodies() -> Vec<(usize, u8, Vec<u8>)> {
 
 /// `[selector][body]`, the input of `request_body`.
 pub fn request_inputs() -> Vec<Vec<u8>> {
-    request_bodies()
+    with_selectors(request_bodies())
+}
+
+/// Each body behind its `[selector]` byte.
+fn with_selectors(bodies: Vec<(usize, u8, Vec<u8>)>) -> Vec<Vec<u8>> {
+    bodies
         .into_iter()
         .map(|(i, bits, body)| {
             let mut out = vec![selector(i, bits)];
@@ -372,7 +353,7 @@ fn table() -> TableSpec<'static> {
 fn specs() -> Vec<ColumnSpec<'static>> {
     vec![
         ColumnSpec::borrowed("a", native(NativeType::Int), table()),
-        ColumnSpec::borrowed("b", list(native(NativeType::Text)), table()),
+        ColumnSpec::borrowed("b", list(native(NativeType::Text), false), table()),
     ]
 }
 
@@ -534,14 +515,7 @@ fn response_bodies() -> Vec<(usize, u8, Vec<u8>)> {
 
 /// `[selector][body]`, the input of `response_body`.
 pub fn response_inputs() -> Vec<Vec<u8>> {
-    response_bodies()
-        .into_iter()
-        .map(|(i, bits, body)| {
-            let mut out = vec![selector(i, bits)];
-            out.extend(body);
-            out
-        })
-        .collect()
+    with_selectors(response_bodies())
 }
 
 /// Whole frames (requests and responses), the input of `frame_header`.

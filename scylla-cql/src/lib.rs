@@ -13,6 +13,10 @@
 #![deny(missing_docs)]
 
 mod derive_support;
+// Test fixtures shared with the integration tests and the fuzz seeds (`tests/cql_types`)
+// name this crate `scylla_cql`; in the unit tests that is the crate itself.
+#[cfg(test)]
+extern crate self as scylla_cql;
 pub mod deserialize;
 pub mod frame;
 pub mod serialize;

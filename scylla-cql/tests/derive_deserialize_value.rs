@@ -483,19 +483,12 @@ struct Nested {
 
 #[test]
 fn nested_udts() {
-    use scylla_cql::frame::response::result::CollectionType;
     let inner_typ = udt("inner", &[("a", INT), ("b", TEXT)]);
     let typ = udt(
         "outer",
         &[
             ("inner", inner_typ.clone()),
-            (
-                "list",
-                ColumnType::Collection {
-                    frozen: true,
-                    typ: CollectionType::List(Box::new(inner_typ)),
-                },
-            ),
+            ("list", list(inner_typ, true)),
         ],
     );
     let inner_bytes = [int(7), cell(b"bb")].concat();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use derive_util::*;
-use scylla_cql::frame::response::result::{CollectionType, ColumnType, NativeType};
+use scylla_cql::frame::response::result::{ColumnType, NativeType};
 use scylla_cql::value::{CqlTimestamp, CqlValue};
 use scylla_cql::{DeserializeRow, DeserializeValue, SerializeRow, SerializeValue};
 
@@ -48,13 +48,7 @@ fn specs_and_person() -> (
         &[
             ("street", TEXT),
             ("zip_code", INT),
-            (
-                "tags",
-                ColumnType::Collection {
-                    frozen: true,
-                    typ: CollectionType::List(Box::new(TEXT)),
-                },
-            ),
+            ("tags", list(TEXT, true)),
         ],
     );
     let point = udt(
@@ -68,22 +62,10 @@ fn specs_and_person() -> (
         col("seen", ColumnType::Native(NativeType::Timestamp)),
         col("location", point),
         col("name", TEXT),
-        col(
-            "previous",
-            ColumnType::Collection {
-                frozen: false,
-                typ: CollectionType::List(Box::new(address.clone())),
-            },
-        ),
+        col("previous", list(address.clone(), false)),
         col("id", BIGINT),
         col("home", address),
-        col(
-            "scores",
-            ColumnType::Collection {
-                frozen: false,
-                typ: CollectionType::Map(Box::new(TEXT), Box::new(INT)),
-            },
-        ),
+        col("scores", map(TEXT, INT, false)),
     ];
     let home = Address {
         street: "Main St".to_owned(),

@@ -352,15 +352,7 @@ fn nested_udts() {
         "outer",
         &[
             ("inner", inner_typ.clone()),
-            (
-                "list",
-                ColumnType::Collection {
-                    frozen: true,
-                    typ: scylla_cql::frame::response::result::CollectionType::List(Box::new(
-                        inner_typ.clone(),
-                    )),
-                },
-            ),
+            ("list", list(inner_typ.clone(), true)),
         ],
     );
     let v = Nested {

@@ -1112,15 +1112,7 @@ fn check_request(v: &J) -> Check {
     );
 
     // Compressed frames: our codec restores the referee's uncompressed body.
-    let plain_frame = match compression {
-        Some(c) => {
-            let plain = unhex(st(d, "uncompressed_hex")?)?;
-            let ours = decompress(&frame[9..], c).map_err(|e| format!("decompressing: {e}"))?;
-            ensure_eq!(hex(&ours), hex(&plain[9..]), "decompressed body");
-            plain
-        }
-        None => frame.clone(),
-    };
+    let plain_frame = uncompressed(&frame, compression, d)?;
 
     // Extensions, then the message.
     let ext = parse_request_body_extensions(h.flags, compression, Bytes::from(frame[9..].to_vec()))
@@ -1234,6 +1226,56 @@ fn python_write_type(w: &WriteType) -> i64 {
     }
 }
 
+/// The frame with its body uncompressed, checked against the referee's
+/// `uncompressed_hex` when it is compressed.
+fn uncompressed(frame: &[u8], compression: Option<Compression>, v: &J) -> Result<Vec<u8>, String> {
+    let Some(c) = compression else {
+        return Ok(frame.to_vec());
+    };
+    let plain = unhex(st(v, "uncompressed_hex")?)?;
+    let ours = decompress(&frame[9..], c).map_err(|e| format!("decompressing: {e}"))?;
+    ensure_eq!(hex(&ours), hex(&plain[9..]), "decompressed body");
+    Ok(plain)
+}
+
+/// The consistency and the received and required responses of a timeout or failure.
+fn check_responses(info: &J, consistency: &Consistency, received: i32, required: i32) -> Check {
+    ensure_eq!(
+        i64::from(*consistency as u16),
+        int(info, "consistency")?,
+        "consistency"
+    );
+    ensure_eq!(
+        i64::from(received),
+        int(info, "received_responses")?,
+        "received"
+    );
+    ensure_eq!(
+        i64::from(required),
+        int(info, "required_responses")?,
+        "required"
+    );
+    Ok(())
+}
+
+fn check_write_type(info: &J, write_type: &WriteType) -> Check {
+    ensure_eq!(
+        python_write_type(write_type),
+        int(info, "write_type")?,
+        "write type"
+    );
+    Ok(())
+}
+
+fn check_data_present(info: &J, data_present: bool) -> Check {
+    ensure_eq!(
+        Some(data_present),
+        info["data_retrieved"].as_bool(),
+        "data present"
+    );
+    Ok(())
+}
+
 fn check_error(e: &scylla_cql::frame::response::Error, view: &J) -> Check {
     let features = ProtocolFeatures::default();
     ensure_eq!(
@@ -1264,22 +1306,8 @@ fn check_error(e: &scylla_cql::frame::response::Error, view: &J) -> Check {
             required,
             write_type,
         } => {
-            ensure_eq!(cl(consistency), int(info, "consistency")?, "consistency");
-            ensure_eq!(
-                i64::from(*received),
-                int(info, "received_responses")?,
-                "received"
-            );
-            ensure_eq!(
-                i64::from(*required),
-                int(info, "required_responses")?,
-                "required"
-            );
-            ensure_eq!(
-                python_write_type(write_type),
-                int(info, "write_type")?,
-                "write type"
-            );
+            check_responses(info, consistency, *received, *required)?;
+            check_write_type(info, write_type)?;
         }
         DbError::ReadTimeout {
             consistency,
@@ -1287,22 +1315,8 @@ fn check_error(e: &scylla_cql::frame::response::Error, view: &J) -> Check {
             required,
             data_present,
         } => {
-            ensure_eq!(cl(consistency), int(info, "consistency")?, "consistency");
-            ensure_eq!(
-                i64::from(*received),
-                int(info, "received_responses")?,
-                "received"
-            );
-            ensure_eq!(
-                i64::from(*required),
-                int(info, "required_responses")?,
-                "required"
-            );
-            ensure_eq!(
-                Some(*data_present),
-                info["data_retrieved"].as_bool(),
-                "data present"
-            );
+            check_responses(info, consistency, *received, *required)?;
+            check_data_present(info, *data_present)?;
         }
         DbError::ReadFailure {
             consistency,
@@ -1311,23 +1325,9 @@ fn check_error(e: &scylla_cql::frame::response::Error, view: &J) -> Check {
             numfailures,
             data_present,
         } => {
-            ensure_eq!(cl(consistency), int(info, "consistency")?, "consistency");
-            ensure_eq!(
-                i64::from(*received),
-                int(info, "received_responses")?,
-                "received"
-            );
-            ensure_eq!(
-                i64::from(*required),
-                int(info, "required_responses")?,
-                "required"
-            );
+            check_responses(info, consistency, *received, *required)?;
             ensure_eq!(i64::from(*numfailures), int(info, "failures")?, "failures");
-            ensure_eq!(
-                Some(*data_present),
-                info["data_retrieved"].as_bool(),
-                "data present"
-            );
+            check_data_present(info, *data_present)?;
         }
         DbError::WriteFailure {
             consistency,
@@ -1336,23 +1336,9 @@ fn check_error(e: &scylla_cql::frame::response::Error, view: &J) -> Check {
             numfailures,
             write_type,
         } => {
-            ensure_eq!(cl(consistency), int(info, "consistency")?, "consistency");
-            ensure_eq!(
-                i64::from(*received),
-                int(info, "received_responses")?,
-                "received"
-            );
-            ensure_eq!(
-                i64::from(*required),
-                int(info, "required_responses")?,
-                "required"
-            );
+            check_responses(info, consistency, *received, *required)?;
             ensure_eq!(i64::from(*numfailures), int(info, "failures")?, "failures");
-            ensure_eq!(
-                python_write_type(write_type),
-                int(info, "write_type")?,
-                "write type"
-            );
+            check_write_type(info, write_type)?;
         }
         DbError::FunctionFailure {
             keyspace,
@@ -1764,15 +1750,7 @@ fn check_response(v: &J) -> Check {
         "compression flag"
     );
 
-    let plain_frame = match compression {
-        Some(c) => {
-            let plain = unhex(st(view, "uncompressed_hex")?)?;
-            let ours = decompress(&frame[9..], c).map_err(|e| format!("decompressing: {e}"))?;
-            ensure_eq!(hex(&ours), hex(&plain[9..]), "decompressed body");
-            plain
-        }
-        None => frame.clone(),
-    };
+    let plain_frame = uncompressed(&frame, compression, view)?;
 
     // Extensions.
     let ext =

@@ -5,9 +5,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use scylla_cql::frame::response::result::{
-    CollectionType, ColumnType, NativeType, UserDefinedType,
-};
+use scylla_cql::frame::response::result::{ColumnType, NativeType, UserDefinedType};
 use scylla_cql::serialize::SerializationError;
 use scylla_cql::serialize::value::{
     BuiltinSerializationError, BuiltinSerializationErrorKind, BuiltinTypeCheckError,
@@ -18,6 +16,9 @@ use scylla_cql::serialize::value::{
 };
 use scylla_cql::serialize::writers::CellWriter;
 use scylla_cql::value::{CqlValue, MaybeEmpty};
+
+mod cql_types;
+use cql_types::{list, map, native, vector};
 
 use NativeType::*;
 
@@ -53,31 +54,6 @@ fn serr<T: SerializeValue + ?Sized>(v: &T, typ: &ColumnType) -> BuiltinSerializa
     }
 }
 
-fn nat(n: NativeType) -> ColumnType<'static> {
-    ColumnType::Native(n)
-}
-
-fn list(t: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::List(Box::new(t)),
-    }
-}
-
-fn map(k: ColumnType<'static>, v: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::Map(Box::new(k), Box::new(v)),
-    }
-}
-
-fn vector(t: ColumnType<'static>, dimensions: u16) -> ColumnType<'static> {
-    ColumnType::Vector {
-        typ: Box::new(t),
-        dimensions,
-    }
-}
-
 fn udt() -> ColumnType<'static> {
     ColumnType::UserDefinedType {
         frozen: false,
@@ -85,8 +61,8 @@ fn udt() -> ColumnType<'static> {
             name: "point".into(),
             keyspace: "ks".into(),
             field_types: vec![
-                (Cow::Borrowed("x"), nat(Int)),
-                (Cow::Borrowed("y"), nat(Int)),
+                (Cow::Borrowed("x"), native(Int)),
+                (Cow::Borrowed("y"), native(Int)),
             ],
         }),
     }
@@ -102,74 +78,74 @@ fn point(fields: Vec<(&str, Option<CqlValue>)>) -> CqlValue {
 
 #[test]
 fn mismatched_native_types_name_both_types() {
-    let e = err(&1i32, &nat(Text));
+    let e = err(&1i32, &native(Text));
     let msg = e.to_string();
     assert!(
         msg.contains("failed to type check Rust type i32 against CQL type text"),
         "{msg}"
     );
     assert!(msg.contains("expected one of the CQL types: int"), "{msg}");
-    let e = typck(&1i32, &nat(Text));
+    let e = typck(&1i32, &native(Text));
     assert_eq!(e.rust_name, "i32");
-    assert_eq!(e.got, nat(Text));
+    assert_eq!(e.got, native(Text));
     match e.kind {
         BuiltinTypeCheckErrorKind::MismatchedType { expected } => {
-            assert_eq!(expected, &[nat(Int)][..])
+            assert_eq!(expected, &[native(Int)][..])
         }
         k => panic!("{k:?}"),
     }
 
-    let msg = err("s", &nat(Int)).to_string();
+    let msg = err("s", &native(Int)).to_string();
     assert!(msg.contains("Rust type str against CQL type int"), "{msg}");
     assert!(msg.contains("text, ascii"), "{msg}");
-    let msg = err(&String::new(), &list(nat(Int))).to_string();
+    let msg = err(&String::new(), &list(native(Int), false)).to_string();
     assert!(msg.contains("String"), "{msg}");
     assert!(msg.contains("CQL type list<int>"), "{msg}");
     // i64 is bigint only; counters and timestamps have their own types.
-    typck(&1i64, &nat(Counter));
-    typck(&1i64, &nat(Timestamp));
-    typck(&uuid::Uuid::nil(), &nat(Text));
-    typck(&scylla_cql::value::CqlTimeuuid::nil(), &nat(Uuid));
+    typck(&1i64, &native(Counter));
+    typck(&1i64, &native(Timestamp));
+    typck(&uuid::Uuid::nil(), &native(Text));
+    typck(&scylla_cql::value::CqlTimeuuid::nil(), &native(Uuid));
 }
 
 #[test]
 fn empty_values_only_where_the_type_allows_them() {
-    let e = typck(&MaybeEmpty::<i32>::Empty, &nat(Text));
+    let e = typck(&MaybeEmpty::<i32>::Empty, &native(Text));
     assert!(matches!(e.kind, BuiltinTypeCheckErrorKind::NotEmptyable));
     assert!(e.to_string().contains("CQL type text"), "{e}");
-    let e = typck(&CqlValue::Empty, &nat(Blob));
+    let e = typck(&CqlValue::Empty, &native(Blob));
     assert!(matches!(e.kind, BuiltinTypeCheckErrorKind::NotEmptyable));
     assert!(e.rust_name.ends_with("CqlValue"), "{}", e.rust_name);
-    typck(&CqlValue::Empty, &list(nat(Int)));
-    typck(&CqlValue::Empty, &nat(Duration));
-    typck(&CqlValue::Empty, &nat(Counter));
+    typck(&CqlValue::Empty, &list(native(Int), false));
+    typck(&CqlValue::Empty, &native(Duration));
+    typck(&CqlValue::Empty, &native(Counter));
 }
 
 #[test]
 fn collections_against_the_wrong_kind() {
-    let e = typck(&vec![1i32], &nat(Int));
+    let e = typck(&vec![1i32], &native(Int));
     assert!(matches!(
         e.kind,
         BuiltinTypeCheckErrorKind::SetOrListError(SetOrListTypeCheckErrorKind::NotSetOrList)
     ));
     // Sets are never vectors.
-    let e = typck(&HashSet::from([1i32]), &vector(nat(Int), 1));
+    let e = typck(&HashSet::from([1i32]), &vector(native(Int), 1));
     assert!(matches!(
         e.kind,
         BuiltinTypeCheckErrorKind::SetOrListError(_)
     ));
-    let e = typck(&BTreeMap::from([(1i32, 1i32)]), &list(nat(Int)));
+    let e = typck(&BTreeMap::from([(1i32, 1i32)]), &list(native(Int), false));
     assert!(matches!(
         e.kind,
         BuiltinTypeCheckErrorKind::MapError(MapTypeCheckErrorKind::NotMap)
     ));
-    let e = typck(&CqlValue::Map(vec![]), &nat(Int));
+    let e = typck(&CqlValue::Map(vec![]), &native(Int));
     assert!(matches!(e.kind, BuiltinTypeCheckErrorKind::MapError(_)));
 }
 
 #[test]
 fn element_failures_are_wrapped() {
-    let e = serr(&vec!["a"], &list(nat(Int)));
+    let e = serr(&vec!["a"], &list(native(Int), false));
     let BuiltinSerializationErrorKind::SetOrListError(
         SetOrListSerializationErrorKind::ElementSerializationFailed(inner),
     ) = &e.kind
@@ -177,20 +153,26 @@ fn element_failures_are_wrapped() {
         panic!("{e:?}")
     };
     let inner = inner.downcast_ref::<BuiltinTypeCheckError>().unwrap();
-    assert_eq!(inner.got, nat(Int));
+    assert_eq!(inner.got, native(Int));
     let msg = e.to_string();
     assert!(msg.contains("into CQL type list<int>"), "{msg}");
     assert!(msg.contains("failed to serialize an element"), "{msg}");
     assert!(msg.contains("against CQL type int"), "{msg}");
 
-    let e = serr(&BTreeMap::from([("k", 1i32)]), &map(nat(Int), nat(Int)));
+    let e = serr(
+        &BTreeMap::from([("k", 1i32)]),
+        &map(native(Int), native(Int), false),
+    );
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::MapError(MapSerializationErrorKind::KeySerializationFailed(
             _
         ))
     ));
-    let e = serr(&BTreeMap::from([(1i32, "v")]), &map(nat(Int), nat(Int)));
+    let e = serr(
+        &BTreeMap::from([(1i32, "v")]),
+        &map(native(Int), native(Int), false),
+    );
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::MapError(
@@ -201,7 +183,7 @@ fn element_failures_are_wrapped() {
 
 #[test]
 fn tuples() {
-    let t2 = ColumnType::Tuple(vec![nat(Int), nat(Int)]);
+    let t2 = ColumnType::Tuple(vec![native(Int), native(Int)]);
     let e = typck(&(1i32, 2i32, 3i32), &t2);
     assert!(matches!(
         e.kind,
@@ -211,7 +193,7 @@ fn tuples() {
         })
     ));
     assert!(e.to_string().contains("has 3 elements"), "{e}");
-    let e = typck(&(1i32,), &nat(Int));
+    let e = typck(&(1i32,), &native(Int));
     assert!(matches!(
         e.kind,
         BuiltinTypeCheckErrorKind::TupleError(TupleTypeCheckErrorKind::NotTuple)
@@ -258,7 +240,7 @@ fn udts() {
         e.kind,
         BuiltinTypeCheckErrorKind::UdtError(UdtTypeCheckErrorKind::NameMismatch { .. })
     ));
-    let e = typck(&point(vec![]), &nat(Int));
+    let e = typck(&point(vec![]), &native(Int));
     assert!(matches!(
         e.kind,
         BuiltinTypeCheckErrorKind::UdtError(UdtTypeCheckErrorKind::NotUdt)
@@ -278,7 +260,7 @@ fn udts() {
 
 #[test]
 fn vectors() {
-    let e = serr(&vec![1.0f32, 2.0], &vector(nat(Float), 3));
+    let e = serr(&vec![1.0f32, 2.0], &vector(native(Float), 3));
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::VectorError(
@@ -286,21 +268,21 @@ fn vectors() {
         )
     ));
     assert!(e.to_string().contains("3 dimensions"), "{e}");
-    let e = serr(&CqlValue::Vector(vec![]), &vector(nat(Float), 1));
+    let e = serr(&CqlValue::Vector(vec![]), &vector(native(Float), 1));
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::VectorError(_)
     ));
 
     // Null, unset and empty elements cannot be written into a vector.
-    let e = serr(&vec![Some(1.0f32), None], &vector(nat(Float), 2));
+    let e = serr(&vec![Some(1.0f32), None], &vector(native(Float), 2));
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::VectorError(VectorSerializationErrorKind::NullElement {
             index: 1
         })
     ));
-    let e = serr(&vec![None::<&str>], &vector(nat(Text), 1));
+    let e = serr(&vec![None::<&str>], &vector(native(Text), 1));
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::VectorError(VectorSerializationErrorKind::NullElement {
@@ -309,7 +291,7 @@ fn vectors() {
     ));
     let e = serr(
         &vec![MaybeEmpty::Empty, MaybeEmpty::Value(1.0f32)],
-        &vector(nat(Float), 2),
+        &vector(native(Float), 2),
     );
     assert!(matches!(
         e.kind,
@@ -321,7 +303,7 @@ fn vectors() {
             }
         )
     ));
-    let e = serr(&vec!["x"], &vector(nat(Int), 1));
+    let e = serr(&vec!["x"], &vector(native(Int), 1));
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::VectorError(
@@ -332,7 +314,7 @@ fn vectors() {
 
 #[test]
 fn cql_value_errors_name_cql_value() {
-    let e = typck(&CqlValue::Int(1), &nat(Text));
+    let e = typck(&CqlValue::Int(1), &native(Text));
     assert!(e.rust_name.ends_with("CqlValue"), "{}", e.rust_name);
     assert!(
         e.to_string().contains("CqlValue against CQL type text"),
@@ -340,7 +322,7 @@ fn cql_value_errors_name_cql_value() {
     );
     let e = serr(
         &CqlValue::List(vec![CqlValue::Text("a".into())]),
-        &list(nat(Int)),
+        &list(native(Int), false),
     );
     assert!(e.rust_name.ends_with("CqlValue"), "{}", e.rust_name);
 }
@@ -349,20 +331,20 @@ fn cql_value_errors_name_cql_value() {
 #[test]
 fn leap_seconds_overflow_time() {
     let leap = chrono::NaiveTime::from_hms_nano_opt(23, 59, 59, 1_000_000_000).unwrap();
-    let e = serr(&leap, &nat(Time));
+    let e = serr(&leap, &native(Time));
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::ValueOverflow
     ));
     assert!(e.to_string().contains("NaiveTime"), "{e}");
-    typck(&leap, &nat(Timestamp));
+    typck(&leap, &native(Timestamp));
 }
 
 #[cfg(feature = "bigdecimal-04")]
 #[test]
 fn decimal_scale_overflow() {
     let d = bigdecimal_04::BigDecimal::new(1.into(), i64::from(i32::MIN) - 1);
-    let e = serr(&d, &nat(Decimal));
+    let e = serr(&d, &native(Decimal));
     assert!(matches!(
         e.kind,
         BuiltinSerializationErrorKind::ValueOverflow
@@ -372,7 +354,7 @@ fn decimal_scale_overflow() {
 #[test]
 fn failed_serialization_leaves_a_usable_error() {
     // SerializationError is Clone + Send + Sync, and keeps the source.
-    let e = err(&1i32, &nat(Text));
+    let e = err(&1i32, &native(Text));
     let e2 = e.clone();
     fn assert_send_sync<T: Send + Sync>(_: &T) {}
     assert_send_sync(&e2);

@@ -10,6 +10,9 @@ use scylla_cql::serialize::value::SerializeValue;
 use scylla_cql::serialize::writers::CellWriter;
 use scylla_cql::value::{CqlDuration, CqlValue};
 
+mod cql_types;
+use cql_types::{list, native, vector};
+
 fn ser<T: SerializeValue + ?Sized>(v: &T, typ: &ColumnType) -> Vec<u8> {
     let mut buf = Vec::new();
     if let Err(e) = v.serialize(typ, CellWriter::new(&mut buf)) {
@@ -38,42 +41,24 @@ fn take_int(buf: &mut &[u8]) -> i32 {
     i32::from_be_bytes(take(buf, 4).try_into().unwrap())
 }
 
-fn nat(n: NativeType) -> ColumnType<'static> {
-    ColumnType::Native(n)
-}
-
-fn list(t: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::List(Box::new(t)),
-    }
-}
-
-fn vector(t: ColumnType<'static>, dimensions: u16) -> ColumnType<'static> {
-    ColumnType::Vector {
-        typ: Box::new(t),
-        dimensions,
-    }
-}
-
 proptest! {
     #[test]
     fn integers_are_big_endian(a: i8, b: i16, c: i32, d: i64) {
-        let (sa, sb) = (ser(&a, &nat(NativeType::TinyInt)), ser(&b, &nat(NativeType::SmallInt)));
-        let (sc, sd) = (ser(&c, &nat(NativeType::Int)), ser(&d, &nat(NativeType::BigInt)));
+        let (sa, sb) = (ser(&a, &native(NativeType::TinyInt)), ser(&b, &native(NativeType::SmallInt)));
+        let (sc, sd) = (ser(&c, &native(NativeType::Int)), ser(&d, &native(NativeType::BigInt)));
         prop_assert_eq!(content(&sa), a.to_be_bytes());
         prop_assert_eq!(content(&sb), b.to_be_bytes());
         prop_assert_eq!(content(&sc), c.to_be_bytes());
         prop_assert_eq!(content(&sd), d.to_be_bytes());
         prop_assert_eq!(
-            ser(&CqlValue::BigInt(d), &nat(NativeType::BigInt)),
-            ser(&d, &nat(NativeType::BigInt))
+            ser(&CqlValue::BigInt(d), &native(NativeType::BigInt)),
+            ser(&d, &native(NativeType::BigInt))
         );
     }
 
     #[test]
     fn lists_decode_back(v in proptest::collection::vec(any::<i32>(), 0..50)) {
-        let typ = list(nat(NativeType::Int));
+        let typ = list(native(NativeType::Int), false);
         let bytes = ser(&v, &typ);
         let mut body = content(&bytes);
         prop_assert_eq!(take_int(&mut body) as usize, v.len());
@@ -88,7 +73,7 @@ proptest! {
 
     #[test]
     fn float_vectors_are_packed(v in proptest::collection::vec(any::<f32>(), 0..64)) {
-        let typ = vector(nat(NativeType::Float), v.len() as u16);
+        let typ = vector(native(NativeType::Float), v.len() as u16);
         let bytes = ser(&v, &typ);
         let expected: Vec<u8> = v.iter().flat_map(|f| f.to_be_bytes()).collect();
         prop_assert_eq!(content(&bytes), &expected[..]);
@@ -98,7 +83,7 @@ proptest! {
 
     #[test]
     fn text_vectors_decode_back(v in proptest::collection::vec(".{0,40}", 0..20)) {
-        let typ = vector(nat(NativeType::Text), v.len() as u16);
+        let typ = vector(native(NativeType::Text), v.len() as u16);
         let bytes = ser(&v, &typ);
         let mut body = content(&bytes);
         for s in &v {
@@ -111,7 +96,7 @@ proptest! {
     #[test]
     fn durations_decode_back(months: i32, days: i32, nanoseconds: i64) {
         let d = CqlDuration { months, days, nanoseconds };
-        let bytes = ser(&d, &nat(NativeType::Duration));
+        let bytes = ser(&d, &native(NativeType::Duration));
         let mut body = content(&bytes);
         prop_assert_eq!(read_vint(&mut body).unwrap(), months as i64);
         prop_assert_eq!(read_vint(&mut body).unwrap(), days as i64);
@@ -122,9 +107,9 @@ proptest! {
     #[test]
     fn tuples_match_cql_value_tuples(a: i32, b in ".{0,10}", c: Option<i64>) {
         let typ = ColumnType::Tuple(vec![
-            nat(NativeType::Int),
-            nat(NativeType::Text),
-            nat(NativeType::BigInt),
+            native(NativeType::Int),
+            native(NativeType::Text),
+            native(NativeType::BigInt),
         ]);
         let dynamic = CqlValue::Tuple(vec![
             Some(CqlValue::Int(a)),
@@ -139,8 +124,8 @@ proptest! {
         let typ = ColumnType::Collection {
             frozen: false,
             typ: CollectionType::Map(
-                Box::new(nat(NativeType::Text)),
-                Box::new(nat(NativeType::Int)),
+                Box::new(native(NativeType::Text)),
+                Box::new(native(NativeType::Int)),
             ),
         };
         let bytes = ser(&m, &typ);
@@ -163,7 +148,7 @@ proptest! {
     #[test]
     fn bigint_varints_are_minimal_twos_complement(n: i128) {
         use num_bigint_04::BigInt;
-        let bytes = ser(&BigInt::from(n), &nat(NativeType::Varint));
+        let bytes = ser(&BigInt::from(n), &native(NativeType::Varint));
         let body = content(&bytes);
         // Independent encoding: the 16 bytes, minus redundant leading sign bytes.
         let full = n.to_be_bytes();

@@ -37,12 +37,7 @@ async fn a_client_that_never_reads_wedges_neither_the_node_nor_its_stop() {
     let cluster = builder().build().await.unwrap();
     let node = cluster.nodes()[0].clone();
     let mut setup = ready(node.address).await;
-    run(
-        &mut setup,
-        "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', \
-         'replication_factor': 1}",
-    )
-    .await;
+    run(&mut setup, server_support::CREATE_KS).await;
     run(&mut setup, "CREATE TABLE ks.t (k int PRIMARY KEY, v blob)").await;
     let big = format!(
         "INSERT INTO ks.t (k, v) VALUES (1, 0x{})",
@@ -115,12 +110,7 @@ async fn a_paused_node_can_be_stopped_and_started_again() {
 async fn hostile_statements_get_errors_and_the_connection_goes_on() {
     let cluster = builder().build().await.unwrap();
     let mut c = ready(cluster.contact_points()[0]).await;
-    run(
-        &mut c,
-        "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', \
-         'replication_factor': 1}",
-    )
-    .await;
+    run(&mut c, server_support::CREATE_KS).await;
     run(&mut c, "USE ks").await;
     let expect = |f: server_support::Frame, wanted: i32, needle: &str| {
         let (code, message) = f.error();

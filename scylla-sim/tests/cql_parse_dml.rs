@@ -636,7 +636,7 @@ fn function_call_and_cast_terms() {
     assert_eq!(
         inserted_value("CAST(1 AS bigint)"),
         Term::Cast(Box::new(TypeCast {
-            ty: CqlTypeSyntax::Native(NativeType::Bigint),
+            ty: CqlTypeSyntax::Native(NativeType::BigInt),
             value: int("1")
         }))
     );

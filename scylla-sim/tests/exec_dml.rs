@@ -477,13 +477,7 @@ fn ttl_timestamp_and_timeout() {
     );
     // Bound TTL and timestamp.
     let p = s.prepare("INSERT INTO t (k, v) VALUES (?, ?) USING TTL ? AND TIMESTAMP ?");
-    let names: Vec<&str> = p
-        .prepared_metadata
-        .col_specs
-        .iter()
-        .map(|c| c.name())
-        .collect();
-    assert_eq!(names, ["k", "v", "[ttl]", "[timestamp]"]);
+    assert_eq!(bind_names(&p), ["k", "v", "[ttl]", "[timestamp]"]);
     s.execute(&p, &[int(2), int(2), int(0), bigint(99)]).ok();
     let row = one_row(&mut s, "SELECT writetime(v), ttl(v) FROM t WHERE k = 2");
     assert_eq!(row, vec![cv_big(99), None]);

@@ -123,13 +123,7 @@ fn update_and_delete_with_conditions() {
 fn prepared_lwt_and_errors() {
     let mut s = setup();
     let p = s.prepare("UPDATE t SET v = ? WHERE k = ? AND c = ? IF v = ?");
-    let names: Vec<&str> = p
-        .prepared_metadata
-        .col_specs
-        .iter()
-        .map(|c| c.name())
-        .collect();
-    assert_eq!(names, ["v", "k", "c", "v"]);
+    assert_eq!(bind_names(&p), ["v", "k", "c", "v"]);
     assert!(p.result_metadata.col_specs().is_empty());
     s.q("INSERT INTO t (k, c, v) VALUES (1, 1, 1)").ok();
     assert!(applied(

@@ -11,14 +11,6 @@ use scylla_cql::frame::response::error::DbError;
 use scylla_cql::frame::response::result::{CollectionType, ColumnType, NativeType};
 use scylla_cql::frame::types::Consistency;
 
-fn names(p: &scylla_cql::frame::response::result::Prepared) -> Vec<String> {
-    p.prepared_metadata
-        .col_specs
-        .iter()
-        .map(|c| c.name().to_string())
-        .collect()
-}
-
 fn setup() -> Sim {
     let mut s = Sim::with_keyspace();
     s.q("CREATE TABLE t (a int, b text, c int, v int, l list<int>, m map<text, int>, PRIMARY KEY ((a, b), c))")
@@ -30,7 +22,7 @@ fn setup() -> Sim {
 fn bind_marker_specs_are_named_as_cassandra_names_them() {
     let mut s = setup();
     let p = s.prepare("INSERT INTO t (a, b, c, v) VALUES (?, ?, ?, ?)");
-    assert_eq!(names(&p), ["a", "b", "c", "v"]);
+    assert_eq!(bind_names(&p), ["a", "b", "c", "v"]);
     assert_eq!(
         p.prepared_metadata.col_specs[1].typ(),
         &ColumnType::Native(NativeType::Text)
@@ -43,7 +35,7 @@ fn bind_marker_specs_are_named_as_cassandra_names_them() {
     );
     assert!(p.result_metadata.col_specs().is_empty());
     let p = s.prepare("SELECT * FROM t WHERE a = ? AND b = ? AND c IN ? LIMIT ?");
-    assert_eq!(names(&p), ["a", "b", "in(c)", "[limit]"]);
+    assert_eq!(bind_names(&p), ["a", "b", "in(c)", "[limit]"]);
     assert_eq!(
         p.prepared_metadata.col_specs[2].typ(),
         &ColumnType::Collection {
@@ -54,21 +46,27 @@ fn bind_marker_specs_are_named_as_cassandra_names_them() {
     assert_eq!(p.result_metadata.col_specs().len(), 6);
     let p = s.prepare("UPDATE t SET l[?] = ?, m[?] = ?, v = ? WHERE a = ? AND b = ? AND c = ?");
     assert_eq!(
-        names(&p),
+        bind_names(&p),
         [
             "idx(l)", "value(l)", "key(m)", "value(m)", "v", "a", "b", "c"
         ]
     );
     let p = s.prepare("SELECT * FROM t WHERE token(a, b) > ? AND token(a, b) <= ?");
-    assert_eq!(names(&p), ["partition key token", "partition key token"]);
+    assert_eq!(
+        bind_names(&p),
+        ["partition key token", "partition key token"]
+    );
     let p =
         s.prepare("SELECT * FROM t WHERE a = 1 AND b = 'x' AND (c) > (?) PER PARTITION LIMIT ?");
-    assert_eq!(names(&p), ["c", "[per_partition_limit]"]);
+    assert_eq!(bind_names(&p), ["c", "[per_partition_limit]"]);
     let p = s.prepare("INSERT INTO t (a, b, c, l) VALUES (?, ?, ?, [?, ?]) USING TTL ?");
-    assert_eq!(names(&p), ["a", "b", "c", "value(l)", "value(l)", "[ttl]"]);
+    assert_eq!(
+        bind_names(&p),
+        ["a", "b", "c", "value(l)", "value(l)", "[ttl]"]
+    );
     // A repeated :name is one variable.
     let p = s.prepare("SELECT * FROM t WHERE a = :x AND b = :y AND c IN (:x, :z)");
-    assert_eq!(names(&p), ["x", "y", "z"]);
+    assert_eq!(bind_names(&p), ["x", "y", "z"]);
     s.execute(&p, &[int(1), txt("b"), int(5)]).ok();
 }
 
@@ -76,20 +74,10 @@ fn bind_marker_specs_are_named_as_cassandra_names_them() {
 fn partition_key_indexes() {
     let mut s = setup();
     let p = s.prepare("INSERT INTO t (v, c, b, a) VALUES (?, ?, ?, ?)");
-    let pk: Vec<(u16, u16)> = p
-        .prepared_metadata
-        .pk_indexes
-        .iter()
-        .map(|i| (i.index, i.sequence))
-        .collect();
+    let pk = pk_indexes(&p);
     assert_eq!(pk, [(2, 1), (3, 0)]);
     let p = s.prepare("SELECT v FROM t WHERE b = ? AND a = ? AND c = ?");
-    let mut pk: Vec<(u16, u16)> = p
-        .prepared_metadata
-        .pk_indexes
-        .iter()
-        .map(|i| (i.index, i.sequence))
-        .collect();
+    let mut pk = pk_indexes(&p);
     pk.sort();
     assert_eq!(pk, [(0, 1), (1, 0)]);
     // Not every component bound by a marker: no indexes.
@@ -98,12 +86,7 @@ fn partition_key_indexes() {
     let p = s.prepare("SELECT v FROM t WHERE a IN ? AND b = ?");
     assert!(p.prepared_metadata.pk_indexes.is_empty());
     let p = s.prepare("UPDATE t SET v = ? WHERE a = ? AND b = ? AND c = ?");
-    let pk: Vec<(u16, u16)> = p
-        .prepared_metadata
-        .pk_indexes
-        .iter()
-        .map(|i| (i.index, i.sequence))
-        .collect();
+    let pk = pk_indexes(&p);
     assert_eq!(pk, [(1, 0), (2, 1)]);
 }
 

@@ -20,7 +20,7 @@ use scylla_cql::frame::server_event_type::EventType;
 use scylla_cql::frame::types::{self, Consistency};
 use scylla_cql::serialize::row::SerializedValues;
 use scylla_sim::ring::{ReplicationStrategy, Token, token_of};
-use server_support::{Client, Frame, builder};
+use server_support::{CREATE_KS, Client, Frame, builder};
 use tokio::net::TcpStream;
 
 fn values(vs: &[&[u8]]) -> SerializedValues {
@@ -111,8 +111,6 @@ async fn prepare(c: &mut Client<TcpStream>, text: &str) -> Prepared {
     }
 }
 
-const KEYSPACE: &str =
-    "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}";
 const TABLE: &str = "CREATE TABLE ks.t (pk int PRIMARY KEY, v text)";
 
 #[tokio::test]
@@ -130,7 +128,7 @@ async fn statements_end_to_end_with_compression_and_pipelining() {
     assert_eq!(host_id, cluster.nodes()[0].host_id);
 
     assert!(matches!(
-        result(&run(&mut c, KEYSPACE).await),
+        result(&run(&mut c, CREATE_KS).await),
         CqlResult::SchemaChange(_)
     ));
     run(&mut c, TABLE).await;
@@ -227,7 +225,7 @@ async fn tracing_schema_events_and_restart() {
         assert_eq!(f.opcode(), ResponseOpcode::Ready);
     }
 
-    run(&mut c, KEYSPACE).await;
+    run(&mut c, CREATE_KS).await;
     // Every node pushes schema changes, the coordinator included.
     for w in [&mut watcher_same, &mut watcher_other] {
         let f = w.recv().await;
@@ -300,7 +298,7 @@ async fn counters_see_non_replicas_and_wrong_shards() {
     let cluster = builder().nodes(3).shards(4).build().await.unwrap();
     let nodes = cluster.nodes();
     let mut setup = ready_client(nodes[0].address).await;
-    run(&mut setup, KEYSPACE).await;
+    run(&mut setup, CREATE_KS).await;
     run(&mut setup, TABLE).await;
 
     // One connection to node 0 on a known shard, through the shard-aware port.

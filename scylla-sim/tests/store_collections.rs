@@ -9,7 +9,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use scylla_cql::frame::response::column_type::{ColumnType, NativeType};
 use scylla_sim::store::{
-    AlterType, CellOp, ColumnKind, ReadCommand, RowTarget, RowWrite, StoreError, Table, Write,
+    AlterType, CellOp, ColumnId, ColumnKind, ReadCommand, RowTarget, RowWrite, StoreError, Table,
+    Write,
 };
 use support::*;
 
@@ -44,7 +45,7 @@ fn coll_table() -> Arc<Table> {
 }
 
 fn write(t: &Table, ts: i64, ops: Vec<CellOp>) -> Result<(), StoreError> {
-    t.apply(&pk_int(1), &[row_write(vec![], ts, false, ops)], now(0))
+    write_row(t, &pk_int(1), vec![], ts, false, ops, now(0))
 }
 
 fn value(t: &Table, name: &str) -> Option<Bytes> {
@@ -57,122 +58,71 @@ fn ints(v: &[i32]) -> Bytes {
     coll(&v.iter().map(|x| int(*x)).collect::<Vec<_>>())
 }
 
+fn add(column: ColumnId, value: Bytes) -> CellOp {
+    CellOp::Add { column, value }
+}
+
+fn prepend(column: ColumnId, value: Bytes) -> CellOp {
+    CellOp::Prepend { column, value }
+}
+
+fn remove(column: ColumnId, value: Bytes) -> CellOp {
+    CellOp::Remove { column, value }
+}
+
+fn set_index(column: ColumnId, index: i32, value: Option<Bytes>) -> CellOp {
+    CellOp::SetIndex {
+        column,
+        index,
+        value,
+    }
+}
+
+fn set_entry(column: ColumnId, key: Bytes, value: Option<Bytes>) -> CellOp {
+    CellOp::SetEntry { column, key, value }
+}
+
+fn set_field(column: ColumnId, field: usize, value: Option<Bytes>) -> CellOp {
+    CellOp::SetField {
+        column,
+        field,
+        value,
+    }
+}
+
+fn increment(column: ColumnId, delta: i64) -> CellOp {
+    CellOp::Increment { column, delta }
+}
+
 #[test]
 fn lists() {
     let t = coll_table();
     let l = id(&t, "l");
     write(&t, 10, vec![set(&t, "l", ints(&[1, 2]))]).unwrap();
-    write(
-        &t,
-        11,
-        vec![CellOp::Add {
-            column: l,
-            value: ints(&[3, 4]),
-        }],
-    )
-    .unwrap();
-    write(
-        &t,
-        12,
-        vec![CellOp::Prepend {
-            column: l,
-            value: ints(&[-1, 0]),
-        }],
-    )
-    .unwrap();
-    write(
-        &t,
-        13,
-        vec![CellOp::Prepend {
-            column: l,
-            value: ints(&[-2]),
-        }],
-    )
-    .unwrap();
+    write(&t, 11, vec![add(l, ints(&[3, 4]))]).unwrap();
+    write(&t, 12, vec![prepend(l, ints(&[-1, 0]))]).unwrap();
+    write(&t, 13, vec![prepend(l, ints(&[-2]))]).unwrap();
     assert_eq!(value(&t, "l"), Some(ints(&[-2, -1, 0, 1, 2, 3, 4])));
     // Positional set and delete.
-    write(
-        &t,
-        14,
-        vec![CellOp::SetIndex {
-            column: l,
-            index: 0,
-            value: Some(int(100)),
-        }],
-    )
-    .unwrap();
-    write(
-        &t,
-        14,
-        vec![CellOp::SetIndex {
-            column: l,
-            index: 6,
-            value: None,
-        }],
-    )
-    .unwrap();
+    write(&t, 14, vec![set_index(l, 0, Some(int(100)))]).unwrap();
+    write(&t, 14, vec![set_index(l, 6, None)]).unwrap();
     assert_eq!(value(&t, "l"), Some(ints(&[100, -1, 0, 1, 2, 3])));
-    let err = write(
-        &t,
-        15,
-        vec![CellOp::SetIndex {
-            column: l,
-            index: 6,
-            value: Some(int(1)),
-        }],
-    )
-    .unwrap_err();
+    let err = write(&t, 15, vec![set_index(l, 6, Some(int(1)))]).unwrap_err();
     assert!(
         matches!(&err, StoreError::Invalid(m) if m.contains("out of bound")),
         "{err:?}"
     );
-    assert!(
-        write(
-            &t,
-            15,
-            vec![CellOp::SetIndex {
-                column: l,
-                index: -1,
-                value: None
-            }]
-        )
-        .is_err()
-    );
+    assert!(write(&t, 15, vec![set_index(l, -1, None)]).is_err());
     // Remove by value: every occurrence.
-    write(
-        &t,
-        16,
-        vec![CellOp::Add {
-            column: l,
-            value: ints(&[1, 1]),
-        }],
-    )
-    .unwrap();
-    write(
-        &t,
-        17,
-        vec![CellOp::Remove {
-            column: l,
-            value: ints(&[1, 3]),
-        }],
-    )
-    .unwrap();
+    write(&t, 16, vec![add(l, ints(&[1, 1]))]).unwrap();
+    write(&t, 17, vec![remove(l, ints(&[1, 3]))]).unwrap();
     assert_eq!(value(&t, "l"), Some(ints(&[100, -1, 0, 2])));
     // Overwrite replaces; an empty list is null.
     write(&t, 18, vec![set(&t, "l", ints(&[7]))]).unwrap();
     assert_eq!(value(&t, "l"), Some(ints(&[7])));
     write(&t, 19, vec![set(&t, "l", ints(&[]))]).unwrap();
     assert_eq!(value(&t, "l"), None);
-    let err = write(
-        &t,
-        20,
-        vec![CellOp::SetIndex {
-            column: l,
-            index: 0,
-            value: Some(int(1)),
-        }],
-    )
-    .unwrap_err();
+    let err = write(&t, 20, vec![set_index(l, 0, Some(int(1)))]).unwrap_err();
     assert!(
         matches!(&err, StoreError::Invalid(m) if m.contains("null")),
         "{err:?}"
@@ -182,14 +132,7 @@ fn lists() {
         write(
             &t,
             21,
-            vec![
-                set(&t, "s", ints(&[1])),
-                CellOp::SetIndex {
-                    column: l,
-                    index: 3,
-                    value: Some(int(1))
-                }
-            ]
+            vec![set(&t, "s", ints(&[1])), set_index(l, 3, Some(int(1)))]
         )
         .is_err()
     );
@@ -203,35 +146,11 @@ fn sets_and_maps() {
     let m = id(&t, "m");
     write(&t, 10, vec![set(&t, "s", ints(&[3, 1, 2, 1]))]).unwrap();
     assert_eq!(value(&t, "s"), Some(ints(&[1, 2, 3])));
-    write(
-        &t,
-        11,
-        vec![CellOp::Add {
-            column: s,
-            value: ints(&[-5, 2]),
-        }],
-    )
-    .unwrap();
-    write(
-        &t,
-        11,
-        vec![CellOp::Remove {
-            column: s,
-            value: ints(&[3]),
-        }],
-    )
-    .unwrap();
+    write(&t, 11, vec![add(s, ints(&[-5, 2]))]).unwrap();
+    write(&t, 11, vec![remove(s, ints(&[3]))]).unwrap();
     assert_eq!(value(&t, "s"), Some(ints(&[-5, 1, 2])));
     // An older add of a removed element stays removed.
-    write(
-        &t,
-        5,
-        vec![CellOp::Add {
-            column: s,
-            value: ints(&[3]),
-        }],
-    )
-    .unwrap();
+    write(&t, 5, vec![add(s, ints(&[3]))]).unwrap();
     assert_eq!(value(&t, "s"), Some(ints(&[-5, 1, 2])));
     // An older whole-set write does not replace newer elements.
     write(&t, 9, vec![set(&t, "s", ints(&[42]))]).unwrap();
@@ -251,16 +170,8 @@ fn sets_and_maps() {
         &t,
         11,
         vec![
-            CellOp::SetEntry {
-                column: m,
-                key: text("c"),
-                value: Some(int(3)),
-            },
-            CellOp::SetEntry {
-                column: m,
-                key: text("a"),
-                value: None,
-            },
+            set_entry(m, text("c"), Some(int(3))),
+            set_entry(m, text("a"), None),
         ],
     )
     .unwrap();
@@ -268,24 +179,8 @@ fn sets_and_maps() {
         value(&t, "m"),
         Some(map(&[(text("b"), int(2)), (text("c"), int(3))]))
     );
-    write(
-        &t,
-        12,
-        vec![CellOp::Add {
-            column: m,
-            value: map(&[(text("b"), int(20))]),
-        }],
-    )
-    .unwrap();
-    write(
-        &t,
-        12,
-        vec![CellOp::Remove {
-            column: m,
-            value: coll(&[text("c")]),
-        }],
-    )
-    .unwrap();
+    write(&t, 12, vec![add(m, map(&[(text("b"), int(20))]))]).unwrap();
+    write(&t, 12, vec![remove(m, coll(&[text("c")]))]).unwrap();
     assert_eq!(value(&t, "m"), Some(map(&[(text("b"), int(20))])));
     // Element TTLs.
     t.apply(
@@ -295,11 +190,7 @@ fn sets_and_maps() {
             timestamp: 13,
             ttl: Some(10),
             insert: false,
-            ops: vec![CellOp::SetEntry {
-                column: m,
-                key: text("t"),
-                value: Some(int(9)),
-            }],
+            ops: vec![set_entry(m, text("t"), Some(int(9)))],
         })],
         now(0),
     )
@@ -313,51 +204,10 @@ fn sets_and_maps() {
     assert_eq!(at(9), map(&[(text("b"), int(20)), (text("t"), int(9))]));
     assert_eq!(at(10), map(&[(text("b"), int(20))]));
     // Wrong operations for the column type.
-    assert!(
-        write(
-            &t,
-            14,
-            vec![CellOp::Prepend {
-                column: s,
-                value: ints(&[1])
-            }]
-        )
-        .is_err()
-    );
-    assert!(
-        write(
-            &t,
-            14,
-            vec![CellOp::SetEntry {
-                column: s,
-                key: int(1),
-                value: None
-            }]
-        )
-        .is_err()
-    );
-    assert!(
-        write(
-            &t,
-            14,
-            vec![CellOp::Add {
-                column: m,
-                value: ints(&[1])
-            }]
-        )
-        .is_err()
-    );
-    assert!(
-        write(
-            &t,
-            14,
-            vec![CellOp::Increment {
-                column: m,
-                delta: 1
-            }]
-        )
-        .is_err()
-    );
+    assert!(write(&t, 14, vec![prepend(s, ints(&[1]))]).is_err());
+    assert!(write(&t, 14, vec![set_entry(s, int(1), None)]).is_err());
+    assert!(write(&t, 14, vec![add(m, ints(&[1]))]).is_err());
+    assert!(write(&t, 14, vec![increment(m, 1)]).is_err());
 }
 
 #[test]
@@ -369,15 +219,7 @@ fn frozen_collections_are_single_cells() {
     let r = &partition_rows(&t, pk_int(1), now(0))[0];
     assert_eq!(r.values["fs"], ints(&[1, 2]));
     assert_eq!(r.writetimes["fs"], 10);
-    let err = write(
-        &t,
-        11,
-        vec![CellOp::Add {
-            column: fs,
-            value: ints(&[3]),
-        }],
-    )
-    .unwrap_err();
+    let err = write(&t, 11, vec![add(fs, ints(&[3]))]).unwrap_err();
     assert!(
         matches!(&err, StoreError::Invalid(m) if m.contains("fs")),
         "{err:?}"
@@ -429,10 +271,9 @@ fn non_frozen_udt_fields() {
         .clone();
     store
         .create_table(
-            scylla_sim::store::TableDef {
-                keyspace: "ks".into(),
-                name: "u".into(),
-                columns: vec![
+            table_def(
+                "u",
+                vec![
                     col("k", native(NativeType::Int), ColumnKind::PartitionKey),
                     col(
                         "a",
@@ -443,9 +284,7 @@ fn non_frozen_udt_fields() {
                         ColumnKind::Regular,
                     ),
                 ],
-                options: Default::default(),
-                id: None,
-            },
+            ),
             false,
         )
         .unwrap();
@@ -457,52 +296,19 @@ fn non_frozen_udt_fields() {
         vec![set(&t, "a", fields(&[Some(text("main")), Some(int(5))]))],
     )
     .unwrap();
-    write(
-        &t,
-        11,
-        vec![CellOp::SetField {
-            column: a,
-            field: 1,
-            value: Some(int(6)),
-        }],
-    )
-    .unwrap();
+    write(&t, 11, vec![set_field(a, 1, Some(int(6)))]).unwrap();
     assert_eq!(
         value(&t, "a"),
         Some(fields(&[Some(text("main")), Some(int(6))]))
     );
-    write(
-        &t,
-        12,
-        vec![CellOp::SetField {
-            column: a,
-            field: 0,
-            value: None,
-        }],
-    )
-    .unwrap();
+    write(&t, 12, vec![set_field(a, 0, None)]).unwrap();
     assert_eq!(value(&t, "a"), Some(fields(&[None, Some(int(6))])));
+    assert!(write(&t, 12, vec![set_field(a, 2, None)]).is_err());
     assert!(
         write(
             &t,
             12,
-            vec![CellOp::SetField {
-                column: a,
-                field: 2,
-                value: None
-            }]
-        )
-        .is_err()
-    );
-    assert!(
-        write(
-            &t,
-            12,
-            vec![CellOp::SetField {
-                column: a,
-                field: 1,
-                value: Some(int(1)[..2].to_vec().into())
-            }]
+            vec![set_field(a, 1, Some(int(1)[..2].to_vec().into()))]
         )
         .is_err()
     );
@@ -519,16 +325,7 @@ fn non_frozen_udt_fields() {
         .unwrap();
     let t = store.table("ks", "u").unwrap();
     assert_eq!(value(&t, "a"), Some(fields(&[None, Some(int(6)), None])));
-    write(
-        &t,
-        13,
-        vec![CellOp::SetField {
-            column: a,
-            field: 2,
-            value: Some(text("z")),
-        }],
-    )
-    .unwrap();
+    write(&t, 13, vec![set_field(a, 2, Some(text("z")))]).unwrap();
     assert_eq!(
         value(&t, "a"),
         Some(fields(&[None, Some(int(6)), Some(text("z"))]))
@@ -552,14 +349,13 @@ fn counters() {
     let n = id(&t, "n");
     let m = id(&t, "m");
     let inc = |ck: &str, ts: i64, col, delta| {
-        t.apply(
+        write_row(
+            &t,
             &pk_int(1),
-            &[row_write(
-                vec![text(ck)],
-                ts,
-                false,
-                vec![CellOp::Increment { column: col, delta }],
-            )],
+            vec![text(ck)],
+            ts,
+            false,
+            vec![increment(col, delta)],
             now(0),
         )
     };
@@ -592,34 +388,23 @@ fn counters() {
         matches!(&err, StoreError::Invalid(m) if m.contains("counter")),
         "{err:?}"
     );
-    assert!(
-        t.apply(
-            &pk_int(1),
-            &[row_write(vec![text("a")], 13, true, vec![])],
-            now(0)
-        )
-        .is_err()
-    );
+    assert!(write_row(&t, &pk_int(1), vec![text("a")], 13, true, vec![], now(0)).is_err());
     let with_ttl = Write::Row(RowWrite {
         target: RowTarget::Clustering(vec![text("a")]),
         timestamp: 13,
         ttl: Some(5),
         insert: false,
-        ops: vec![CellOp::Increment {
-            column: n,
-            delta: 1,
-        }],
+        ops: vec![increment(n, 1)],
     });
     assert!(t.apply(&pk_int(1), &[with_ttl], now(0)).is_err());
     // Deleting a counter cell is permanent.
-    t.apply(
+    write_row(
+        &t,
         &pk_int(1),
-        &[row_write(
-            vec![text("a")],
-            5,
-            false,
-            vec![set_null(&t, "m")],
-        )],
+        vec![text("a")],
+        5,
+        false,
+        vec![set_null(&t, "m")],
         now(0),
     )
     .unwrap();

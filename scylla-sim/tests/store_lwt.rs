@@ -138,14 +138,13 @@ fn concurrent_compare_and_set_is_atomic() {
     let t = table();
     let k = pk_int(7);
     let v = id(&t, "v");
-    t.apply(
+    write_row(
+        &t,
         &k,
-        &[row_write(
-            vec![int(1)],
-            1,
-            true,
-            vec![set(&t, "v", bigint(0))],
-        )],
+        vec![int(1)],
+        1,
+        true,
+        vec![set(&t, "v", bigint(0))],
         now(0),
     )
     .unwrap();

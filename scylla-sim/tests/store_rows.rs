@@ -33,24 +33,26 @@ fn insert_keeps_row_alive_update_does_not() {
     let t = kv_table();
     let at = now(100);
     // INSERT with only the key: the row exists.
-    t.apply(&pk_int(1), &[row_write(vec![int(1)], 10, true, vec![])], at)
-        .unwrap();
+    write_row(&t, &pk_int(1), vec![int(1)], 10, true, vec![], at).unwrap();
     // UPDATE setting a column, then nulling it: the row disappears.
-    t.apply(
+    write_row(
+        &t,
         &pk_int(2),
-        &[row_write(
-            vec![int(1)],
-            10,
-            false,
-            vec![set(&t, "v", text("x"))],
-        )],
+        vec![int(1)],
+        10,
+        false,
+        vec![set(&t, "v", text("x"))],
         at,
     )
     .unwrap();
     assert_eq!(partition_rows(&t, pk_int(2), at).len(), 1);
-    t.apply(
+    write_row(
+        &t,
         &pk_int(2),
-        &[row_write(vec![int(1)], 11, false, vec![set_null(&t, "v")])],
+        vec![int(1)],
+        11,
+        false,
+        vec![set_null(&t, "v")],
         at,
     )
     .unwrap();
@@ -60,20 +62,23 @@ fn insert_keeps_row_alive_update_does_not() {
     assert_eq!(r1[0].clustering, Some(vec![int(1)]));
     assert!(partition_rows(&t, pk_int(2), at).is_empty());
     // INSERT then null every column: still there (the marker).
-    t.apply(
+    write_row(
+        &t,
         &pk_int(3),
-        &[row_write(
-            vec![int(1)],
-            10,
-            true,
-            vec![set(&t, "v", text("x"))],
-        )],
+        vec![int(1)],
+        10,
+        true,
+        vec![set(&t, "v", text("x"))],
         at,
     )
     .unwrap();
-    t.apply(
+    write_row(
+        &t,
         &pk_int(3),
-        &[row_write(vec![int(1)], 11, false, vec![set_null(&t, "v")])],
+        vec![int(1)],
+        11,
+        false,
+        vec![set_null(&t, "v")],
         at,
     )
     .unwrap();
@@ -99,12 +104,7 @@ fn last_write_wins_and_ties() {
     t.apply(&k, &[w(40, "c")], at).unwrap();
     assert_eq!(partition_rows(&t, k.clone(), at)[0].values["v"], text("c"));
     // A tombstone with the same timestamp beats a value.
-    t.apply(
-        &k,
-        &[row_write(vec![int(1)], 40, false, vec![set_null(&t, "v")])],
-        at,
-    )
-    .unwrap();
+    write_row(&t, &k, vec![int(1)], 40, false, vec![set_null(&t, "v")], at).unwrap();
     assert!(partition_rows(&t, k, at).is_empty());
 }
 
@@ -124,14 +124,13 @@ fn ttl_expiry_with_fake_clock() {
         now(1000),
     )
     .unwrap();
-    t.apply(
+    write_row(
+        &t,
         &k,
-        &[row_write(
-            vec![int(1)],
-            11,
-            false,
-            vec![set(&t, "w", int(5))],
-        )],
+        vec![int(1)],
+        11,
+        false,
+        vec![set(&t, "w", int(5))],
         now(1000),
     )
     .unwrap();
@@ -144,9 +143,13 @@ fn ttl_expiry_with_fake_clock() {
     assert!(!r[0].values.contains_key("v"));
     assert_eq!(r[0].values["w"], int(5));
     // Once w is deleted nothing remains.
-    t.apply(
+    write_row(
+        &t,
         &k,
-        &[row_write(vec![int(1)], 12, false, vec![set_null(&t, "w")])],
+        vec![int(1)],
+        12,
+        false,
+        vec![set_null(&t, "w")],
         now(1060),
     )
     .unwrap();
@@ -164,14 +167,13 @@ fn ttl_expiry_with_fake_clock() {
         now(2000),
     )
     .unwrap();
-    t.apply(
+    write_row(
+        &t,
         &k,
-        &[row_write(
-            vec![int(2)],
-            50,
-            false,
-            vec![set(&t, "v", text("older"))],
-        )],
+        vec![int(2)],
+        50,
+        false,
+        vec![set(&t, "v", text("older"))],
         now(3000),
     )
     .unwrap();
@@ -199,14 +201,7 @@ fn ttl_limits_and_default_ttl() {
         Err(StoreError::Invalid(_))
     ));
     assert!(t.apply(&pk_int(1), &[w(630_720_000)], now(0)).is_ok());
-    assert!(
-        t.apply(
-            &pk_int(1),
-            &[row_write(vec![int(1)], i64::MIN, true, vec![])],
-            now(0)
-        )
-        .is_err()
-    );
+    assert!(write_row(&t, &pk_int(1), vec![int(1)], i64::MIN, true, vec![], now(0)).is_err());
 
     let (store, _) = store_with(
         "other",
@@ -229,9 +224,13 @@ fn ttl_limits_and_default_ttl() {
         )
         .unwrap();
     let t2 = store.table("ks", "other").unwrap();
-    t2.apply(
+    write_row(
+        &t2,
         &pk_int(1),
-        &[row_write(vec![], 1, true, vec![set(&t2, "v", int(1))])],
+        vec![],
+        1,
+        true,
+        vec![set(&t2, "v", int(1))],
         now(0),
     )
     .unwrap();
@@ -251,14 +250,13 @@ fn partition_tombstone_vs_later_writes() {
     let k = pk_int(1);
     let at = now(0);
     for c in 0..3 {
-        t.apply(
+        write_row(
+            &t,
             &k,
-            &[row_write(
-                vec![int(c)],
-                10,
-                true,
-                vec![set(&t, "v", text("a"))],
-            )],
+            vec![int(c)],
+            10,
+            true,
+            vec![set(&t, "v", text("a"))],
             at,
         )
         .unwrap();
@@ -279,13 +277,10 @@ fn partition_tombstone_vs_later_writes() {
         .unwrap();
     assert!(partition_rows(&t, k.clone(), at).is_empty());
     // Older write: still shadowed. Same timestamp: shadowed. Newer: visible.
-    t.apply(&k, &[row_write(vec![int(5)], 15, true, vec![])], at)
-        .unwrap();
-    t.apply(&k, &[row_write(vec![int(6)], 20, true, vec![])], at)
-        .unwrap();
+    write_row(&t, &k, vec![int(5)], 15, true, vec![], at).unwrap();
+    write_row(&t, &k, vec![int(6)], 20, true, vec![], at).unwrap();
     assert!(partition_rows(&t, k.clone(), at).is_empty());
-    t.apply(&k, &[row_write(vec![int(7)], 21, true, vec![])], at)
-        .unwrap();
+    write_row(&t, &k, vec![int(7)], 21, true, vec![], at).unwrap();
     let r = partition_rows(&t, k, at);
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].clustering, Some(vec![int(7)]));
@@ -297,14 +292,13 @@ fn row_and_range_tombstones() {
     let k = pk_int(1);
     let at = now(0);
     for c in 0..10 {
-        t.apply(
+        write_row(
+            &t,
             &k,
-            &[row_write(
-                vec![int(c)],
-                10,
-                true,
-                vec![set(&t, "w", int(c))],
-            )],
+            vec![int(c)],
+            10,
+            true,
+            vec![set(&t, "w", int(c))],
             at,
         )
         .unwrap();
@@ -333,24 +327,20 @@ fn row_and_range_tombstones() {
         .collect();
     assert_eq!(cs, vec![1, 2, 6, 7, 8, 9]);
     // Writes older than the range tombstone inside it stay hidden; newer ones show.
-    t.apply(&k, &[row_write(vec![int(4)], 19, true, vec![])], at)
-        .unwrap();
-    t.apply(&k, &[row_write(vec![int(0)], 15, true, vec![])], at)
-        .unwrap();
+    write_row(&t, &k, vec![int(4)], 19, true, vec![], at).unwrap();
+    write_row(&t, &k, vec![int(0)], 15, true, vec![], at).unwrap();
     assert_eq!(partition_rows(&t, k.clone(), at).len(), 6);
-    t.apply(
+    write_row(
+        &t,
         &k,
-        &[row_write(
-            vec![int(4)],
-            21,
-            false,
-            vec![set(&t, "v", text("back"))],
-        )],
+        vec![int(4)],
+        21,
+        false,
+        vec![set(&t, "v", text("back"))],
         at,
     )
     .unwrap();
-    t.apply(&k, &[row_write(vec![int(0)], 21, true, vec![])], at)
-        .unwrap();
+    write_row(&t, &k, vec![int(0)], 21, true, vec![], at).unwrap();
     let r = partition_rows(&t, k.clone(), at);
     assert_eq!(r.len(), 8);
     // The revived row 4 only has the newer cell; the old w (ts 10) was deleted.
@@ -361,12 +351,7 @@ fn row_and_range_tombstones() {
     assert_eq!(row4.values.len(), 1);
     assert_eq!(row4.values["v"], text("back"));
     // Cell deletion with an older timestamp than the value does nothing.
-    t.apply(
-        &k,
-        &[row_write(vec![int(4)], 5, false, vec![set_null(&t, "v")])],
-        at,
-    )
-    .unwrap();
+    write_row(&t, &k, vec![int(4)], 5, false, vec![set_null(&t, "v")], at).unwrap();
     assert_eq!(partition_rows(&t, k, at).len(), 8);
 }
 
@@ -395,8 +380,7 @@ fn static_columns() {
     assert_eq!(r[0].values["s"], text("s1"));
     // With rows, each row carries the static value.
     for c in 0..2 {
-        t.apply(&k, &[row_write(vec![int(c)], 10, true, vec![])], at)
-            .unwrap();
+        write_row(&t, &k, vec![int(c)], 10, true, vec![], at).unwrap();
     }
     let r = partition_rows(&t, k.clone(), at);
     assert_eq!(r.len(), 2);
@@ -445,8 +429,7 @@ fn desc_clustering_and_slices() {
     let at = now(0);
     for a in [1, 3, 2] {
         for b in ["x", "y"] {
-            t.apply(&k, &[row_write(vec![int(a), text(b)], 1, true, vec![])], at)
-                .unwrap();
+            write_row(&t, &k, vec![int(a), text(b)], 1, true, vec![], at).unwrap();
         }
     }
     let keys = |cmd: &ReadCommand| -> Vec<(i32, String)> {
@@ -518,10 +501,7 @@ fn desc_clustering_and_slices() {
     ]);
     assert_eq!(keys(&cmd), vec![s(3, "y"), s(1, "x"), s(1, "y")]);
     // A missing clustering component in a write is refused.
-    assert!(
-        t.apply(&k, &[row_write(vec![int(1)], 1, true, vec![])], at)
-            .is_err()
-    );
+    assert!(write_row(&t, &k, vec![int(1)], 1, true, vec![], at).is_err());
 }
 
 struct Collect {
@@ -563,8 +543,7 @@ fn token_ranges_and_paging() {
     let keys: Vec<_> = (0..40).map(pk_int).collect();
     for k in &keys {
         for c in 0..3 {
-            t.apply(k, &[row_write(vec![int(c)], 1, true, vec![])], at)
-                .unwrap();
+            write_row(&t, k, vec![int(c)], 1, true, vec![], at).unwrap();
         }
     }
     let mut sorted = keys.clone();
@@ -702,9 +681,13 @@ fn truncate_and_invalid_values() {
     );
     let at = now(0);
     for i in 0..10 {
-        t.apply(
+        write_row(
+            &t,
             &pk_int(i),
-            &[row_write(vec![], 1, true, vec![set(&t, "v", int(i))])],
+            vec![],
+            1,
+            true,
+            vec![set(&t, "v", int(i))],
             at,
         )
         .unwrap();
@@ -732,14 +715,15 @@ fn truncate_and_invalid_values() {
     assert!(matches!(err, StoreError::Invalid(m) if m.contains("column v")));
     assert!(rows(&t, at).is_empty());
     // Bad partition keys.
+    assert!(write_row(&t, &pk(Bytes::new()), vec![], 1, true, vec![], at).is_err());
     assert!(
-        t.apply(&pk(Bytes::new()), &[row_write(vec![], 1, true, vec![])], at)
-            .is_err()
-    );
-    assert!(
-        t.apply(
+        write_row(
+            &t,
             &pk(Bytes::from_static(&[1])),
-            &[row_write(vec![], 1, true, vec![])],
+            vec![],
+            1,
+            true,
+            vec![],
             at
         )
         .is_err()
@@ -768,9 +752,13 @@ fn composite_partition_keys() {
     );
     assert!(t.schema().split_partition_key(&key[..5]).is_err());
     assert!(t.schema().compose_partition_key(&[int(7)]).is_err());
-    t.apply(
+    write_row(
+        &t,
         &pk(key.clone()),
-        &[row_write(vec![], 1, true, vec![set(&t, "v", int(1))])],
+        vec![],
+        1,
+        true,
+        vec![set(&t, "v", int(1))],
         now(0),
     )
     .unwrap();

@@ -27,16 +27,6 @@ fn ks(name: &str, pairs: &[(&str, &str)]) -> KeyspaceDef {
     }
 }
 
-fn table(name: &str, columns: Vec<NewColumn>) -> TableDef {
-    TableDef {
-        keyspace: "ks".into(),
-        name: name.into(),
-        columns,
-        options: BTreeMap::new(),
-        id: None,
-    }
-}
-
 fn int_col(name: &str, kind: ColumnKind) -> NewColumn {
     col(name, native(NativeType::Int), kind)
 }
@@ -178,7 +168,7 @@ fn keyspaces() {
 fn create_table_rules() {
     let s = Store::new();
     s.create_keyspace(simple_ks(), false).unwrap();
-    let good = table(
+    let good = table_def(
         "t",
         vec![
             int_col("k", ColumnKind::PartitionKey),
@@ -223,11 +213,11 @@ fn create_table_rules() {
 
     let cases: Vec<(TableDef, &str)> = vec![
         (
-            table("t2", vec![int_col("v", ColumnKind::Regular)]),
+            table_def("t2", vec![int_col("v", ColumnKind::Regular)]),
             "PRIMARY KEY",
         ),
         (
-            table(
+            table_def(
                 "t2",
                 vec![
                     int_col("k", ColumnKind::PartitionKey),
@@ -237,7 +227,7 @@ fn create_table_rules() {
             "Duplicate column",
         ),
         (
-            table(
+            table_def(
                 "t2",
                 vec![
                     int_col("k", ColumnKind::PartitionKey),
@@ -247,7 +237,7 @@ fn create_table_rules() {
             "Static columns",
         ),
         (
-            table(
+            table_def(
                 "t2",
                 vec![
                     int_col("k", ColumnKind::PartitionKey),
@@ -258,7 +248,7 @@ fn create_table_rules() {
             "mix counter",
         ),
         (
-            table(
+            table_def(
                 "t2",
                 vec![col(
                     "k",
@@ -269,7 +259,7 @@ fn create_table_rules() {
             "non-frozen collection",
         ),
         (
-            table(
+            table_def(
                 "t2",
                 vec![
                     int_col("k", ColumnKind::PartitionKey),
@@ -279,7 +269,7 @@ fn create_table_rules() {
             "duration",
         ),
         (
-            table(
+            table_def(
                 "t2",
                 vec![col(
                     "k",
@@ -290,7 +280,7 @@ fn create_table_rules() {
             "counter",
         ),
         (
-            table(
+            table_def(
                 "t2",
                 vec![
                     int_col("k", ColumnKind::PartitionKey),
@@ -304,17 +294,17 @@ fn create_table_rules() {
             "inside collections",
         ),
         (
-            table("bad name", vec![int_col("k", ColumnKind::PartitionKey)]),
+            table_def("bad name", vec![int_col("k", ColumnKind::PartitionKey)]),
             "name",
         ),
     ];
     for (def, needle) in cases {
         invalid(s.create_table(def, false), needle);
     }
-    let mut no_ks = table("t3", vec![int_col("k", ColumnKind::PartitionKey)]);
+    let mut no_ks = table_def("t3", vec![int_col("k", ColumnKind::PartitionKey)]);
     no_ks.keyspace = "nope".into();
     invalid(s.create_table(no_ks, false), "does not exist");
-    let mut sys = table("t3", vec![int_col("k", ColumnKind::PartitionKey)]);
+    let mut sys = table_def("t3", vec![int_col("k", ColumnKind::PartitionKey)]);
     sys.keyspace = "system".into();
     assert!(matches!(
         s.create_table(sys, false),
@@ -326,7 +316,7 @@ fn create_table_rules() {
 fn table_options() {
     let s = Store::new();
     s.create_keyspace(simple_ks(), false).unwrap();
-    let mut def = table(
+    let mut def = table_def(
         "t",
         vec![
             int_col("k", ColumnKind::PartitionKey),
@@ -402,7 +392,7 @@ fn table_options() {
     );
 
     // Counter tables refuse a default TTL.
-    let mut c = table(
+    let mut c = table_def(
         "cnt",
         vec![
             int_col("k", ColumnKind::PartitionKey),
@@ -424,14 +414,13 @@ fn alter_table_columns() {
             int_col("v", ColumnKind::Regular),
         ],
     );
-    t.apply(
+    write_row(
+        &t,
         &pk_int(1),
-        &[row_write(
-            vec![int(1)],
-            10,
-            true,
-            vec![set(&t, "v", int(5))],
-        )],
+        vec![int(1)],
+        10,
+        true,
+        vec![set(&t, "v", int(5))],
         now(0),
     )
     .unwrap();
@@ -509,14 +498,13 @@ fn alter_table_columns() {
     .unwrap();
     let t = s.table("ks", "t").unwrap();
     assert!(t.schema().column("cc").is_some());
-    t.apply(
+    write_row(
+        &t,
         &pk_int(1),
-        &[row_write(
-            vec![int(1)],
-            11,
-            false,
-            vec![set(&t, "w", int(6))],
-        )],
+        vec![int(1)],
+        11,
+        false,
+        vec![set(&t, "w", int(6))],
         now(0),
     )
     .unwrap();
@@ -631,7 +619,7 @@ fn user_types() {
     )
     .unwrap();
     s.create_table(
-        table(
+        table_def(
             "shapes",
             vec![
                 int_col("k", ColumnKind::PartitionKey),
@@ -646,7 +634,7 @@ fn user_types() {
     ghost.name = "ghost".into();
     invalid(
         s.create_table(
-            table(
+            table_def(
                 "t2",
                 vec![
                     int_col("k", ColumnKind::PartitionKey),
@@ -667,14 +655,13 @@ fn user_types() {
 
     // A row keyed by a frozen point, written before the type changes.
     let t = s.table("ks", "shapes").unwrap();
-    t.apply(
+    write_row(
+        &t,
         &pk_int(1),
-        &[row_write(
-            vec![fields(&[Some(int(1)), Some(int(2))])],
-            1,
-            true,
-            vec![],
-        )],
+        vec![fields(&[Some(int(1)), Some(int(2))])],
+        1,
+        true,
+        vec![],
         now(0),
     )
     .unwrap();
@@ -715,14 +702,13 @@ fn user_types() {
         vec!["xx", "y", "z"]
     );
     // The stored row is still found by its key, and new keys with the new field sort.
-    t.apply(
+    write_row(
+        t,
         &pk_int(1),
-        &[row_write(
-            vec![fields(&[Some(int(1)), Some(int(2)), Some(int(0))])],
-            1,
-            true,
-            vec![],
-        )],
+        vec![fields(&[Some(int(1)), Some(int(2)), Some(int(0))])],
+        1,
+        true,
+        vec![],
         now(0),
     )
     .unwrap();

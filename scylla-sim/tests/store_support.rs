@@ -8,7 +8,7 @@ use bytes::Bytes;
 use scylla_cql::frame::response::column_type::{CollectionType, ColumnType, NativeType};
 use scylla_sim::store::{
     CellOp, ClusteringOrder, ColumnId, ColumnKind, KeyspaceDef, NewColumn, Now, OwnedRow,
-    PartitionKey, ReadCommand, RowTarget, RowWrite, Store, Table, TableDef, Write,
+    PartitionKey, ReadCommand, RowTarget, RowWrite, Store, StoreError, Table, TableDef, Write,
 };
 
 pub fn int(v: i32) -> Bytes {
@@ -133,22 +133,22 @@ pub fn simple_ks() -> KeyspaceDef {
     }
 }
 
+/// The definition of table `ks.<name>` with these columns and default options.
+pub fn table_def(name: &str, columns: Vec<NewColumn>) -> TableDef {
+    TableDef {
+        keyspace: "ks".into(),
+        name: name.into(),
+        columns,
+        options: BTreeMap::new(),
+        id: None,
+    }
+}
+
 /// A store with keyspace `ks` and one table `ks.<name>` of these columns.
 pub fn store_with(name: &str, columns: Vec<NewColumn>) -> (Store, Arc<Table>) {
     let store = Store::new();
     store.create_keyspace(simple_ks(), false).unwrap();
-    store
-        .create_table(
-            TableDef {
-                keyspace: "ks".into(),
-                name: name.into(),
-                columns,
-                options: BTreeMap::new(),
-                id: None,
-            },
-            false,
-        )
-        .unwrap();
+    store.create_table(table_def(name, columns), false).unwrap();
     let table = store.table("ks", name).unwrap();
     (store, table)
 }
@@ -179,6 +179,19 @@ pub fn row_write(ck: Vec<Bytes>, ts: i64, insert: bool, ops: Vec<CellOp>) -> Wri
         insert,
         ops,
     })
+}
+
+/// Applies one [`row_write`] to partition `key` of `table` at time `at`.
+pub fn write_row(
+    table: &Table,
+    key: &PartitionKey,
+    ck: Vec<Bytes>,
+    ts: i64,
+    insert: bool,
+    ops: Vec<CellOp>,
+    at: Now,
+) -> Result<(), StoreError> {
+    table.apply(key, &[row_write(ck, ts, insert, ops)], at)
 }
 
 pub fn rows(table: &Table, at: Now) -> Vec<OwnedRow> {

@@ -5,57 +5,14 @@ use std::hash::BuildHasherDefault;
 use std::str::FromStr;
 
 use super::*;
-use crate::frame::response::result::UserDefinedType;
+
+#[path = "../../tests/cql_types/mod.rs"]
+mod cql_types;
+use cql_types::{list, map, native, set, udt, vector};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-fn nat(n: NativeType) -> ColumnType<'static> {
-    ColumnType::Native(n)
-}
-
-fn list(t: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::List(Box::new(t)),
-    }
-}
-
-fn set(t: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::Set(Box::new(t)),
-    }
-}
-
-fn map(k: ColumnType<'static>, v: ColumnType<'static>) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen: true,
-        typ: CollectionType::Map(Box::new(k), Box::new(v)),
-    }
-}
-
-fn vector(t: ColumnType<'static>, dimensions: u16) -> ColumnType<'static> {
-    ColumnType::Vector {
-        typ: Box::new(t),
-        dimensions,
-    }
-}
-
-fn udt(fields: &[(&'static str, ColumnType<'static>)]) -> ColumnType<'static> {
-    ColumnType::UserDefinedType {
-        frozen: true,
-        definition: Arc::new(UserDefinedType {
-            name: "address".into(),
-            keyspace: "ks".into(),
-            field_types: fields
-                .iter()
-                .map(|(n, t)| (Cow::Borrowed(*n), t.clone()))
-                .collect(),
-        }),
-    }
-}
 
 /// `[bytes]` of a value.
 fn cell(v: &[u8]) -> Vec<u8> {
@@ -130,54 +87,57 @@ fn typck_kind(err: &TypeCheckError) -> &BuiltinTypeCheckErrorKind {
 
 #[test]
 fn integers_and_floats() {
-    assert_eq!(deser::<i8>(&nat(NativeType::TinyInt), &[0xfe]).unwrap(), -2);
     assert_eq!(
-        deser::<i16>(&nat(NativeType::SmallInt), &[0x01, 0x02]).unwrap(),
+        deser::<i8>(&native(NativeType::TinyInt), &[0xfe]).unwrap(),
+        -2
+    );
+    assert_eq!(
+        deser::<i16>(&native(NativeType::SmallInt), &[0x01, 0x02]).unwrap(),
         0x0102
     );
     assert_eq!(
-        deser::<i32>(&nat(NativeType::Int), &[0xff, 0xff, 0xff, 0xfd]).unwrap(),
+        deser::<i32>(&native(NativeType::Int), &[0xff, 0xff, 0xff, 0xfd]).unwrap(),
         -3
     );
     assert_eq!(
-        deser::<i64>(&nat(NativeType::BigInt), &i64::MIN.to_be_bytes()).unwrap(),
+        deser::<i64>(&native(NativeType::BigInt), &i64::MIN.to_be_bytes()).unwrap(),
         i64::MIN
     );
     assert_eq!(
-        deser::<Counter>(&nat(NativeType::Counter), &42i64.to_be_bytes()).unwrap(),
+        deser::<Counter>(&native(NativeType::Counter), &42i64.to_be_bytes()).unwrap(),
         Counter(42)
     );
     assert_eq!(
-        deser::<f32>(&nat(NativeType::Float), &1.5f32.to_be_bytes()).unwrap(),
+        deser::<f32>(&native(NativeType::Float), &1.5f32.to_be_bytes()).unwrap(),
         1.5
     );
     assert_eq!(
-        deser::<f64>(&nat(NativeType::Double), &(-0.25f64).to_be_bytes()).unwrap(),
+        deser::<f64>(&native(NativeType::Double), &(-0.25f64).to_be_bytes()).unwrap(),
         -0.25
     );
-    assert!(!deser::<bool>(&nat(NativeType::Boolean), &[0]).unwrap());
-    assert!(deser::<bool>(&nat(NativeType::Boolean), &[7]).unwrap());
+    assert!(!deser::<bool>(&native(NativeType::Boolean), &[0]).unwrap());
+    assert!(deser::<bool>(&native(NativeType::Boolean), &[7]).unwrap());
 }
 
 #[test]
 fn date_time_types() {
     assert_eq!(
-        deser::<CqlDate>(&nat(NativeType::Date), &(1u32 << 31).to_be_bytes()).unwrap(),
+        deser::<CqlDate>(&native(NativeType::Date), &(1u32 << 31).to_be_bytes()).unwrap(),
         CqlDate::UNIX_EPOCH
     );
     assert_eq!(
-        deser::<CqlTime>(&nat(NativeType::Time), &1_000i64.to_be_bytes()).unwrap(),
+        deser::<CqlTime>(&native(NativeType::Time), &1_000i64.to_be_bytes()).unwrap(),
         CqlTime(1_000)
     );
     assert_eq!(
-        deser::<CqlTimestamp>(&nat(NativeType::Timestamp), &(-5i64).to_be_bytes()).unwrap(),
+        deser::<CqlTimestamp>(&native(NativeType::Timestamp), &(-5i64).to_be_bytes()).unwrap(),
         CqlTimestamp(-5)
     );
 }
 
 #[test]
 fn fixed_length_mismatch_is_an_error_naming_both_types() {
-    let err = deser::<i32>(&nat(NativeType::Int), &[1, 2, 3]).unwrap_err();
+    let err = deser::<i32>(&native(NativeType::Int), &[1, 2, 3]).unwrap_err();
     assert!(matches!(
         deser_kind(&err),
         BuiltinDeserializationErrorKind::ByteLengthMismatch {
@@ -189,31 +149,31 @@ fn fixed_length_mismatch_is_an_error_naming_both_types() {
     assert!(msg.contains("i32"), "{msg}");
     assert!(msg.contains("int"), "{msg}");
     // The empty value of an int is not an i32.
-    assert!(deser::<i32>(&nat(NativeType::Int), &[]).is_err());
-    assert!(deser::<Uuid>(&nat(NativeType::Uuid), &[0; 15]).is_err());
-    assert!(deser::<bool>(&nat(NativeType::Boolean), &[0, 0]).is_err());
+    assert!(deser::<i32>(&native(NativeType::Int), &[]).is_err());
+    assert!(deser::<Uuid>(&native(NativeType::Uuid), &[0; 15]).is_err());
+    assert!(deser::<bool>(&native(NativeType::Boolean), &[0, 0]).is_err());
 }
 
 #[test]
 fn null_handling() {
-    let err = deser_null::<i32>(&nat(NativeType::Int)).unwrap_err();
+    let err = deser_null::<i32>(&native(NativeType::Int)).unwrap_err();
     assert!(matches!(
         deser_kind(&err),
         BuiltinDeserializationErrorKind::ExpectedNonNull
     ));
     assert_eq!(
-        deser_null::<Option<i32>>(&nat(NativeType::Int)).unwrap(),
+        deser_null::<Option<i32>>(&native(NativeType::Int)).unwrap(),
         None
     );
     assert_eq!(
-        deser::<Option<i32>>(&nat(NativeType::Int), &7i32.to_be_bytes()).unwrap(),
+        deser::<Option<i32>>(&native(NativeType::Int), &7i32.to_be_bytes()).unwrap(),
         Some(7)
     );
-    assert!(deser_null::<String>(&nat(NativeType::Text)).is_err());
-    assert!(deser_null::<&[u8]>(&nat(NativeType::Blob)).is_err());
-    assert!(deser_null::<CqlValue>(&nat(NativeType::Int)).is_err());
+    assert!(deser_null::<String>(&native(NativeType::Text)).is_err());
+    assert!(deser_null::<&[u8]>(&native(NativeType::Blob)).is_err());
+    assert!(deser_null::<CqlValue>(&native(NativeType::Int)).is_err());
     assert_eq!(
-        deser_null::<Option<CqlValue>>(&nat(NativeType::Int)).unwrap(),
+        deser_null::<Option<CqlValue>>(&native(NativeType::Int)).unwrap(),
         None
     );
 }
@@ -221,54 +181,54 @@ fn null_handling() {
 #[test]
 fn maybe_empty() {
     assert_eq!(
-        deser::<MaybeEmpty<i32>>(&nat(NativeType::Int), &[]).unwrap(),
+        deser::<MaybeEmpty<i32>>(&native(NativeType::Int), &[]).unwrap(),
         MaybeEmpty::Empty
     );
     assert_eq!(
-        deser::<MaybeEmpty<i32>>(&nat(NativeType::Int), &9i32.to_be_bytes()).unwrap(),
+        deser::<MaybeEmpty<i32>>(&native(NativeType::Int), &9i32.to_be_bytes()).unwrap(),
         MaybeEmpty::Value(9)
     );
-    assert!(deser_null::<MaybeEmpty<i32>>(&nat(NativeType::Int)).is_err());
+    assert!(deser_null::<MaybeEmpty<i32>>(&native(NativeType::Int)).is_err());
     assert_eq!(
-        deser_null::<Option<MaybeEmpty<i32>>>(&nat(NativeType::Int)).unwrap(),
+        deser_null::<Option<MaybeEmpty<i32>>>(&native(NativeType::Int)).unwrap(),
         None
     );
-    let err = MaybeEmpty::<i32>::type_check(&nat(NativeType::Text)).unwrap_err();
+    let err = MaybeEmpty::<i32>::type_check(&native(NativeType::Text)).unwrap_err();
     assert!(err.to_string().contains("MaybeEmpty"), "{err}");
 }
 
 #[test]
 fn strings_and_ascii() {
     assert_eq!(
-        deser::<String>(&nat(NativeType::Text), "zażółć".as_bytes()).unwrap(),
+        deser::<String>(&native(NativeType::Text), "zażółć".as_bytes()).unwrap(),
         "zażółć"
     );
     assert_eq!(
-        deser::<String>(&nat(NativeType::Ascii), b"plain").unwrap(),
+        deser::<String>(&native(NativeType::Ascii), b"plain").unwrap(),
         "plain"
     );
-    assert_eq!(deser::<String>(&nat(NativeType::Text), b"").unwrap(), "");
-    let err = deser::<String>(&nat(NativeType::Ascii), "ż".as_bytes()).unwrap_err();
+    assert_eq!(deser::<String>(&native(NativeType::Text), b"").unwrap(), "");
+    let err = deser::<String>(&native(NativeType::Ascii), "ż".as_bytes()).unwrap_err();
     assert!(matches!(
         deser_kind(&err),
         BuiltinDeserializationErrorKind::ExpectedAscii
     ));
-    let err = deser::<&str>(&nat(NativeType::Text), &[0xff, 0xfe]).unwrap_err();
+    let err = deser::<&str>(&native(NativeType::Text), &[0xff, 0xfe]).unwrap_err();
     assert!(matches!(
         deser_kind(&err),
         BuiltinDeserializationErrorKind::InvalidUtf8(_)
     ));
     assert_eq!(
-        &*deser::<Box<str>>(&nat(NativeType::Text), b"boxed").unwrap(),
+        &*deser::<Box<str>>(&native(NativeType::Text), b"boxed").unwrap(),
         "boxed"
     );
     assert_eq!(
-        &*deser::<Arc<str>>(&nat(NativeType::Ascii), b"arced").unwrap(),
+        &*deser::<Arc<str>>(&native(NativeType::Ascii), b"arced").unwrap(),
         "arced"
     );
-    let cow = deser::<Cow<'static, str>>(&nat(NativeType::Text), b"cow").unwrap();
+    let cow = deser::<Cow<'static, str>>(&native(NativeType::Text), b"cow").unwrap();
     assert!(matches!(cow, Cow::Borrowed("cow")));
-    let err = String::type_check(&nat(NativeType::Blob)).unwrap_err();
+    let err = String::type_check(&native(NativeType::Blob)).unwrap_err();
     assert!(matches!(
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::MismatchedType { expected } if expected.len() == 2
@@ -281,25 +241,25 @@ fn strings_and_ascii() {
 #[test]
 fn blobs() {
     assert_eq!(
-        deser::<Vec<u8>>(&nat(NativeType::Blob), &[1, 2, 3]).unwrap(),
+        deser::<Vec<u8>>(&native(NativeType::Blob), &[1, 2, 3]).unwrap(),
         vec![1, 2, 3]
     );
     assert_eq!(
-        deser::<&[u8]>(&nat(NativeType::Blob), &[]).unwrap(),
+        deser::<&[u8]>(&native(NativeType::Blob), &[]).unwrap(),
         &[] as &[u8]
     );
     assert_eq!(
-        deser::<Bytes>(&nat(NativeType::Blob), &[9, 8]).unwrap(),
+        deser::<Bytes>(&native(NativeType::Blob), &[9, 8]).unwrap(),
         Bytes::from_static(&[9, 8])
     );
     // A blob is not text, nor a list of tinyints.
-    assert!(Vec::<u8>::type_check(&nat(NativeType::Text)).is_err());
-    assert!(<&[u8]>::type_check(&list(nat(NativeType::TinyInt))).is_err());
+    assert!(Vec::<u8>::type_check(&native(NativeType::Text)).is_err());
+    assert!(<&[u8]>::type_check(&list(native(NativeType::TinyInt), false)).is_err());
 }
 
 #[test]
 fn borrowed_results_point_into_the_frame() {
-    let typ = nat(NativeType::Text);
+    let typ = native(NativeType::Text);
     let frame = Bytes::from_static(b"\0\0\0\x05hello");
     let mut slice = FrameSlice::new(&frame);
     let v = slice.read_cql_bytes().unwrap();
@@ -307,19 +267,19 @@ fn borrowed_results_point_into_the_frame() {
     assert_eq!(s, "hello");
     assert_eq!(s.as_ptr(), frame[4..].as_ptr());
 
-    let blob_typ = nat(NativeType::Blob);
+    let blob_typ = native(NativeType::Blob);
     let b = <&[u8]>::deserialize(&blob_typ, v).unwrap();
     assert_eq!(b.as_ptr(), frame[4..].as_ptr());
     let bytes = Bytes::deserialize(&blob_typ, v).unwrap();
     assert_eq!(bytes.as_ptr(), frame[4..].as_ptr());
     assert_eq!(&bytes[..], b"hello");
 
-    let varint_typ = nat(NativeType::Varint);
+    let varint_typ = native(NativeType::Varint);
     let vb = CqlVarintBorrowed::deserialize(&varint_typ, v).unwrap();
     assert_eq!(vb.as_signed_bytes_be_slice().as_ptr(), frame[4..].as_ptr());
 
     // Elements of a list borrow too.
-    let list_typ = list(nat(NativeType::Text));
+    let list_typ = list(native(NativeType::Text), false);
     let body = Bytes::from(collection(2, &[cell(b"ab"), cell(b"cde")]));
     let strs = Vec::<&str>::deserialize(&list_typ, Some(FrameSlice::new(&body))).unwrap();
     assert_eq!(strs, ["ab", "cde"]);
@@ -331,29 +291,29 @@ fn borrowed_results_point_into_the_frame() {
 fn uuids_and_inet() {
     let u = Uuid::from_str("8e14e760-7fa8-11eb-bc66-000000000001").unwrap();
     assert_eq!(
-        deser::<Uuid>(&nat(NativeType::Uuid), u.as_bytes()).unwrap(),
+        deser::<Uuid>(&native(NativeType::Uuid), u.as_bytes()).unwrap(),
         u
     );
     assert_eq!(
-        deser::<Uuid>(&nat(NativeType::Timeuuid), u.as_bytes()).unwrap(),
+        deser::<Uuid>(&native(NativeType::Timeuuid), u.as_bytes()).unwrap(),
         u
     );
     assert_eq!(
-        deser::<CqlTimeuuid>(&nat(NativeType::Timeuuid), u.as_bytes()).unwrap(),
+        deser::<CqlTimeuuid>(&native(NativeType::Timeuuid), u.as_bytes()).unwrap(),
         CqlTimeuuid::from(u)
     );
-    assert!(CqlTimeuuid::type_check(&nat(NativeType::Uuid)).is_err());
+    assert!(CqlTimeuuid::type_check(&native(NativeType::Uuid)).is_err());
 
     assert_eq!(
-        deser::<IpAddr>(&nat(NativeType::Inet), &[127, 0, 0, 1]).unwrap(),
+        deser::<IpAddr>(&native(NativeType::Inet), &[127, 0, 0, 1]).unwrap(),
         IpAddr::from([127, 0, 0, 1])
     );
     let v6 = Ipv6Addr::from_str("::1").unwrap();
     assert_eq!(
-        deser::<IpAddr>(&nat(NativeType::Inet), &v6.octets()).unwrap(),
+        deser::<IpAddr>(&native(NativeType::Inet), &v6.octets()).unwrap(),
         IpAddr::V6(v6)
     );
-    let err = deser::<IpAddr>(&nat(NativeType::Inet), &[1, 2, 3, 4, 5]).unwrap_err();
+    let err = deser::<IpAddr>(&native(NativeType::Inet), &[1, 2, 3, 4, 5]).unwrap_err();
     assert!(matches!(
         deser_kind(&err),
         BuiltinDeserializationErrorKind::BadInetLength { got: 5 }
@@ -370,7 +330,7 @@ fn duration_bytes(months: i64, days: i64, nanos: i64) -> Vec<u8> {
 
 #[test]
 fn durations() {
-    let typ = nat(NativeType::Duration);
+    let typ = native(NativeType::Duration);
     assert_eq!(
         deser::<CqlDuration>(&typ, &duration_bytes(1, 2, 3)).unwrap(),
         CqlDuration {
@@ -419,13 +379,13 @@ fn durations() {
 
 #[test]
 fn varints_and_decimals() {
-    let typ = nat(NativeType::Varint);
+    let typ = native(NativeType::Varint);
     let v = deser::<CqlVarint>(&typ, &[0xff, 0x7f]).unwrap();
     assert_eq!(v.to_i64(), Some(-129));
     let vb = deser::<CqlVarintBorrowed>(&typ, &[0x00, 0x80]).unwrap();
     assert_eq!(vb.as_signed_bytes_be_slice(), &[0x00, 0x80]);
 
-    let dtyp = nat(NativeType::Decimal);
+    let dtyp = native(NativeType::Decimal);
     let mut bytes = 3i32.to_be_bytes().to_vec();
     bytes.extend_from_slice(&[0x30, 0x39]); // 12345
     let d = deser::<CqlDecimal>(&dtyp, &bytes).unwrap();
@@ -444,7 +404,7 @@ fn varints_and_decimals() {
 
 #[test]
 fn raw_and_metadata_forms_accept_anything() {
-    let typ = map(nat(NativeType::Int), nat(NativeType::Text));
+    let typ = map(native(NativeType::Int), native(NativeType::Text), true);
     Option::<FrameSlice>::type_check(&typ).unwrap();
     FrameSliceWithMetadata::type_check(&typ).unwrap();
     let raw = deser::<Option<FrameSlice>>(&typ, &[1, 2, 3])
@@ -468,8 +428,8 @@ fn int_cell(v: i32) -> Vec<u8> {
 #[test]
 fn lists_and_sets() {
     let body = collection(3, &[int_cell(1), int_cell(2), int_cell(2)]);
-    let l = list(nat(NativeType::Int));
-    let s = set(nat(NativeType::Int));
+    let l = list(native(NativeType::Int), false);
+    let s = set(native(NativeType::Int), false);
     assert_eq!(deser::<Vec<i32>>(&l, &body).unwrap(), [1, 2, 2]);
     assert_eq!(deser::<Vec<i32>>(&s, &body).unwrap(), [1, 2, 2]);
     assert_eq!(
@@ -498,7 +458,7 @@ fn lists_and_sets() {
 
 #[test]
 fn list_errors() {
-    let l = list(nat(NativeType::Int));
+    let l = list(native(NativeType::Int), false);
     // An element of the wrong size.
     let body = collection(2, &[int_cell(1), cell(&[1, 2])]);
     let err = deser::<Vec<i32>>(&l, &body).unwrap_err();
@@ -536,7 +496,7 @@ fn list_errors() {
     body.pop();
     assert!(deser::<Vec<i32>>(&l, &body).is_err());
     // Type checks.
-    let err = Vec::<i32>::type_check(&nat(NativeType::Int)).unwrap_err();
+    let err = Vec::<i32>::type_check(&native(NativeType::Int)).unwrap_err();
     assert!(matches!(
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::NotDeserializableToVec
@@ -549,7 +509,8 @@ fn list_errors() {
         )
     ));
     let err =
-        BTreeSet::<i32>::type_check(&map(nat(NativeType::Int), nat(NativeType::Int))).unwrap_err();
+        BTreeSet::<i32>::type_check(&map(native(NativeType::Int), native(NativeType::Int), true))
+            .unwrap_err();
     assert!(matches!(
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::SetOrListError(SetOrListTypeCheckErrorKind::NotSetOrList)
@@ -558,7 +519,7 @@ fn list_errors() {
 
 #[test]
 fn maps() {
-    let typ = map(nat(NativeType::Text), nat(NativeType::Int));
+    let typ = map(native(NativeType::Text), native(NativeType::Int), true);
     let body = collection(2, &[cell(b"b"), int_cell(2), cell(b"a"), int_cell(1)]);
     let m = deser::<BTreeMap<String, i32>>(&typ, &body).unwrap();
     assert_eq!(m, BTreeMap::from([("a".into(), 1), ("b".into(), 2)]));
@@ -604,7 +565,7 @@ fn maps() {
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::MapError(MapTypeCheckErrorKind::KeyTypeCheckFailed(_))
     ));
-    let err = BTreeMap::<i32, i32>::type_check(&list(nat(NativeType::Int))).unwrap_err();
+    let err = BTreeMap::<i32, i32>::type_check(&list(native(NativeType::Int), false)).unwrap_err();
     assert!(matches!(
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::MapError(MapTypeCheckErrorKind::NotMap)
@@ -614,7 +575,11 @@ fn maps() {
 #[test]
 fn nested_collections() {
     // map<text, frozen<list<set<int>>>>
-    let typ = map(nat(NativeType::Text), list(set(nat(NativeType::Int))));
+    let typ = map(
+        native(NativeType::Text),
+        list(set(native(NativeType::Int), false), false),
+        true,
+    );
     let inner_set = collection(2, &[int_cell(5), int_cell(6)]);
     let inner_list = collection(2, &[cell(&inner_set), cell(&collection(0, &[]))]);
     let body = collection(1, &[cell(b"k"), cell(&inner_list)]);
@@ -628,7 +593,7 @@ fn nested_collections() {
 
 #[test]
 fn fixed_size_vectors() {
-    let typ = vector(nat(NativeType::Float), 3);
+    let typ = vector(native(NativeType::Float), 3);
     let body = concat(&[
         1.0f32.to_be_bytes().to_vec(),
         2.0f32.to_be_bytes().to_vec(),
@@ -657,14 +622,14 @@ fn fixed_size_vectors() {
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::VectorError(VectorTypeCheckErrorKind::ElementTypeCheckFailed(_))
     ));
-    let err = VectorIterator::<i32>::type_check(&list(nat(NativeType::Int))).unwrap_err();
+    let err = VectorIterator::<i32>::type_check(&list(native(NativeType::Int), false)).unwrap_err();
     assert!(matches!(
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::VectorError(VectorTypeCheckErrorKind::NotVector)
     ));
 
     // A vector of fixed-size vectors is itself fixed-size: no length prefixes.
-    let nested = vector(vector(nat(NativeType::Int), 2), 2);
+    let nested = vector(vector(native(NativeType::Int), 2), 2);
     let body: Vec<u8> = [1i32, 2, 3, 4]
         .iter()
         .flat_map(|i| i.to_be_bytes())
@@ -675,7 +640,7 @@ fn fixed_size_vectors() {
     );
     // Like Cassandra, smallint counts as variable-size in vectors: each element, and so
     // each inner vector, carries an [unsigned vint] length.
-    let nested = vector(vector(nat(NativeType::SmallInt), 2), 2);
+    let nested = vector(vector(native(NativeType::SmallInt), 2), 2);
     let body = [6, 2, 0, 1, 2, 0, 2, 6, 2, 0, 3, 2, 0, 4];
     assert_eq!(
         deser::<Vec<Vec<i16>>>(&nested, &body).unwrap(),
@@ -686,7 +651,7 @@ fn fixed_size_vectors() {
 
 #[test]
 fn variable_size_vectors() {
-    let typ = vector(nat(NativeType::Text), 2);
+    let typ = vector(native(NativeType::Text), 2);
     // [unsigned vint] length then bytes, per element.
     let body = [&[3u8][..], b"abc", &[0], b""].concat();
     assert_eq!(deser::<Vec<String>>(&typ, &body).unwrap(), ["abc", ""]);
@@ -720,7 +685,7 @@ fn variable_size_vectors() {
 
 #[test]
 fn tuples() {
-    let typ = ColumnType::Tuple(vec![nat(NativeType::Int), nat(NativeType::Text)]);
+    let typ = ColumnType::Tuple(vec![native(NativeType::Int), native(NativeType::Text)]);
     let body = concat(&[int_cell(7), cell(b"seven")]);
     assert_eq!(
         deser::<(i32, String)>(&typ, &body).unwrap(),
@@ -773,7 +738,7 @@ fn tuples() {
             ..
         })
     ));
-    let err = <(i32, i32)>::type_check(&nat(NativeType::Int)).unwrap_err();
+    let err = <(i32, i32)>::type_check(&native(NativeType::Int)).unwrap_err();
     assert!(matches!(
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::TupleError(TupleTypeCheckErrorKind::NotTuple)
@@ -785,7 +750,7 @@ fn tuples() {
 
 #[test]
 fn sixteen_element_tuple() {
-    let typ = ColumnType::Tuple(vec![nat(NativeType::Int); 16]);
+    let typ = ColumnType::Tuple(vec![native(NativeType::Int); 16]);
     let body: Vec<u8> = (0..16).flat_map(int_cell).collect();
     type T16 = (
         i32,
@@ -816,13 +781,18 @@ fn sixteen_element_tuple() {
 
 #[test]
 fn udt_iterator() {
-    let typ = udt(&[
-        ("street", nat(NativeType::Text)),
-        ("number", nat(NativeType::Int)),
-        ("flat", nat(NativeType::Int)),
-    ]);
+    let typ = udt(
+        "ks",
+        "address",
+        vec![
+            ("street", native(NativeType::Text)),
+            ("number", native(NativeType::Int)),
+            ("flat", native(NativeType::Int)),
+        ],
+        true,
+    );
     UdtIterator::type_check(&typ).unwrap();
-    let err = UdtIterator::type_check(&nat(NativeType::Int)).unwrap_err();
+    let err = UdtIterator::type_check(&native(NativeType::Int)).unwrap_err();
     assert!(matches!(
         typck_kind(&err),
         BuiltinTypeCheckErrorKind::UdtError(UdtTypeCheckErrorKind::NotUdt)
@@ -873,38 +843,42 @@ fn cql_value_natives() {
     let u = Uuid::from_u128(0x1234);
     let cases: Vec<(ColumnType<'static>, Vec<u8>, CqlValue)> = vec![
         (
-            nat(NativeType::Ascii),
+            native(NativeType::Ascii),
             b"a".to_vec(),
             CqlValue::Ascii("a".into()),
         ),
-        (nat(NativeType::Boolean), vec![1], CqlValue::Boolean(true)),
         (
-            nat(NativeType::Blob),
+            native(NativeType::Boolean),
+            vec![1],
+            CqlValue::Boolean(true),
+        ),
+        (
+            native(NativeType::Blob),
             vec![1, 2],
             CqlValue::Blob(vec![1, 2]),
         ),
         (
-            nat(NativeType::Counter),
+            native(NativeType::Counter),
             5i64.to_be_bytes().to_vec(),
             CqlValue::Counter(Counter(5)),
         ),
         (
-            nat(NativeType::Date),
+            native(NativeType::Date),
             7u32.to_be_bytes().to_vec(),
             CqlValue::Date(CqlDate(7)),
         ),
         (
-            nat(NativeType::Decimal),
+            native(NativeType::Decimal),
             vec![0, 0, 0, 1, 0x0f],
             CqlValue::Decimal(CqlDecimal::from_signed_be_bytes_and_exponent(vec![0x0f], 1)),
         ),
         (
-            nat(NativeType::Double),
+            native(NativeType::Double),
             2.0f64.to_be_bytes().to_vec(),
             CqlValue::Double(2.0),
         ),
         (
-            nat(NativeType::Duration),
+            native(NativeType::Duration),
             duration_bytes(1, 2, 3),
             CqlValue::Duration(CqlDuration {
                 months: 1,
@@ -913,54 +887,62 @@ fn cql_value_natives() {
             }),
         ),
         (
-            nat(NativeType::Float),
+            native(NativeType::Float),
             2.0f32.to_be_bytes().to_vec(),
             CqlValue::Float(2.0),
         ),
         (
-            nat(NativeType::Int),
+            native(NativeType::Int),
             3i32.to_be_bytes().to_vec(),
             CqlValue::Int(3),
         ),
         (
-            nat(NativeType::BigInt),
+            native(NativeType::BigInt),
             4i64.to_be_bytes().to_vec(),
             CqlValue::BigInt(4),
         ),
         (
-            nat(NativeType::Text),
+            native(NativeType::Text),
             b"t".to_vec(),
             CqlValue::Text("t".into()),
         ),
         (
-            nat(NativeType::Timestamp),
+            native(NativeType::Timestamp),
             9i64.to_be_bytes().to_vec(),
             CqlValue::Timestamp(CqlTimestamp(9)),
         ),
         (
-            nat(NativeType::Inet),
+            native(NativeType::Inet),
             vec![10, 0, 0, 1],
             CqlValue::Inet(IpAddr::from([10, 0, 0, 1])),
         ),
-        (nat(NativeType::SmallInt), vec![0, 5], CqlValue::SmallInt(5)),
-        (nat(NativeType::TinyInt), vec![0xff], CqlValue::TinyInt(-1)),
         (
-            nat(NativeType::Time),
+            native(NativeType::SmallInt),
+            vec![0, 5],
+            CqlValue::SmallInt(5),
+        ),
+        (
+            native(NativeType::TinyInt),
+            vec![0xff],
+            CqlValue::TinyInt(-1),
+        ),
+        (
+            native(NativeType::Time),
             11i64.to_be_bytes().to_vec(),
             CqlValue::Time(CqlTime(11)),
         ),
         (
-            nat(NativeType::Timeuuid),
+            native(NativeType::Timeuuid),
             u.as_bytes().to_vec(),
             CqlValue::Timeuuid(CqlTimeuuid::from(u)),
         ),
         (
-            nat(NativeType::Uuid),
+            native(NativeType::Uuid),
             u.as_bytes().to_vec(),
             CqlValue::Uuid(u),
         ),
         (
-            nat(NativeType::Varint),
+            native(NativeType::Varint),
             vec![0x00, 0x80],
             CqlValue::Varint(CqlVarint::from_signed_bytes_be(vec![0x00, 0x80])),
         ),
@@ -972,7 +954,7 @@ fn cql_value_natives() {
     ];
     for n in NativeType::ALL {
         assert!(
-            cases.iter().any(|(t, _, _)| *t == nat(n)),
+            cases.iter().any(|(t, _, _)| *t == native(n)),
             "no case for {n}"
         );
     }
@@ -984,7 +966,7 @@ fn cql_value_natives() {
 #[test]
 fn cql_value_empty() {
     for n in NativeType::ALL {
-        let typ = nat(n);
+        let typ = native(n);
         let got = deser::<CqlValue>(&typ, &[]);
         match n {
             NativeType::Ascii => assert_eq!(got.unwrap(), CqlValue::Ascii(String::new())),
@@ -999,7 +981,14 @@ fn cql_value_empty() {
 #[test]
 fn cql_value_nested() {
     // list<frozen<map<text, frozen<set<int>>>>>
-    let typ = list(map(nat(NativeType::Text), set(nat(NativeType::Int))));
+    let typ = list(
+        map(
+            native(NativeType::Text),
+            set(native(NativeType::Int), false),
+            true,
+        ),
+        false,
+    );
     let s = collection(1, &[int_cell(3)]);
     let m = collection(1, &[cell(b"k"), cell(&s)]);
     let body = collection(1, &[cell(&m)]);
@@ -1012,7 +1001,7 @@ fn cql_value_nested() {
     );
     // Null top-level collection as Option is None; elements cannot be null.
     assert_eq!(deser_null::<Option<CqlValue>>(&typ).unwrap(), None);
-    let l = list(nat(NativeType::Int));
+    let l = list(native(NativeType::Int), false);
     assert!(deser::<CqlValue>(&l, &collection(1, &[null_cell()])).is_err());
     // An empty element of an emptiable type.
     assert_eq!(
@@ -1024,20 +1013,25 @@ fn cql_value_nested() {
 #[test]
 fn cql_value_tuple_udt_vector() {
     let tup = ColumnType::Tuple(vec![
-        nat(NativeType::Int),
-        nat(NativeType::Text),
-        nat(NativeType::Boolean),
+        native(NativeType::Int),
+        native(NativeType::Text),
+        native(NativeType::Boolean),
     ]);
     assert_eq!(
         cql(&tup, &concat(&[int_cell(1), null_cell()])),
         CqlValue::Tuple(vec![Some(CqlValue::Int(1)), None, None])
     );
 
-    let u = udt(&[
-        ("street", nat(NativeType::Text)),
-        ("no", nat(NativeType::Int)),
-        ("tags", list(nat(NativeType::Text))),
-    ]);
+    let u = udt(
+        "ks",
+        "address",
+        vec![
+            ("street", native(NativeType::Text)),
+            ("no", native(NativeType::Int)),
+            ("tags", list(native(NativeType::Text), false)),
+        ],
+        true,
+    );
     assert_eq!(
         cql(&u, &cell(b"Main")),
         CqlValue::UserDefinedType {
@@ -1070,12 +1064,12 @@ fn cql_value_tuple_udt_vector() {
         ) if field_name == "no"
     ));
 
-    let v = vector(nat(NativeType::Int), 2);
+    let v = vector(native(NativeType::Int), 2);
     assert_eq!(
         cql(&v, &[0, 0, 0, 1, 0, 0, 0, 2]),
         CqlValue::Vector(vec![CqlValue::Int(1), CqlValue::Int(2)])
     );
-    let v = vector(nat(NativeType::Varint), 2);
+    let v = vector(native(NativeType::Varint), 2);
     assert_eq!(
         cql(&v, &[0, 1, 1]),
         CqlValue::Vector(vec![
@@ -1092,7 +1086,7 @@ fn cql_value_tuple_udt_vector() {
 #[test]
 fn replacing_the_rust_name() {
     let err = mk_deser_err::<i32>(
-        &nat(NativeType::Int),
+        &native(NativeType::Int),
         BuiltinDeserializationErrorKind::ExpectedNonNull,
     );
     let shared = err.clone();
@@ -1113,7 +1107,7 @@ fn replacing_the_rust_name() {
         "i32"
     );
     let typck = mk_typck_err::<i32>(
-        &nat(NativeType::Int),
+        &native(NativeType::Int),
         BuiltinTypeCheckErrorKind::NotDeserializableToVec,
     );
     let typck = typck_error_replace_rust_name::<u8>(typck);
@@ -1151,13 +1145,13 @@ fn byte_sequence_iterators() {
 #[test]
 fn secrets() {
     use secrecy_08::{ExposeSecret, Secret, SecretString, SecretVec};
-    let s = deser::<SecretString>(&nat(NativeType::Text), b"pw").unwrap();
+    let s = deser::<SecretString>(&native(NativeType::Text), b"pw").unwrap();
     assert_eq!(s.expose_secret(), "pw");
-    let v = deser::<SecretVec<u8>>(&nat(NativeType::Blob), &[1]).unwrap();
+    let v = deser::<SecretVec<u8>>(&native(NativeType::Blob), &[1]).unwrap();
     assert_eq!(v.expose_secret(), &[1]);
-    let i = deser::<Secret<i32>>(&nat(NativeType::Int), &1i32.to_be_bytes()).unwrap();
+    let i = deser::<Secret<i32>>(&native(NativeType::Int), &1i32.to_be_bytes()).unwrap();
     assert_eq!(*i.expose_secret(), 1);
-    let err = SecretString::type_check(&nat(NativeType::Int)).unwrap_err();
+    let err = SecretString::type_check(&native(NativeType::Int)).unwrap_err();
     assert!(err.to_string().contains("Secret"), "{err}");
 }
 
@@ -1187,7 +1181,7 @@ fn secrets_10() {
 #[test]
 fn chrono_types() {
     use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-    let date = nat(NativeType::Date);
+    let date = native(NativeType::Date);
     assert_eq!(
         deser::<NaiveDate>(&date, &(1u32 << 31).to_be_bytes()).unwrap(),
         NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
@@ -1203,9 +1197,9 @@ fn chrono_types() {
         BuiltinDeserializationErrorKind::ValueOverflow
     ));
     assert!(err.to_string().contains("NaiveDate"), "{err}");
-    assert!(NaiveDate::type_check(&nat(NativeType::Timestamp)).is_err());
+    assert!(NaiveDate::type_check(&native(NativeType::Timestamp)).is_err());
 
-    let time = nat(NativeType::Time);
+    let time = native(NativeType::Time);
     let last = 86_399_999_999_999i64;
     assert_eq!(
         deser::<NaiveTime>(&time, &last.to_be_bytes()).unwrap(),
@@ -1214,7 +1208,7 @@ fn chrono_types() {
     assert!(deser::<NaiveTime>(&time, &(last + 1).to_be_bytes()).is_err());
     assert!(deser::<NaiveTime>(&time, &(-1i64).to_be_bytes()).is_err());
 
-    let ts = nat(NativeType::Timestamp);
+    let ts = native(NativeType::Timestamp);
     assert_eq!(
         deser::<DateTime<Utc>>(&ts, &1_500i64.to_be_bytes()).unwrap(),
         DateTime::<Utc>::from_timestamp_millis(1_500).unwrap()
@@ -1230,21 +1224,21 @@ fn chrono_types() {
 #[test]
 fn time_types() {
     use time::{Date, Month, OffsetDateTime, Time};
-    let date = nat(NativeType::Date);
+    let date = native(NativeType::Date);
     assert_eq!(
         deser::<Date>(&date, &((1u32 << 31) + 31).to_be_bytes()).unwrap(),
         Date::from_calendar_date(1970, Month::February, 1).unwrap()
     );
     assert!(deser::<Date>(&date, &0u32.to_be_bytes()).is_err());
 
-    let time = nat(NativeType::Time);
+    let time = native(NativeType::Time);
     assert_eq!(
         deser::<Time>(&time, &3_600_000_000_001i64.to_be_bytes()).unwrap(),
         Time::from_hms_nano(1, 0, 0, 1).unwrap()
     );
     assert!(deser::<Time>(&time, &86_400_000_000_000i64.to_be_bytes()).is_err());
 
-    let ts = nat(NativeType::Timestamp);
+    let ts = native(NativeType::Timestamp);
     assert_eq!(
         deser::<OffsetDateTime>(&ts, &(-1_000i64).to_be_bytes()).unwrap(),
         OffsetDateTime::from_unix_timestamp(-1).unwrap()
@@ -1259,7 +1253,7 @@ fn time_types() {
 #[cfg(feature = "num-bigint-04")]
 #[test]
 fn bigints() {
-    let typ = nat(NativeType::Varint);
+    let typ = native(NativeType::Varint);
     let v = deser::<num_bigint_04::BigInt>(&typ, &[0xff, 0x7f]).unwrap();
     assert_eq!(v, num_bigint_04::BigInt::from(-129));
     let big = [0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -1267,13 +1261,13 @@ fn bigints() {
         deser::<num_bigint_04::BigInt>(&typ, &big).unwrap(),
         num_bigint_04::BigInt::from(1u128 << 72)
     );
-    assert!(num_bigint_04::BigInt::type_check(&nat(NativeType::BigInt)).is_err());
+    assert!(num_bigint_04::BigInt::type_check(&native(NativeType::BigInt)).is_err());
 }
 
 #[cfg(feature = "num-bigint-03")]
 #[test]
 fn bigints_03() {
-    let typ = nat(NativeType::Varint);
+    let typ = native(NativeType::Varint);
     let v = deser::<num_bigint_03::BigInt>(&typ, &[0x00, 0x80]).unwrap();
     assert_eq!(v, num_bigint_03::BigInt::from(128));
 }
@@ -1281,7 +1275,7 @@ fn bigints_03() {
 #[cfg(feature = "bigdecimal-04")]
 #[test]
 fn bigdecimals() {
-    let typ = nat(NativeType::Decimal);
+    let typ = native(NativeType::Decimal);
     let mut bytes = 3i32.to_be_bytes().to_vec();
     bytes.extend_from_slice(&[0xcf, 0xc7]); // -12345
     let d = deser::<bigdecimal_04::BigDecimal>(&typ, &bytes).unwrap();

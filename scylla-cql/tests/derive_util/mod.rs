@@ -3,20 +3,21 @@
 
 #![allow(dead_code)]
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
 use bytes::Bytes;
 use scylla_cql::deserialize::row::{ColumnIterator, DeserializeRow};
 use scylla_cql::deserialize::value::DeserializeValue;
 use scylla_cql::deserialize::{DeserializationError, FrameSlice, TypeCheckError};
-use scylla_cql::frame::response::result::{
-    ColumnSpec, ColumnType, NativeType, TableSpec, UserDefinedType,
-};
+use scylla_cql::frame::response::result::{ColumnSpec, ColumnType, NativeType, TableSpec};
 use scylla_cql::serialize::SerializationError;
 use scylla_cql::serialize::row::{RowSerializationContext, SerializeRow};
 use scylla_cql::serialize::value::SerializeValue;
 use scylla_cql::serialize::writers::{CellWriter, RowWriter};
+
+#[path = "../cql_types/mod.rs"]
+mod cql_types;
+// Not every test that includes this module uses every builder.
+#[allow(unused_imports)]
+pub use cql_types::{list, map};
 
 pub const INT: ColumnType<'static> = ColumnType::Native(NativeType::Int);
 pub const BIGINT: ColumnType<'static> = ColumnType::Native(NativeType::BigInt);
@@ -35,17 +36,7 @@ pub fn col(name: &str, typ: ColumnType<'static>) -> ColumnSpec<'static> {
 
 /// A frozen UDT `ks.<name>` with the given fields.
 pub fn udt(name: &str, fields: &[(&str, ColumnType<'static>)]) -> ColumnType<'static> {
-    ColumnType::UserDefinedType {
-        frozen: true,
-        definition: Arc::new(UserDefinedType {
-            name: Cow::Owned(name.to_owned()),
-            keyspace: Cow::Borrowed("ks"),
-            field_types: fields
-                .iter()
-                .map(|(n, t)| (Cow::Owned((*n).to_owned()), t.clone()))
-                .collect(),
-        }),
-    }
+    cql_types::udt("ks", name, fields.to_vec(), true)
 }
 
 /// Serializes `row` against `specs`; the buffer holds `[value]`s back to back.

@@ -24,6 +24,12 @@ use scylla_cql::frame::response::result::{
 use scylla_cql::frame::response::supported::Supported;
 use uuid::Uuid;
 
+#[path = "../cql_types/mod.rs"]
+mod cql_types;
+// Not every test that includes this module uses every builder.
+#[allow(unused_imports)]
+pub use cql_types::{list, map, native, set, udt};
+
 /// Builds bytes in the protocol notation, independently of the crate's writers.
 #[derive(Default, Clone)]
 pub struct B(pub Vec<u8>);
@@ -79,50 +85,6 @@ impl B {
     }
     pub fn bytes_value(self) -> Bytes {
         Bytes::from(self.0)
-    }
-}
-
-pub fn native(n: NativeType) -> ColumnType<'static> {
-    ColumnType::Native(n)
-}
-
-pub fn udt(
-    ks: &str,
-    name: &str,
-    fields: Vec<(&str, ColumnType<'static>)>,
-    frozen: bool,
-) -> ColumnType<'static> {
-    ColumnType::UserDefinedType {
-        frozen,
-        definition: Arc::new(UserDefinedType {
-            name: Cow::Owned(name.to_owned()),
-            keyspace: Cow::Owned(ks.to_owned()),
-            field_types: fields
-                .into_iter()
-                .map(|(n, t)| (Cow::Owned(n.to_owned()), t))
-                .collect(),
-        }),
-    }
-}
-
-pub fn list(t: ColumnType<'static>, frozen: bool) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen,
-        typ: CollectionType::List(Box::new(t)),
-    }
-}
-
-pub fn set(t: ColumnType<'static>, frozen: bool) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen,
-        typ: CollectionType::Set(Box::new(t)),
-    }
-}
-
-pub fn map(k: ColumnType<'static>, v: ColumnType<'static>, frozen: bool) -> ColumnType<'static> {
-    ColumnType::Collection {
-        frozen,
-        typ: CollectionType::Map(Box::new(k), Box::new(v)),
     }
 }
 

@@ -8,6 +8,9 @@
 
 use std::fmt;
 
+/// A native CQL type (`text` and `varchar` are one type): the protocol's own.
+pub use scylla_cql::frame::response::column_type::NativeType;
+
 /// A range of bytes in the parsed text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
@@ -336,16 +339,17 @@ pub struct Condition {
     pub span: Span,
 }
 
-/// The left-hand side of a condition.
+/// A column, an element of a collection column or a field of a UDT column, as the
+/// left-hand side of a condition or a target of DELETE.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ConditionLhs {
+pub enum ColumnPart {
     /// `c`
     Column(String),
     /// `c[key]`
     Element {
         /// The collection column.
         column: String,
-        /// The key or index.
+        /// The list index or map key.
         key: Term,
     },
     /// `c.field`
@@ -356,6 +360,20 @@ pub enum ConditionLhs {
         field: String,
     },
 }
+
+impl ColumnPart {
+    /// The name of the column.
+    pub fn column(&self) -> &str {
+        match self {
+            ColumnPart::Column(column)
+            | ColumnPart::Element { column, .. }
+            | ColumnPart::Field { column, .. } => column,
+        }
+    }
+}
+
+/// The left-hand side of a condition.
+pub type ConditionLhs = ColumnPart;
 
 /// `USING TIMESTAMP t AND TTL n AND TIMEOUT d`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -457,25 +475,7 @@ pub struct DeleteStatement {
 }
 
 /// One target of a DELETE.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeleteTarget {
-    /// `c`
-    Column(String),
-    /// `c[key]`
-    Element {
-        /// The collection column.
-        column: String,
-        /// The list index or map key.
-        key: Term,
-    },
-    /// `c.field`
-    Field {
-        /// The UDT column.
-        column: String,
-        /// The field.
-        field: String,
-    },
-}
+pub type DeleteTarget = ColumnPart;
 
 /// The kind of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1026,86 +1026,6 @@ pub struct TypeCast {
     pub ty: CqlTypeSyntax,
     /// The value.
     pub value: Term,
-}
-
-/// A native CQL type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NativeType {
-    /// `ascii`
-    Ascii,
-    /// `bigint`
-    Bigint,
-    /// `blob`
-    Blob,
-    /// `boolean`
-    Boolean,
-    /// `counter`
-    Counter,
-    /// `date`
-    Date,
-    /// `decimal`
-    Decimal,
-    /// `double`
-    Double,
-    /// `duration`
-    Duration,
-    /// `float`
-    Float,
-    /// `inet`
-    Inet,
-    /// `int`
-    Int,
-    /// `smallint`
-    Smallint,
-    /// `text` (also written `varchar`)
-    Text,
-    /// `time`
-    Time,
-    /// `timestamp`
-    Timestamp,
-    /// `timeuuid`
-    Timeuuid,
-    /// `tinyint`
-    Tinyint,
-    /// `uuid`
-    Uuid,
-    /// `varint`
-    Varint,
-}
-
-impl NativeType {
-    /// The CQL name of the type.
-    pub fn name(self) -> &'static str {
-        use NativeType::*;
-        match self {
-            Ascii => "ascii",
-            Bigint => "bigint",
-            Blob => "blob",
-            Boolean => "boolean",
-            Counter => "counter",
-            Date => "date",
-            Decimal => "decimal",
-            Double => "double",
-            Duration => "duration",
-            Float => "float",
-            Inet => "inet",
-            Int => "int",
-            Smallint => "smallint",
-            Text => "text",
-            Time => "time",
-            Timestamp => "timestamp",
-            Timeuuid => "timeuuid",
-            Tinyint => "tinyint",
-            Uuid => "uuid",
-            Varint => "varint",
-        }
-    }
-}
-
-impl fmt::Display for NativeType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// A type as written in a statement (not yet resolved against the schema).

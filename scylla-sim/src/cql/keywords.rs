@@ -5,6 +5,9 @@
 //! (e.g. `key`, `type`, `timestamp` are valid column names). The lists follow the ScyllaDB
 //! and Cassandra grammars; where they disagree the more permissive choice is taken.
 
+use scylla_cql::frame::response::column_type::NativeType;
+use scylla_cql::frame::response::cql_type_parser::native_of_name;
+
 macro_rules! keywords {
     ($( $variant:ident => $text:literal, $reserved:literal; )*) => {
         /// A CQL keyword.
@@ -225,33 +228,14 @@ impl Keyword {
         format!("K_{}", self.as_str().to_ascii_uppercase())
     }
 
-    /// Whether the keyword names a native CQL type (`int`, `text`, ...).
+    /// The native CQL type the keyword names (`int`, `text`, `varchar`, ...), if any.
+    pub(crate) fn native_type(self) -> Option<NativeType> {
+        native_of_name(self.as_str())
+    }
+
+    /// Whether the keyword names a native CQL type.
     pub(crate) fn is_native_type(self) -> bool {
-        use Keyword::*;
-        matches!(
-            self,
-            Ascii
-                | Bigint
-                | Blob
-                | Boolean
-                | Counter
-                | Date
-                | Decimal
-                | Double
-                | Duration
-                | Float
-                | Inet
-                | Int
-                | Smallint
-                | Text
-                | Time
-                | Timestamp
-                | Timeuuid
-                | Tinyint
-                | Uuid
-                | Varchar
-                | Varint
-        )
+        self.native_type().is_some()
     }
 }
 

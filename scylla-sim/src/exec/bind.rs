@@ -13,6 +13,7 @@ use scylla_cql::frame::types::RawValue;
 
 use crate::cql::{BindMarker, CqlTypeSyntax, Literal, Term};
 use crate::store::validate;
+use crate::system::put_bytes;
 
 use super::error::{ExecError, ExecResult};
 use super::functions::{self, Func};
@@ -202,11 +203,6 @@ fn element(v: Val<'_>) -> ExecResult<Cow<'_, [u8]>> {
     }
 }
 
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
-    out.extend_from_slice(b);
-}
-
 /// Collects the specifications of the bind markers of one statement.
 #[derive(Debug, Clone)]
 pub(crate) struct BindCollector {
@@ -285,37 +281,10 @@ pub(crate) fn term_own_type(term: &Term) -> ExecResult<Option<ColumnType<'static
 
 fn native_cast_type(ty: &CqlTypeSyntax) -> ExecResult<ColumnType<'static>> {
     match ty {
-        CqlTypeSyntax::Native(n) => Ok(ColumnType::Native(native_of_syntax(*n))),
+        CqlTypeSyntax::Native(n) => Ok(ColumnType::Native(*n)),
         other => Err(ExecError::invalid(format!(
             "Type hints are only supported with native types in this cluster (got {other})"
         ))),
-    }
-}
-
-/// The protocol native type of a parsed native type.
-pub(crate) fn native_of_syntax(n: crate::cql::NativeType) -> NativeType {
-    use crate::cql::NativeType as S;
-    match n {
-        S::Ascii => NativeType::Ascii,
-        S::Bigint => NativeType::BigInt,
-        S::Blob => NativeType::Blob,
-        S::Boolean => NativeType::Boolean,
-        S::Counter => NativeType::Counter,
-        S::Date => NativeType::Date,
-        S::Decimal => NativeType::Decimal,
-        S::Double => NativeType::Double,
-        S::Duration => NativeType::Duration,
-        S::Float => NativeType::Float,
-        S::Inet => NativeType::Inet,
-        S::Int => NativeType::Int,
-        S::Smallint => NativeType::SmallInt,
-        S::Text => NativeType::Text,
-        S::Time => NativeType::Time,
-        S::Timestamp => NativeType::Timestamp,
-        S::Timeuuid => NativeType::Timeuuid,
-        S::Tinyint => NativeType::TinyInt,
-        S::Uuid => NativeType::Uuid,
-        S::Varint => NativeType::Varint,
     }
 }
 
@@ -337,6 +306,18 @@ pub(crate) fn assignable(from: &ColumnType<'_>, to: &ColumnType<'_>) -> bool {
         ) => a == b,
         _ => false,
     }
+}
+
+/// Resolves an optional clause value of native type `typ` (`USING TIMESTAMP`, `TTL`,
+/// `TIMEOUT`, `LIMIT`, ...), received by `name` (`[timestamp]`, `[limit]`, ...).
+pub(crate) fn clause_expr(
+    term: Option<&Term>,
+    name: &str,
+    typ: NativeType,
+    binds: &mut BindCollector,
+) -> ExecResult<Option<Expr>> {
+    term.map(|t| term_expr(t, name, &ColumnType::Native(typ), binds))
+        .transpose()
 }
 
 /// Resolves a term received by `name` of type `typ`, recording the markers it

@@ -5,9 +5,7 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use bytes::Bytes;
-use scylla_cql::frame::response::column_type::{
-    ColumnSpec, ColumnType, NativeType, PartitionKeyIndex,
-};
+use scylla_cql::frame::response::column_type::{ColumnSpec, NativeType, PartitionKeyIndex};
 use scylla_cql::frame::response::result::ResultMetadata;
 
 use crate::cql::{
@@ -17,12 +15,12 @@ use crate::ring::{ReplicationStrategy, murmur3_hash};
 use crate::store::{Schema, Table, TableSchema};
 use crate::system::virtual_kind;
 
-use super::bind::{BindCollector, Expr, term_expr};
+use super::bind::{BindCollector, Expr, clause_expr};
 use super::ddl::keyspace_of;
 use super::error::{ExecError, ExecResult};
 use super::md5::Md5;
 use super::modify::{ModifyPlan, plan_delete, plan_insert, plan_update};
-use super::plan::KeyValues;
+use super::plan::Rhs;
 use super::select::{SelectPlan, plan_select};
 
 /// How a keyspace's data is placed.
@@ -196,11 +194,11 @@ fn metadata_id(md: &ResultMetadata<'_>) -> Bytes {
     Bytes::copy_from_slice(&h.finish())
 }
 
-fn pk_indexes(pk: &[Option<KeyValues>]) -> Vec<PartitionKeyIndex> {
+fn pk_indexes(pk: &[Option<Rhs>]) -> Vec<PartitionKeyIndex> {
     let mut out = Vec::with_capacity(pk.len());
     for (i, kv) in pk.iter().enumerate() {
         match kv {
-            Some(KeyValues::One(Expr::Bind { index, .. })) => {
+            Some(Rhs::One(Expr::Bind { index, .. })) => {
                 let (Ok(index), Ok(sequence)) = (u16::try_from(*index), u16::try_from(i)) else {
                     return Vec::new();
                 };
@@ -260,19 +258,12 @@ fn plan_batch(
             "Global TTL on the BATCH statement is not supported.",
         ));
     }
-    let timestamp = b
-        .using
-        .timestamp
-        .as_ref()
-        .map(|t| {
-            term_expr(
-                t,
-                "[timestamp]",
-                &ColumnType::Native(NativeType::BigInt),
-                binds,
-            )
-        })
-        .transpose()?;
+    let timestamp = clause_expr(
+        b.using.timestamp.as_ref(),
+        "[timestamp]",
+        NativeType::BigInt,
+        binds,
+    )?;
     let mut children = Vec::with_capacity(b.statements.len());
     for c in &b.statements {
         let (plan, routing) = plan_modification(&c.statement, schema, current, binds, h)?;

@@ -18,10 +18,9 @@ use crate::cql::{
 use crate::ring::ReplicationStrategy;
 use crate::store::{
     AlterTable, AlterType, ClusteringOrder, ColumnKind, KeyspaceDef, NewColumn, OptionValue,
-    SYSTEM_KEYSPACES, Schema, TableDef,
+    Schema, TableDef, check_user_keyspace, missing_keyspace,
 };
 
-use super::bind::native_of_syntax;
 use super::error::{ExecError, ExecResult};
 
 /// The error for an unqualified name without a current keyspace.
@@ -48,7 +47,7 @@ pub(crate) fn resolve_type(
     frozen: bool,
 ) -> ExecResult<ColumnType<'static>> {
     Ok(match syntax {
-        CqlTypeSyntax::Native(n) => ColumnType::Native(native_of_syntax(*n)),
+        CqlTypeSyntax::Native(n) => ColumnType::Native(*n),
         CqlTypeSyntax::Frozen(inner) => {
             if matches!(**inner, CqlTypeSyntax::Native(_)) {
                 return Err(ExecError::invalid(format!(
@@ -141,13 +140,27 @@ fn options_of(properties: &[Property]) -> ExecResult<BTreeMap<String, OptionValu
     Ok(out)
 }
 
-/// Publishes a schema change and returns it for the RESULT.
-fn announce(
+/// Publishes a schema change and returns it for the RESULT, when the statement
+/// `changed` the schema (not for `IF [NOT] EXISTS` that found nothing to do).
+fn announce_if(
     cluster: &ClusterState,
+    changed: bool,
     event: SchemaChangeEvent,
 ) -> ExecResult<Option<SchemaChangeEvent>> {
+    if !changed {
+        return Ok(None);
+    }
     cluster.publish(ClusterEvent::Schema(event.clone()));
     Ok(Some(event))
+}
+
+/// The kind of a non-key column.
+fn non_key_kind(is_static: bool) -> ColumnKind {
+    if is_static {
+        ColumnKind::Static
+    } else {
+        ColumnKind::Regular
+    }
 }
 
 fn keyspace_event(change_type: SchemaChangeType, ks: &str) -> SchemaChangeEvent {
@@ -260,11 +273,9 @@ pub(crate) fn create_keyspace(
         },
         s.if_not_exists,
     )?;
-    if !created {
-        return Ok(None);
-    }
-    announce(
+    announce_if(
         cluster,
+        created,
         keyspace_event(SchemaChangeType::Created, &s.keyspace),
     )
 }
@@ -274,24 +285,19 @@ pub(crate) fn alter_keyspace(
     cluster: &ClusterState,
     s: &AlterKeyspaceStatement,
 ) -> ExecResult<Option<SchemaChangeEvent>> {
-    if SYSTEM_KEYSPACES.contains(&s.keyspace.as_str()) {
-        return Err(ExecError::unauthorized(format!(
-            "{} keyspace is not user-modifiable.",
-            s.keyspace
-        )));
-    }
-    if cluster.store.schema().keyspace(&s.keyspace).is_none() {
-        return Err(ExecError::invalid(format!(
-            "Keyspace {} does not exist",
-            s.keyspace
-        )));
-    }
+    check_user_keyspace(&s.keyspace)?;
+    cluster
+        .store
+        .schema()
+        .keyspace(&s.keyspace)
+        .ok_or_else(|| missing_keyspace(&s.keyspace))?;
     let (replication, durable) = keyspace_properties(cluster, &s.keyspace, &s.properties)?;
     cluster
         .store
         .alter_keyspace(&s.keyspace, replication, durable)?;
-    announce(
+    announce_if(
         cluster,
+        true,
         keyspace_event(SchemaChangeType::Updated, &s.keyspace),
     )
 }
@@ -301,11 +307,10 @@ pub(crate) fn drop_keyspace(
     cluster: &ClusterState,
     s: &DropKeyspaceStatement,
 ) -> ExecResult<Option<SchemaChangeEvent>> {
-    if !cluster.store.drop_keyspace(&s.keyspace, s.if_exists)? {
-        return Ok(None);
-    }
-    announce(
+    let dropped = cluster.store.drop_keyspace(&s.keyspace, s.if_exists)?;
+    announce_if(
         cluster,
+        dropped,
         keyspace_event(SchemaChangeType::Dropped, &s.keyspace),
     )
 }
@@ -338,11 +343,9 @@ pub(crate) fn create_table(
         }
     };
     let schema = cluster.store.schema();
-    if schema.keyspace(keyspace).is_none() {
-        return Err(ExecError::invalid(format!(
-            "Keyspace {keyspace} does not exist"
-        )));
-    }
+    schema
+        .keyspace(keyspace)
+        .ok_or_else(|| missing_keyspace(keyspace))?;
     for (i, c) in s.columns.iter().enumerate() {
         if s.columns[..i].iter().any(|o| o.name == c.name) {
             return Err(ExecError::invalid(format!(
@@ -432,11 +435,7 @@ pub(crate) fn create_table(
         columns.push(NewColumn::new(
             c.name.clone(),
             resolve_type(&schema, keyspace, &c.ty, false)?,
-            if c.is_static {
-                ColumnKind::Static
-            } else {
-                ColumnKind::Regular
-            },
+            non_key_kind(c.is_static),
         ));
     }
     let mut options = options_of(&s.properties)?;
@@ -479,11 +478,9 @@ pub(crate) fn create_table(
         },
         s.if_not_exists,
     )?;
-    if !created {
-        return Ok(None);
-    }
-    announce(
+    announce_if(
         cluster,
+        created,
         table_event(SchemaChangeType::Created, keyspace, &s.table.name),
     )
 }
@@ -508,11 +505,7 @@ pub(crate) fn alter_table(
                 cols.push(NewColumn::new(
                     d.name.clone(),
                     resolve_type(&schema, keyspace, &d.ty, false)?,
-                    if d.is_static {
-                        ColumnKind::Static
-                    } else {
-                        ColumnKind::Regular
-                    },
+                    non_key_kind(d.is_static),
                 ));
             }
             AlterTable::AddColumns(cols)
@@ -522,8 +515,9 @@ pub(crate) fn alter_table(
         AlterTableAction::WithProperties(props) => AlterTable::SetOptions(options_of(props)?),
     };
     cluster.store.alter_table(keyspace, &s.table.name, change)?;
-    announce(
+    announce_if(
         cluster,
+        true,
         table_event(SchemaChangeType::Updated, keyspace, &s.table.name),
     )
 }
@@ -535,14 +529,12 @@ pub(crate) fn drop_table(
     s: &DropTableStatement,
 ) -> ExecResult<Option<SchemaChangeEvent>> {
     let keyspace = keyspace_of(&s.table, current)?;
-    if !cluster
+    let dropped = cluster
         .store
-        .drop_table(keyspace, &s.table.name, s.if_exists)?
-    {
-        return Ok(None);
-    }
-    announce(
+        .drop_table(keyspace, &s.table.name, s.if_exists)?;
+    announce_if(
         cluster,
+        dropped,
         table_event(SchemaChangeType::Dropped, keyspace, &s.table.name),
     )
 }
@@ -555,11 +547,9 @@ pub(crate) fn create_type(
 ) -> ExecResult<Option<SchemaChangeEvent>> {
     let keyspace = keyspace_of(&s.name, current)?;
     let schema = cluster.store.schema();
-    if schema.keyspace(keyspace).is_none() {
-        return Err(ExecError::invalid(format!(
-            "Keyspace {keyspace} does not exist"
-        )));
-    }
+    schema
+        .keyspace(keyspace)
+        .ok_or_else(|| missing_keyspace(keyspace))?;
     let mut fields = Vec::with_capacity(s.fields.len());
     for f in &s.fields {
         if matches!(&f.ty, CqlTypeSyntax::UserType(n) if n.name == s.name.name) {
@@ -573,14 +563,12 @@ pub(crate) fn create_type(
             resolve_type(&schema, keyspace, &f.ty, false)?,
         ));
     }
-    if !cluster
+    let created = cluster
         .store
-        .create_type(keyspace, &s.name.name, fields, s.if_not_exists)?
-    {
-        return Ok(None);
-    }
-    announce(
+        .create_type(keyspace, &s.name.name, fields, s.if_not_exists)?;
+    announce_if(
         cluster,
+        created,
         type_event(SchemaChangeType::Created, keyspace, &s.name.name),
     )
 }
@@ -606,8 +594,9 @@ pub(crate) fn alter_type(
         AlterTypeAction::Rename(pairs) => AlterType::RenameFields(pairs.clone()),
     };
     cluster.store.alter_type(keyspace, &s.name.name, change)?;
-    announce(
+    announce_if(
         cluster,
+        true,
         type_event(SchemaChangeType::Updated, keyspace, &s.name.name),
     )
 }
@@ -619,14 +608,12 @@ pub(crate) fn drop_type(
     s: &DropTypeStatement,
 ) -> ExecResult<Option<SchemaChangeEvent>> {
     let keyspace = keyspace_of(&s.name, current)?;
-    if !cluster
+    let dropped = cluster
         .store
-        .drop_type(keyspace, &s.name.name, s.if_exists)?
-    {
-        return Ok(None);
-    }
-    announce(
+        .drop_type(keyspace, &s.name.name, s.if_exists)?;
+    announce_if(
         cluster,
+        dropped,
         type_event(SchemaChangeType::Dropped, keyspace, &s.name.name),
     )
 }
@@ -638,11 +625,7 @@ pub(crate) fn truncate(
     s: &TruncateStatement,
 ) -> ExecResult<()> {
     let keyspace = keyspace_of(&s.table, current)?;
-    if SYSTEM_KEYSPACES.contains(&keyspace) {
-        return Err(ExecError::unauthorized(format!(
-            "{keyspace} keyspace is not user-modifiable."
-        )));
-    }
+    check_user_keyspace(keyspace)?;
     let table = cluster.store.table(keyspace, &s.table.name)?;
     let topology = cluster.topology();
     let total = topology.node_count();

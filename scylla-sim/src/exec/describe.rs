@@ -24,12 +24,13 @@ use uuid::Uuid;
 
 use crate::cluster::ClusterState;
 use crate::cql::{DescribeStatement, DescribeTarget, QualifiedName, maybe_quote};
-use crate::ring::{MURMUR3_PARTITIONER_NAME, NodeId, ReplicationStrategy, Topology, murmur3_hash};
+use crate::ring::{MURMUR3_PARTITIONER_NAME, NodeId, ReplicationStrategy, Topology};
 use crate::store::{
     ColumnDef, ColumnKind, KeyspaceSchema, OptionValue, SYSTEM_KEYSPACES, Schema, TableSchema,
 };
 
 use super::error::{ExecError, ExecResult};
+use super::paging;
 
 /// The error Cassandra gives when the schema changed between two pages.
 pub(crate) const SCHEMA_CHANGED_WHILE_PAGING: &str =
@@ -497,17 +498,12 @@ fn describe_cluster(
             .collect();
         // A map's keys are serialized in the order of their type (text: bytes).
         ownership.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let mut body = Vec::new();
-        body.extend_from_slice(&(ownership.len() as i32).to_be_bytes());
-        for (token, replicas) in &ownership {
-            put_bytes(&mut body, token.as_bytes());
-            let mut list = Vec::new();
-            list.extend_from_slice(&(replicas.len() as i32).to_be_bytes());
-            for r in replicas {
-                put_bytes(&mut list, r.as_bytes());
-            }
-            put_bytes(&mut body, &list);
-        }
+        let body = crate::system::map(ownership.iter().map(|(token, replicas)| {
+            (
+                token.as_bytes(),
+                crate::system::collection(replicas.iter().map(String::as_bytes)),
+            )
+        }));
         columns.push((
             "range_ownership",
             ColumnType::Collection {
@@ -521,17 +517,12 @@ fn describe_cluster(
                 ),
             },
         ));
-        row.push(Some(Bytes::from(body)));
+        row.push(Some(body));
     }
     Ok(DescribeOutput {
         columns,
         rows: vec![row],
     })
-}
-
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
-    out.extend_from_slice(b);
 }
 
 /// Computes what `stmt` describes, for a connection whose keyspace is `current`.
@@ -702,22 +693,12 @@ pub(crate) fn describe(
 
 const STATE_MAGIC: u8 = 0x44;
 
-fn mac(secret: u64, statement: u64, body: &[u8]) -> u64 {
-    let mut data = Vec::with_capacity(body.len() + 16);
-    data.extend_from_slice(&secret.to_be_bytes());
-    data.extend_from_slice(&statement.to_be_bytes());
-    data.extend_from_slice(body);
-    murmur3_hash(&data) as u64
-}
-
 /// The paging state after `offset` rows of the output for `schema_version`.
 fn encode_state(offset: u64, schema_version: Uuid, secret: u64, statement: u64) -> Vec<u8> {
     let mut out = vec![STATE_MAGIC];
     out.extend_from_slice(schema_version.as_bytes());
     out.extend_from_slice(&offset.to_be_bytes());
-    let m = mac(secret, statement, &out);
-    out.extend_from_slice(&m.to_be_bytes());
-    out
+    paging::sign(out, secret, statement)
 }
 
 /// The row offset a paging state resumes at; an error if it is not one of ours or if
@@ -732,9 +713,8 @@ fn decode_state(
     if state.len() != 1 + 16 + 8 + 8 {
         return Err(bad());
     }
-    let (body, tail) = state.split_at(state.len() - 8);
-    let expected = u64::from_be_bytes(tail.try_into().map_err(|_| bad())?);
-    if mac(secret, statement, body) != expected || body.first() != Some(&STATE_MAGIC) {
+    let body = paging::verified(state, secret, statement).ok_or_else(bad)?;
+    if body.first() != Some(&STATE_MAGIC) {
         return Err(bad());
     }
     let version = body

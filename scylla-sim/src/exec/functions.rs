@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use bytes::Bytes;
 use num_bigint_04::BigInt;
 use scylla_cql::frame::response::column_type::{ColumnType, NativeType};
+use scylla_cql::frame::response::cql_type_parser::native_of_name;
 use uuid::Uuid;
 
 use super::error::{ExecError, ExecResult, hex};
@@ -41,32 +42,6 @@ pub(crate) enum Func {
     AsBlob(NativeType),
     /// `blobAs<type>(b)`.
     BlobAs(NativeType),
-}
-
-fn native_by_name(name: &str) -> Option<NativeType> {
-    Some(match name {
-        "ascii" => NativeType::Ascii,
-        "bigint" => NativeType::BigInt,
-        "blob" => NativeType::Blob,
-        "boolean" => NativeType::Boolean,
-        "counter" => NativeType::Counter,
-        "date" => NativeType::Date,
-        "decimal" => NativeType::Decimal,
-        "double" => NativeType::Double,
-        "duration" => NativeType::Duration,
-        "float" => NativeType::Float,
-        "inet" => NativeType::Inet,
-        "int" => NativeType::Int,
-        "smallint" => NativeType::SmallInt,
-        "text" | "varchar" => NativeType::Text,
-        "time" => NativeType::Time,
-        "timestamp" => NativeType::Timestamp,
-        "timeuuid" => NativeType::Timeuuid,
-        "tinyint" => NativeType::TinyInt,
-        "uuid" => NativeType::Uuid,
-        "varint" => NativeType::Varint,
-        _ => return None,
-    })
 }
 
 fn native_of(t: Option<&ColumnType<'_>>) -> Option<NativeType> {
@@ -138,10 +113,10 @@ pub(crate) fn resolve(name: &str, arg_types: &[Option<ColumnType<'_>>]) -> ExecR
         "mintimeuuid" => arity(1, Func::MinTimeuuid),
         "maxtimeuuid" => arity(1, Func::MaxTimeuuid),
         _ => {
-            if let Some(t) = name.strip_suffix("asblob").and_then(native_by_name) {
+            if let Some(t) = name.strip_suffix("asblob").and_then(native_of_name) {
                 return arity(1, Func::AsBlob(t));
             }
-            if let Some(t) = name.strip_prefix("blobas").and_then(native_by_name) {
+            if let Some(t) = name.strip_prefix("blobas").and_then(native_of_name) {
                 return arity(1, Func::BlobAs(t));
             }
             Err(ExecError::invalid(format!("Unknown function '{name}'")))

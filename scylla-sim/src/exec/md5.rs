@@ -44,8 +44,14 @@ impl Md5 {
         }
     }
 
-    pub(crate) fn update(&mut self, mut data: &[u8]) {
+    pub(crate) fn update(&mut self, data: &[u8]) {
         self.length = self.length.wrapping_add(data.len() as u64);
+        self.absorb(data);
+    }
+
+    /// Compresses every complete block of the buffered bytes followed by `data`, and
+    /// buffers the rest (the message length is not counted here).
+    fn absorb(&mut self, mut data: &[u8]) {
         if !self.buffer.is_empty() {
             let take = (64 - self.buffer.len()).min(data.len());
             let (head, rest) = data.split_at(take);
@@ -74,20 +80,8 @@ impl Md5 {
             tail.push(0);
         }
         tail.extend_from_slice(&bits.to_le_bytes());
-        // `update` would add the padding to the length; feed it directly.
-        let mut data: &[u8] = &tail;
-        while !data.is_empty() {
-            let take = (64 - self.buffer.len()).min(data.len());
-            let (head, rest) = data.split_at(take);
-            self.buffer.extend_from_slice(head);
-            data = rest;
-            if self.buffer.len() == 64 {
-                let mut block = [0u8; 64];
-                block.copy_from_slice(&self.buffer);
-                self.compress(&block);
-                self.buffer.clear();
-            }
-        }
+        // `update` would add the padding to the length; absorb it directly.
+        self.absorb(&tail);
         let mut out = [0u8; 16];
         for (i, word) in self.state.iter().enumerate() {
             out[i * 4..i * 4 + 4].copy_from_slice(&word.to_le_bytes());

@@ -590,18 +590,12 @@ impl Executor {
             req.event(|| "Parsing a statement".to_string());
             let (compiled, bound) =
                 self.current_text_binding(conn.keyspace.as_deref(), &query.contents)?;
-            let values = bound_values(
-                &bound,
-                &query.parameters.values,
-                query.parameters.value_names.as_deref(),
-            )?;
             self.run(
                 ctx,
                 conn,
                 &compiled,
                 &bound,
                 &query.parameters,
-                &values,
                 None,
                 &mut req,
             )
@@ -713,11 +707,6 @@ impl Executor {
                     .insert("query".to_string(), compiled.text.clone());
                 add_parameters(t, &execute.parameters);
             }
-            let values = bound_values(
-                &bound,
-                &execute.parameters.values,
-                execute.parameters.value_names.as_deref(),
-            )?;
             let new_metadata_id = match (&bound.plan, &execute.result_metadata_id) {
                 (Plan::Select(..), Some(id))
                     if ctx.features.scylla_metadata_id_supported
@@ -733,7 +722,6 @@ impl Executor {
                 &compiled,
                 &bound,
                 &execute.parameters,
-                &values,
                 new_metadata_id.as_deref(),
                 &mut req,
             )
@@ -840,13 +828,13 @@ impl Executor {
         compiled: &Compiled,
         bound: &Bound,
         params: &QueryParameters<'_>,
-        values: &[RawValue<'_>],
         new_metadata_id: Option<&[u8]>,
         req: &mut Req,
     ) -> ExecResult<Vec<u8>> {
+        let values = bound_values(bound, &params.values, params.value_names.as_deref())?;
         let now = Now::system();
         let cx = EvalCtx {
-            values,
+            values: &values,
             now_micros: now.micros,
         };
         match &bound.plan {

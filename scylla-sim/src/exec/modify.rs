@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use scylla_cql::frame::response::column_type::{
-    CollectionType, ColumnSpec, ColumnType, NativeType, TableSpec,
+    CollectionType, ColumnSpec, ColumnType, NativeType, TableSpec, UserDefinedType,
 };
 use scylla_cql::frame::response::result::{MetadataWriteOptions, ResultMetadata, RowsWriter};
 
@@ -18,11 +18,13 @@ use crate::store::{
     RowTarget, RowView, RowWrite, Table, TableSchema, Write,
 };
 
-use super::bind::{BindCollector, EvalCtx, Expr, Val, read_bigint, read_int, term_expr};
+use super::bind::{
+    BindCollector, EvalCtx, Expr, Val, clause_expr, read_bigint, read_int, term_expr,
+};
 use super::error::{ExecError, ExecResult};
 use super::plan::{
-    ClusteringPlan, KeyValues, PrefixPart, Rhs, WhereKind, analyze_where, eval_partition_keys,
-    eval_prefixes, eval_slices, key_component, list_elements,
+    ClusteringPlan, PrefixPart, Rhs, WhereKind, analyze_where, column_names, contained_type,
+    eval_partition_keys, eval_prefixes, eval_slices, key_component, rhs_of,
 };
 use super::select::matches_op;
 
@@ -116,7 +118,7 @@ pub(crate) enum CondKind {
 pub(crate) struct ModifyPlan {
     pub(crate) table: Arc<Table>,
     pub(crate) kind: ModifyKind,
-    pub(crate) pk: Vec<Option<KeyValues>>,
+    pub(crate) pk: Vec<Option<Rhs>>,
     pub(crate) clustering: ClusteringPlan,
     pub(crate) ops: Vec<OpPlan>,
     pub(crate) static_ops: Vec<OpPlan>,
@@ -144,13 +146,7 @@ impl ModifyPlan {
 }
 
 fn check_user_table(schema: &TableSchema) -> ExecResult<()> {
-    if crate::store::SYSTEM_KEYSPACES.contains(&schema.keyspace()) {
-        return Err(ExecError::unauthorized(format!(
-            "{} keyspace is not user-modifiable.",
-            schema.keyspace()
-        )));
-    }
-    Ok(())
+    Ok(crate::store::check_user_keyspace(schema.keyspace())?)
 }
 
 fn column<'s>(schema: &'s TableSchema, name: &str) -> ExecResult<&'s ColumnDef> {
@@ -164,40 +160,19 @@ fn using(
     binds: &mut BindCollector,
     allow_ttl: bool,
 ) -> ExecResult<(Option<Expr>, Option<Expr>)> {
-    let timestamp = u
-        .timestamp
-        .as_ref()
-        .map(|t| {
-            term_expr(
-                t,
-                "[timestamp]",
-                &ColumnType::Native(NativeType::BigInt),
-                binds,
-            )
-        })
-        .transpose()?;
-    let ttl = match &u.ttl {
-        Some(_) if !allow_ttl => {
-            return Err(ExecError::invalid(
-                "TTL is not supported on DELETE statements",
-            ));
-        }
-        Some(t) => Some(term_expr(
-            t,
-            "[ttl]",
-            &ColumnType::Native(NativeType::Int),
-            binds,
-        )?),
-        None => None,
-    };
-    if let Some(t) = &u.timeout {
-        term_expr(
-            t,
-            "[timeout]",
-            &ColumnType::Native(NativeType::Duration),
-            binds,
-        )?;
+    let timestamp = clause_expr(
+        u.timestamp.as_ref(),
+        "[timestamp]",
+        NativeType::BigInt,
+        binds,
+    )?;
+    if !allow_ttl && u.ttl.is_some() {
+        return Err(ExecError::invalid(
+            "TTL is not supported on DELETE statements",
+        ));
     }
+    let ttl = clause_expr(u.ttl.as_ref(), "[ttl]", NativeType::Int, binds)?;
+    clause_expr(u.timeout.as_ref(), "[timeout]", NativeType::Duration, binds)?;
     Ok((timestamp, ttl))
 }
 
@@ -230,6 +205,49 @@ fn push_op(col: &ColumnDef, op: OpPlan, ops: &mut Vec<OpPlan>, static_ops: &mut 
     }
 }
 
+/// The index and type of field `field` of the UDT column `name` of type `definition`.
+fn udt_field<'d>(
+    definition: &'d UserDefinedType<'static>,
+    name: &str,
+    field: &str,
+) -> ExecResult<(usize, &'d ColumnType<'static>)> {
+    definition
+        .field_types
+        .iter()
+        .enumerate()
+        .find(|(_, (n, _))| n == field)
+        .map(|(i, (_, t))| (i, t))
+        .ok_or_else(|| {
+            ExecError::invalid(format!(
+                "UDT column {name} does not have a field named {field}"
+            ))
+        })
+}
+
+/// The error for clustering key columns left out, from the `prefix_len`-th on.
+fn missing_clustering(schema: &TableSchema, prefix_len: usize) -> ExecError {
+    ExecError::invalid(format!(
+        "Some clustering keys are missing: {}",
+        column_names(schema.clustering_key(), prefix_len, usize::MAX)
+    ))
+}
+
+/// Completes the plan of an UPDATE or DELETE: its `IF` (`if_exists`, `conditions`),
+/// the counter rules for `using`, and the rules of lightweight transactions.
+fn with_conditions(
+    mut plan: ModifyPlan,
+    if_exists: bool,
+    conds: &[Condition],
+    using: &UsingAttributes,
+    binds: &mut BindCollector,
+) -> ExecResult<ModifyPlan> {
+    let schema = plan.table.schema().clone();
+    plan.cond = conditions(&schema, if_exists, false, conds, &plan.timestamp, binds)?;
+    check_counter_using(&schema, using)?;
+    check_lwt(&plan)?;
+    Ok(plan)
+}
+
 /// Plans an INSERT.
 pub(crate) fn plan_insert(
     s: &InsertStatement,
@@ -260,7 +278,7 @@ pub(crate) fn plan_insert(
         let e = term_expr(value, &col.name, &col.typ, binds)?;
         let pos = col.position.max(0) as usize;
         match col.kind {
-            ColumnKind::PartitionKey => pk[pos] = Some(KeyValues::One(e)),
+            ColumnKind::PartitionKey => pk[pos] = Some(Rhs::One(e)),
             ColumnKind::Clustering => ck[pos] = Some(e),
             _ => push_op(col, OpPlan::Set(col.id, e), &mut ops, &mut static_ops),
         }
@@ -292,7 +310,7 @@ pub(crate) fn plan_insert(
             prefix: ck
                 .into_iter()
                 .flatten()
-                .map(|e| PrefixPart::Single(KeyValues::One(e)))
+                .map(|e| PrefixPart::Single(Rhs::One(e)))
                 .collect(),
             lower: None,
             upper: None,
@@ -456,16 +474,7 @@ pub(crate) fn plan_update(
                     frozen: false,
                     definition,
                 } => {
-                    let (i, (_, ft)) = definition
-                        .field_types
-                        .iter()
-                        .enumerate()
-                        .find(|(_, (n, _))| n == field)
-                        .ok_or_else(|| {
-                            ExecError::invalid(format!(
-                                "UDT column {name} does not have a field named {field}"
-                            ))
-                        })?;
+                    let (i, ft) = udt_field(definition, name, field)?;
                     OpPlan::SetField(
                         col.id,
                         i,
@@ -489,36 +498,11 @@ pub(crate) fn plan_update(
     let where_ = analyze_where(&schema, &s.where_clause, WhereKind::Update, binds)?;
     let n_ck = schema.clustering_key().len();
     let only_static = ops.is_empty() && !static_ops.is_empty();
+    // Writing only static columns needs no clustering key; with a full one it is
+    // allowed too (the row key is ignored for static columns).
     if where_.clustering.prefix_len < n_ck && !(only_static && where_.clustering.prefix_len == 0) {
-        let missing: Vec<&str> = schema
-            .clustering_key()
-            .iter()
-            .skip(where_.clustering.prefix_len)
-            .map(|c| c.name.as_str())
-            .collect();
-        return Err(ExecError::invalid(format!(
-            "Some clustering keys are missing: {}",
-            missing.join(", ")
-        )));
+        return Err(missing_clustering(&schema, where_.clustering.prefix_len));
     }
-    if only_static
-        && where_.clustering.prefix_len > 0
-        && n_ck > 0
-        && s.conditions.is_empty()
-        && !s.if_exists
-    {
-        // Writing only static columns with a full clustering key is allowed: the row
-        // key is ignored for static columns.
-    }
-    let cond = conditions(
-        &schema,
-        s.if_exists,
-        false,
-        &s.conditions,
-        &timestamp,
-        binds,
-    )?;
-    check_counter_using(&schema, &s.using)?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Update,
@@ -528,10 +512,9 @@ pub(crate) fn plan_update(
         static_ops,
         timestamp,
         ttl,
-        cond,
+        cond: CondKind::None,
     };
-    check_lwt(&plan)?;
-    Ok(plan)
+    with_conditions(plan, s.if_exists, &s.conditions, &s.using, binds)
 }
 
 /// Plans a DELETE.
@@ -546,49 +529,40 @@ pub(crate) fn plan_delete(
     let mut ops = Vec::new();
     let mut static_ops = Vec::new();
     for t in &s.targets {
-        let (name, op) = match t {
-            DeleteTarget::Column(name) => {
-                let col = column(&schema, name)?;
-                (name, OpPlan::Set(col.id, Expr::Const(None)))
-            }
-            DeleteTarget::Element { column: name, key } => {
-                let col = column(&schema, name)?;
-                let op = match &col.typ {
-                    ColumnType::Collection {
-                        frozen: false,
-                        typ: CollectionType::Map(k, _),
-                    } => OpPlan::SetEntry(
-                        col.id,
-                        term_expr(key, &format!("key({name})"), k, binds)?,
-                        Expr::Const(None),
-                    ),
-                    ColumnType::Collection {
-                        frozen: false,
-                        typ: CollectionType::List(_),
-                    } => OpPlan::SetIndex(
-                        col.id,
-                        term_expr(
-                            key,
-                            &format!("idx({name})"),
-                            &ColumnType::Native(NativeType::Int),
-                            binds,
-                        )?,
-                        Expr::Const(None),
-                    ),
-                    _ => {
-                        return Err(ExecError::invalid(format!(
-                            "Invalid element deletion {name}[...]: {name} is not a non-frozen \
+        let name = t.column();
+        let col = column(&schema, name)?;
+        let op = match t {
+            DeleteTarget::Column(_) => OpPlan::Set(col.id, Expr::Const(None)),
+            DeleteTarget::Element { key, .. } => match &col.typ {
+                ColumnType::Collection {
+                    frozen: false,
+                    typ: CollectionType::Map(k, _),
+                } => OpPlan::SetEntry(
+                    col.id,
+                    term_expr(key, &format!("key({name})"), k, binds)?,
+                    Expr::Const(None),
+                ),
+                ColumnType::Collection {
+                    frozen: false,
+                    typ: CollectionType::List(_),
+                } => OpPlan::SetIndex(
+                    col.id,
+                    term_expr(
+                        key,
+                        &format!("idx({name})"),
+                        &ColumnType::Native(NativeType::Int),
+                        binds,
+                    )?,
+                    Expr::Const(None),
+                ),
+                _ => {
+                    return Err(ExecError::invalid(format!(
+                        "Invalid element deletion {name}[...]: {name} is not a non-frozen \
                              list or map"
-                        )));
-                    }
-                };
-                (name, op)
-            }
-            DeleteTarget::Field {
-                column: name,
-                field,
-            } => {
-                let col = column(&schema, name)?;
+                    )));
+                }
+            },
+            DeleteTarget::Field { field, .. } => {
                 let ColumnType::UserDefinedType {
                     frozen: false,
                     definition,
@@ -598,19 +572,10 @@ pub(crate) fn plan_delete(
                         "Invalid deletion operation for non-UDT (or frozen UDT) column {name}"
                     )));
                 };
-                let i = definition
-                    .field_types
-                    .iter()
-                    .position(|(n, _)| n == field)
-                    .ok_or_else(|| {
-                        ExecError::invalid(format!(
-                            "UDT column {name} does not have a field named {field}"
-                        ))
-                    })?;
-                (name, OpPlan::SetField(col.id, i, Expr::Const(None)))
+                let (i, _) = udt_field(definition, name, field)?;
+                OpPlan::SetField(col.id, i, Expr::Const(None))
             }
         };
-        let col = column(&schema, name)?;
         if matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) {
             return Err(ExecError::invalid(format!(
                 "Invalid identifier {name} for deletion (should not be a PRIMARY KEY part)"
@@ -631,20 +596,11 @@ pub(crate) fn plan_delete(
         ));
     }
     if !ops.is_empty() && !ck_complete {
-        return Err(ExecError::invalid(if where_.clustering.is_restricted() {
-            "Range deletions are not supported for specific columns".to_string()
+        return Err(if where_.clustering.is_restricted() {
+            ExecError::invalid("Range deletions are not supported for specific columns")
         } else {
-            format!(
-                "Some clustering keys are missing: {}",
-                schema
-                    .clustering_key()
-                    .iter()
-                    .skip(where_.clustering.prefix_len)
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }));
+            missing_clustering(&schema, where_.clustering.prefix_len)
+        });
     }
     if !static_ops.is_empty() && ops.is_empty() && where_.clustering.is_restricted() && !ck_complete
     {
@@ -652,15 +608,6 @@ pub(crate) fn plan_delete(
             "Range deletions are not supported for specific columns",
         ));
     }
-    let cond = conditions(
-        &schema,
-        s.if_exists,
-        false,
-        &s.conditions,
-        &timestamp,
-        binds,
-    )?;
-    check_counter_using(&schema, &s.using)?;
     let plan = ModifyPlan {
         table,
         kind: ModifyKind::Delete,
@@ -670,10 +617,9 @@ pub(crate) fn plan_delete(
         static_ops,
         timestamp,
         ttl,
-        cond,
+        cond: CondKind::None,
     };
-    check_lwt(&plan)?;
-    Ok(plan)
+    with_conditions(plan, s.if_exists, &s.conditions, &s.using, binds)
 }
 
 fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
@@ -685,11 +631,7 @@ fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
             "Conditional updates are not supported on counter tables",
         ));
     }
-    if plan
-        .pk
-        .iter()
-        .any(|k| !matches!(k, Some(KeyValues::One(_))))
-    {
+    if plan.pk.iter().any(|k| !matches!(k, Some(Rhs::One(_)))) {
         return Err(ExecError::invalid(
             "IN on the partition key is not supported with conditional updates",
         ));
@@ -698,7 +640,7 @@ fn check_lwt(plan: &ModifyPlan) -> ExecResult<()> {
         .clustering
         .prefix
         .iter()
-        .any(|p| !matches!(p, PrefixPart::Single(KeyValues::One(_))))
+        .any(|p| !matches!(p, PrefixPart::Single(Rhs::One(_))))
     {
         return Err(ExecError::invalid(
             "IN on the clustering key columns is not supported with conditional updates",
@@ -758,11 +700,7 @@ fn condition(
     c: &Condition,
     binds: &mut BindCollector,
 ) -> ExecResult<CondPlan> {
-    let name = match &c.lhs {
-        ConditionLhs::Column(n)
-        | ConditionLhs::Element { column: n, .. }
-        | ConditionLhs::Field { column: n, .. } => n,
-    };
+    let name = c.lhs.column();
     let col = column(schema, name)?;
     if matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) {
         return Err(ExecError::invalid(format!(
@@ -777,38 +715,15 @@ fn condition(
     let (access, typ, spec) = match &c.lhs {
         ConditionLhs::Column(_) => match c.op {
             Operator::Contains | Operator::ContainsKey => {
-                let t = match (&col.typ, c.op) {
-                    (
-                        ColumnType::Collection {
-                            typ: CollectionType::List(e) | CollectionType::Set(e),
-                            ..
-                        },
-                        Operator::Contains,
-                    ) => (**e).clone(),
-                    (
-                        ColumnType::Collection {
-                            typ: CollectionType::Map(_, v),
-                            ..
-                        },
-                        Operator::Contains,
-                    ) => (**v).clone(),
-                    (
-                        ColumnType::Collection {
-                            typ: CollectionType::Map(k, _),
-                            ..
-                        },
-                        Operator::ContainsKey,
-                    ) => (**k).clone(),
-                    _ => {
-                        return Err(ExecError::invalid(format!(
-                            "Cannot use {} on non-collection column {name}",
-                            c.op
-                        )));
-                    }
-                };
+                let t = contained_type(c.op, &col.typ).ok_or_else(|| {
+                    ExecError::invalid(format!(
+                        "Cannot use {} on non-collection column {name}",
+                        c.op
+                    ))
+                })?;
                 (Access::Whole, t, format!("value({name})"))
             }
-            _ => (Access::Whole, col.typ.clone(), name.clone()),
+            _ => (Access::Whole, col.typ.clone(), name.to_string()),
         },
         ConditionLhs::Element { key, .. } => match &col.typ {
             ColumnType::Collection {
@@ -840,16 +755,7 @@ fn condition(
         },
         ConditionLhs::Field { field, .. } => match &col.typ {
             ColumnType::UserDefinedType { definition, .. } => {
-                let (i, (_, ft)) = definition
-                    .field_types
-                    .iter()
-                    .enumerate()
-                    .find(|(_, (n, _))| n == field)
-                    .ok_or_else(|| {
-                        ExecError::invalid(format!(
-                            "UDT column {name} does not have a field named {field}"
-                        ))
-                    })?;
+                let (i, ft) = udt_field(definition, name, field)?;
                 (Access::Field(i), ft.clone(), format!("{name}.{field}"))
             }
             _ => {
@@ -859,21 +765,9 @@ fn condition(
             }
         },
     };
-    let list_type = ColumnType::Collection {
-        frozen: false,
-        typ: CollectionType::List(Box::new(typ.clone())),
-    };
     let rhs = match (&c.op, &c.rhs) {
-        (Operator::In, RelationRhs::InList(items)) => Rhs::Many(
-            items
-                .iter()
-                .map(|t| term_expr(t, &spec, &typ, binds))
-                .collect::<ExecResult<_>>()?,
-        ),
-        (Operator::In, RelationRhs::Term(t)) => {
-            Rhs::List(term_expr(t, &format!("in({spec})"), &list_type, binds)?)
-        }
-        (
+        (Operator::In, RelationRhs::InList(_) | RelationRhs::Term(_))
+        | (
             Operator::Eq
             | Operator::Neq
             | Operator::Lt
@@ -882,8 +776,8 @@ fn condition(
             | Operator::Gte
             | Operator::Contains
             | Operator::ContainsKey,
-            RelationRhs::Term(t),
-        ) => Rhs::One(term_expr(t, &spec, &typ, binds)?),
+            RelationRhs::Term(_),
+        ) => rhs_of(c.op, &c.rhs, &spec, &typ, binds)?,
         (op, _) => {
             return Err(ExecError::invalid(format!(
                 "Unsupported operator {op} in IF condition on {name}"
@@ -1256,33 +1150,12 @@ pub(crate) fn live_checks(plan: &ModifyPlan, cx: &EvalCtx<'_>) -> ExecResult<Vec
         CondKind::Conditions(conds) => {
             let mut out = Vec::with_capacity(conds.len());
             for c in conds {
-                let one = |e: &Expr| -> ExecResult<Option<Bytes>> {
-                    match e.eval(cx)? {
-                        Val::Unset => Err(ExecError::invalid("Invalid unset value in a condition")),
-                        v => {
-                            let b = v.into_bytes_or_null();
-                            if let Some(b) = &b
-                                && !b.is_empty()
-                            {
-                                crate::store::validate(&c.typ, b).map_err(|m| {
-                                    ExecError::invalid(format!("Invalid value in condition: {m}"))
-                                })?;
-                            }
-                            Ok(b)
-                        }
-                    }
-                };
-                let values = match &c.rhs {
-                    Rhs::One(e) => vec![one(e)?],
-                    Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
-                    Rhs::List(e) => {
-                        let v = key_component(e.eval(cx)?, "IN list")?;
-                        list_elements(&v, "IN list")?
-                            .into_iter()
-                            .map(Some)
-                            .collect()
-                    }
-                };
+                let values = c.rhs.eval_values(
+                    &c.typ,
+                    cx,
+                    "Invalid unset value in a condition",
+                    "Invalid value in condition",
+                )?;
                 if matches!(
                     c.op,
                     Operator::Lt | Operator::Lte | Operator::Gt | Operator::Gte

@@ -42,6 +42,20 @@ fn mac(secret: u64, statement: u64, body: &[u8]) -> u64 {
     murmur3_hash(&data) as u64
 }
 
+/// Appends to the paging state `body` its MAC for `statement` under `secret`.
+pub(crate) fn sign(mut body: Vec<u8>, secret: u64, statement: u64) -> Vec<u8> {
+    let m = mac(secret, statement, &body);
+    body.extend_from_slice(&m.to_be_bytes());
+    body
+}
+
+/// The body of a paging state [`sign`]ed for `statement` under `secret`; `None` when the
+/// MAC does not match.
+pub(crate) fn verified(state: &[u8], secret: u64, statement: u64) -> Option<&[u8]> {
+    let (body, tail) = state.split_last_chunk::<8>()?;
+    (mac(secret, statement, body) == u64::from_be_bytes(*tail)).then_some(body)
+}
+
 impl PagingPosition {
     /// Serializes the state for statement `statement`.
     pub(crate) fn encode(&self, secret: u64, statement: u64) -> Vec<u8> {
@@ -60,22 +74,13 @@ impl PagingPosition {
         }
         out.extend_from_slice(&self.partition_rows.to_be_bytes());
         out.extend_from_slice(&self.remaining.map_or(u64::MAX, |r| r).to_be_bytes());
-        let m = mac(secret, statement, &out);
-        out.extend_from_slice(&m.to_be_bytes());
-        out
+        sign(out, secret, statement)
     }
 
     /// Reads back a state produced by [`encode`](Self::encode) for `statement`.
     pub(crate) fn decode(bytes: &[u8], secret: u64, statement: u64) -> ExecResult<Self> {
         let bad = || ExecError::invalid("Invalid value for the paging state");
-        if bytes.len() < 8 {
-            return Err(bad());
-        }
-        let (body, tail) = bytes.split_at(bytes.len() - 8);
-        let expected = u64::from_be_bytes(tail.try_into().map_err(|_| bad())?);
-        if mac(secret, statement, body) != expected {
-            return Err(bad());
-        }
+        let body = verified(bytes, secret, statement).ok_or_else(bad)?;
         let mut r = Reader { buf: body };
         if r.u8()? != MAGIC || r.u8()? != VERSION {
             return Err(bad());

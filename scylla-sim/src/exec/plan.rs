@@ -9,7 +9,8 @@ use scylla_cql::frame::response::column_type::{CollectionType, ColumnType, Nativ
 use crate::cql::{Operator, Relation, RelationLhs, RelationRhs, Term};
 use crate::ring::token_of;
 use crate::store::{
-    ClusteringRange, ColumnId, ColumnKind, MAX_KEY_COMPONENT, PartitionKey, TableSchema, TupleBound,
+    ClusteringRange, ColumnDef, ColumnId, ColumnKind, MAX_KEY_COMPONENT, PartitionKey, TableSchema,
+    TupleBound,
 };
 
 use super::bind::{BindCollector, EvalCtx, Expr, Val, read_bigint, term_expr};
@@ -20,17 +21,6 @@ use super::error::{ExecError, ExecResult};
 pub(crate) const MAX_CLUSTERING_PREFIXES: usize = 100;
 /// The most partitions an IN restriction may name.
 pub(crate) const MAX_PARTITION_KEYS: usize = 100;
-
-/// The values of one key column restricted by `=` or `IN`.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum KeyValues {
-    /// `c = v`
-    One(Expr),
-    /// `c IN (v1, v2)`
-    In(Vec<Expr>),
-    /// `c IN ?`: a list value.
-    InList(Expr),
-}
 
 /// The values of consecutive clustering columns restricted together.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +46,7 @@ pub(crate) enum TupleExpr {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum PrefixPart {
     /// One column.
-    Single(KeyValues),
+    Single(Rhs),
     /// `width` columns at once.
     Multi {
         /// The number of columns.
@@ -108,14 +98,15 @@ pub(crate) enum FilterTarget {
     MapEntry(ColumnId, bool, Expr),
 }
 
-/// The right-hand side of a filter or condition.
+/// The right-hand side of a restriction or condition; also the values of one key
+/// column restricted by `=` or `IN`.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Rhs {
-    /// One value.
+    /// One value (`c = v`, `c < v`, ...).
     One(Expr),
-    /// Several values (`IN (...)`).
+    /// Several values (`c IN (v1, v2)`).
     Many(Vec<Expr>),
-    /// `IN ?`: a list value.
+    /// `c IN ?`: a list value.
     List(Expr),
 }
 
@@ -154,7 +145,7 @@ pub(crate) enum TokenValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct WherePlan {
     /// `=`/`IN` restrictions of each partition key column (all or some).
-    pub(crate) pk: Vec<Option<KeyValues>>,
+    pub(crate) pk: Vec<Option<Rhs>>,
     /// The token range, when restricted with `token(...)`.
     pub(crate) token_start: Option<TokenBound>,
     /// See `token_start`.
@@ -213,21 +204,12 @@ fn key_values(
     name: &str,
     typ: &ColumnType<'static>,
     binds: &mut BindCollector,
-) -> ExecResult<KeyValues> {
+) -> ExecResult<Rhs> {
     match (&r.op, &r.rhs) {
-        (Operator::Eq, RelationRhs::Term(t)) => Ok(KeyValues::One(term_expr(t, name, typ, binds)?)),
-        (Operator::In, RelationRhs::InList(items)) => Ok(KeyValues::In(
-            items
-                .iter()
-                .map(|t| term_expr(t, name, typ, binds))
-                .collect::<ExecResult<_>>()?,
-        )),
-        (Operator::In, RelationRhs::Term(t)) => Ok(KeyValues::InList(term_expr(
-            t,
-            &format!("in({name})"),
-            &list_of(typ),
-            binds,
-        )?)),
+        (Operator::Eq, RelationRhs::Term(_))
+        | (Operator::In, RelationRhs::Term(_) | RelationRhs::InList(_)) => {
+            rhs_values(r, name, typ, binds)
+        }
         _ => Err(ExecError::invalid(format!(
             "Invalid operator {} for column {name}",
             r.op
@@ -241,7 +223,19 @@ fn rhs_values(
     typ: &ColumnType<'static>,
     binds: &mut BindCollector,
 ) -> ExecResult<Rhs> {
-    match (&r.op, &r.rhs) {
+    rhs_of(r.op, &r.rhs, name, typ, binds)
+}
+
+/// Binds the right-hand side `rhs` of operator `op` on `name`, whose values are of
+/// type `typ`.
+pub(crate) fn rhs_of(
+    op: Operator,
+    rhs: &RelationRhs,
+    name: &str,
+    typ: &ColumnType<'static>,
+    binds: &mut BindCollector,
+) -> ExecResult<Rhs> {
+    match (op, rhs) {
         (Operator::In, RelationRhs::InList(items)) => Ok(Rhs::Many(
             items
                 .iter()
@@ -256,8 +250,7 @@ fn rhs_values(
         )?)),
         (_, RelationRhs::Term(t)) => Ok(Rhs::One(term_expr(t, name, typ, binds)?)),
         _ => Err(ExecError::invalid(format!(
-            "Invalid right-hand side for operator {} on {name}",
-            r.op
+            "Invalid right-hand side for operator {op} on {name}"
         ))),
     }
 }
@@ -489,23 +482,19 @@ pub(crate) fn analyze_where(
                         plan.token_start = Some(b.clone());
                         plan.token_end = Some(b);
                     }
-                    Operator::Gt | Operator::Gte => {
-                        if plan.token_start.is_some() {
-                            return Err(ExecError::invalid(
-                                "More than one restriction was found for the start bound on the \
-                                 partition key token",
-                            ));
+                    Operator::Gt | Operator::Gte | Operator::Lt | Operator::Lte => {
+                        let (slot, which) = if matches!(r.op, Operator::Gt | Operator::Gte) {
+                            (&mut plan.token_start, "start")
+                        } else {
+                            (&mut plan.token_end, "end")
+                        };
+                        if slot.is_some() {
+                            return Err(ExecError::invalid(format!(
+                                "More than one restriction was found for the {which} bound on \
+                                 the partition key token"
+                            )));
                         }
-                        plan.token_start = Some(bound(r.op == Operator::Gte, binds)?);
-                    }
-                    Operator::Lt | Operator::Lte => {
-                        if plan.token_end.is_some() {
-                            return Err(ExecError::invalid(
-                                "More than one restriction was found for the end bound on the \
-                                 partition key token",
-                            ));
-                        }
-                        plan.token_end = Some(bound(r.op == Operator::Lte, binds)?);
+                        *slot = Some(bound(matches!(r.op, Operator::Gte | Operator::Lte), binds)?);
                     }
                     op => {
                         return Err(ExecError::invalid(format!(
@@ -553,9 +542,9 @@ pub(crate) fn analyze_where(
                         .map(|c| c.typ.clone())
                         .unwrap_or(ColumnType::Native(NativeType::Blob));
                     let (op, rhs) = match kv {
-                        KeyValues::One(e) => (Operator::Eq, Rhs::One(e)),
-                        KeyValues::In(es) => (Operator::In, Rhs::Many(es)),
-                        KeyValues::InList(e) => (Operator::In, Rhs::List(e)),
+                        Rhs::One(e) => (Operator::Eq, Rhs::One(e)),
+                        Rhs::Many(es) => (Operator::In, Rhs::Many(es)),
+                        Rhs::List(e) => (Operator::In, Rhs::List(e)),
                     };
                     plan.filters.push(Filter {
                         target: FilterTarget::Pk(i),
@@ -652,34 +641,17 @@ fn column_filter(
     typ: &ColumnType<'static>,
     binds: &mut BindCollector,
 ) -> ExecResult<Filter> {
-    let (value_type, target_type) = match r.op {
-        Operator::Contains => match typ {
-            ColumnType::Collection {
-                typ: CollectionType::List(e) | CollectionType::Set(e),
-                ..
-            } => ((**e).clone(), typ.clone()),
-            ColumnType::Collection {
-                typ: CollectionType::Map(_, v),
-                ..
-            } => ((**v).clone(), typ.clone()),
-            _ => {
-                return Err(ExecError::invalid(format!(
-                    "Cannot use CONTAINS on non-collection column {name}"
-                )));
-            }
-        },
-        Operator::ContainsKey => match typ {
-            ColumnType::Collection {
-                typ: CollectionType::Map(k, _),
-                ..
-            } => ((**k).clone(), typ.clone()),
-            _ => {
-                return Err(ExecError::invalid(format!(
-                    "Cannot use CONTAINS KEY on non-map column {name}"
-                )));
-            }
-        },
-        _ => (typ.clone(), typ.clone()),
+    let value_type = match r.op {
+        Operator::Contains | Operator::ContainsKey => {
+            contained_type(r.op, typ).ok_or_else(|| {
+                ExecError::invalid(if r.op == Operator::Contains {
+                    format!("Cannot use CONTAINS on non-collection column {name}")
+                } else {
+                    format!("Cannot use CONTAINS KEY on non-map column {name}")
+                })
+            })?
+        }
+        _ => typ.clone(),
     };
     let spec_name = match r.op {
         Operator::Contains => format!("value({name})"),
@@ -691,8 +663,40 @@ fn column_filter(
         op: r.op,
         rhs: rhs_values(r, &spec_name, &value_type, binds)?,
         typ: value_type,
-        target_type,
+        target_type: typ.clone(),
     })
+}
+
+/// The type of the values `CONTAINS` (a list's or set's elements, a map's values) or
+/// `CONTAINS KEY` (a map's keys) compares in a column of type `typ`; `None` when `op`
+/// is neither or does not apply to `typ`.
+pub(crate) fn contained_type(
+    op: Operator,
+    typ: &ColumnType<'static>,
+) -> Option<ColumnType<'static>> {
+    let ColumnType::Collection {
+        typ: collection, ..
+    } = typ
+    else {
+        return None;
+    };
+    match (op, collection) {
+        (Operator::Contains, CollectionType::List(e) | CollectionType::Set(e))
+        | (Operator::Contains, CollectionType::Map(_, e))
+        | (Operator::ContainsKey, CollectionType::Map(e, _)) => Some((**e).clone()),
+        _ => None,
+    }
+}
+
+/// The names of `width` columns of `cols` from `start` on, as `a, b, c`.
+pub(crate) fn column_names(cols: &[ColumnDef], start: usize, width: usize) -> String {
+    let names: Vec<&str> = cols
+        .iter()
+        .skip(start)
+        .take(width)
+        .map(|c| c.name.as_str())
+        .collect();
+    names.join(", ")
 }
 
 fn tuple_type(schema: &TableSchema, start: usize, width: usize) -> ColumnType<'static> {
@@ -771,13 +775,7 @@ fn plan_clustering(
                 && m.start == pos
                 && matches!(m.relation.op, Operator::Eq | Operator::In)
         }) {
-            let names: Vec<&str> = cols
-                .iter()
-                .skip(m.start)
-                .take(m.width)
-                .map(|c| c.name.as_str())
-                .collect();
-            let names = names.join(", ");
+            let names = column_names(cols, m.start, m.width);
             let values = match (&m.relation.op, &m.relation.rhs) {
                 (Operator::Eq, RelationRhs::Term(t)) => {
                     TupleValues::One(tuple_expr(schema, m.start, m.width, t, &names, binds)?)
@@ -843,13 +841,7 @@ fn plan_clustering(
             if used_multi[i] || m.start != pos {
                 continue;
             }
-            let names: Vec<&str> = cols
-                .iter()
-                .skip(m.start)
-                .take(m.width)
-                .map(|c| c.name.as_str())
-                .collect();
-            let names = names.join(", ");
+            let names = column_names(cols, m.start, m.width);
             let values = tuple_expr(
                 schema,
                 m.start,
@@ -970,6 +962,46 @@ fn set_bound(
 // Evaluation
 // ---------------------------------------------------------------------------------------
 
+impl Rhs {
+    /// The values compared with, computed, each checked against `typ` (the elements
+    /// of an `IN ?` list are not checked). `unset` is the error for an unset value;
+    /// `invalid` begins the error for a value that is not a `typ`.
+    pub(crate) fn eval_values(
+        &self,
+        typ: &ColumnType<'_>,
+        cx: &EvalCtx<'_>,
+        unset: &str,
+        invalid: &str,
+    ) -> ExecResult<Vec<Option<Bytes>>> {
+        let one = |e: &Expr| -> ExecResult<Option<Bytes>> {
+            match e.eval(cx)? {
+                Val::Unset => Err(ExecError::invalid(unset)),
+                v => {
+                    let b = v.into_bytes_or_null();
+                    if let Some(b) = &b
+                        && !b.is_empty()
+                    {
+                        crate::store::validate(typ, b)
+                            .map_err(|m| ExecError::invalid(format!("{invalid}: {m}")))?;
+                    }
+                    Ok(b)
+                }
+            }
+        };
+        Ok(match self {
+            Rhs::One(e) => vec![one(e)?],
+            Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
+            Rhs::List(e) => {
+                let v = key_component(e.eval(cx)?, "IN list")?;
+                list_elements(&v, "IN list")?
+                    .into_iter()
+                    .map(Some)
+                    .collect()
+            }
+        })
+    }
+}
+
 /// The bytes of a key component: a value (not null, not unset).
 pub(crate) fn key_component<'a>(v: Val<'a>, name: &str) -> ExecResult<Cow<'a, [u8]>> {
     match v {
@@ -986,56 +1018,39 @@ pub(crate) fn key_component<'a>(v: Val<'a>, name: &str) -> ExecResult<Cow<'a, [u
 /// The elements of a serialized list.
 pub(crate) fn list_elements(v: &[u8], name: &str) -> ExecResult<Vec<Bytes>> {
     let bad = || ExecError::invalid(format!("Invalid list value for in({name})"));
-    let mut buf = v;
-    let n = buf
-        .split_first_chunk::<4>()
-        .map(|(n, rest)| {
-            buf = rest;
-            i32::from_be_bytes(*n)
-        })
-        .ok_or_else(bad)?;
-    if n < 0 {
-        return Err(bad());
-    }
-    let mut out = Vec::new();
-    for _ in 0..n {
-        let (len, rest) = buf.split_first_chunk::<4>().ok_or_else(bad)?;
-        let len = i32::from_be_bytes(*len);
-        buf = rest;
-        if len < 0 {
-            return Err(ExecError::invalid(format!(
-                "Invalid null value in IN list for {name}"
-            )));
-        }
-        let len = len as usize;
-        let el = buf.get(..len).ok_or_else(bad)?;
-        out.push(Bytes::copy_from_slice(el));
-        buf = &buf[len..];
-    }
-    if !buf.is_empty() {
-        return Err(bad());
-    }
-    Ok(out)
+    let (n, rest) = v.split_first_chunk::<4>().ok_or_else(bad)?;
+    let n = usize::try_from(i32::from_be_bytes(*n)).map_err(|_| bad())?;
+    split_values(rest, n, bad, || {
+        ExecError::invalid(format!("Invalid null value in IN list for {name}"))
+    })
 }
 
 /// The components of a serialized tuple of `width` non-null elements.
 pub(crate) fn tuple_components(v: &[u8], width: usize, name: &str) -> ExecResult<Vec<Bytes>> {
-    let bad = || ExecError::invalid(format!("Invalid tuple value for ({name})"));
-    let mut buf = v;
-    let mut out = Vec::with_capacity(width);
-    for _ in 0..width {
-        let (len, rest) = buf.split_first_chunk::<4>().ok_or_else(bad)?;
-        let len = i32::from_be_bytes(*len);
-        buf = rest;
-        if len < 0 {
-            return Err(ExecError::invalid(format!(
-                "Invalid null value in tuple for ({name})"
-            )));
-        }
-        let len = len as usize;
-        let el = buf.get(..len).ok_or_else(bad)?;
+    split_values(
+        v,
+        width,
+        || ExecError::invalid(format!("Invalid tuple value for ({name})")),
+        || ExecError::invalid(format!("Invalid null value in tuple for ({name})")),
+    )
+}
+
+/// Splits `buf` into exactly `n` `[int]`-length-prefixed values; `bad` is the error
+/// for malformed bytes (too few, too many), `null` the one for a null value.
+fn split_values(
+    mut buf: &[u8],
+    n: usize,
+    bad: impl Fn() -> ExecError,
+    null: impl Fn() -> ExecError,
+) -> ExecResult<Vec<Bytes>> {
+    // Every value takes at least its 4-byte length: `n` is not trusted beyond that.
+    let mut out = Vec::with_capacity(n.min(buf.len() / 4));
+    for _ in 0..n {
+        let (len, rest) = buf.split_first_chunk::<4>().ok_or_else(&bad)?;
+        let len = usize::try_from(i32::from_be_bytes(*len)).map_err(|_| null())?;
+        let (el, rest) = rest.split_at_checked(len).ok_or_else(&bad)?;
         out.push(Bytes::copy_from_slice(el));
-        buf = &buf[len..];
+        buf = rest;
     }
     if !buf.is_empty() {
         return Err(bad());
@@ -1043,22 +1058,19 @@ pub(crate) fn tuple_components(v: &[u8], width: usize, name: &str) -> ExecResult
     Ok(out)
 }
 
+/// The bytes of each of `es`, as key components.
+fn eval_components(es: &[Expr], cx: &EvalCtx<'_>, name: &str) -> ExecResult<Vec<Bytes>> {
+    es.iter()
+        .map(|e| Ok(Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?)))
+        .collect()
+}
+
 /// The alternatives of one key column.
-pub(crate) fn eval_key_values(
-    kv: &KeyValues,
-    cx: &EvalCtx<'_>,
-    name: &str,
-) -> ExecResult<Vec<Bytes>> {
+pub(crate) fn eval_key_values(kv: &Rhs, cx: &EvalCtx<'_>, name: &str) -> ExecResult<Vec<Bytes>> {
     Ok(match kv {
-        KeyValues::One(e) => vec![Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?)],
-        KeyValues::In(es) => {
-            let mut out = Vec::with_capacity(es.len());
-            for e in es {
-                out.push(Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?));
-            }
-            out
-        }
-        KeyValues::InList(e) => {
+        Rhs::One(e) => vec![Bytes::copy_from_slice(&key_component(e.eval(cx)?, name)?)],
+        Rhs::Many(es) => eval_components(es, cx, name)?,
+        Rhs::List(e) => {
             let v = key_component(e.eval(cx)?, name)?;
             list_elements(&v, name)?
         }
@@ -1072,13 +1084,7 @@ fn eval_tuple(
     names: &str,
 ) -> ExecResult<Vec<Bytes>> {
     match t {
-        TupleExpr::Elements(es) => {
-            let mut out = Vec::with_capacity(es.len());
-            for e in es {
-                out.push(Bytes::copy_from_slice(&key_component(e.eval(cx)?, names)?));
-            }
-            Ok(out)
-        }
+        TupleExpr::Elements(es) => eval_components(es, cx, names),
         TupleExpr::Whole(e) => {
             let v = key_component(e.eval(cx)?, names)?;
             tuple_components(&v, width, names)
@@ -1090,12 +1096,12 @@ fn eval_tuple(
 /// (token, key) order.
 pub(crate) fn eval_partition_keys(
     schema: &TableSchema,
-    pk: &[Option<KeyValues>],
+    pk: &[Option<Rhs>],
     cx: &EvalCtx<'_>,
 ) -> ExecResult<Vec<PartitionKey>> {
     let cols = schema.partition_key();
     // Fast path: one column, one value.
-    if let ([Some(KeyValues::One(e))], [col]) = (pk, cols) {
+    if let ([Some(Rhs::One(e))], [col]) = (pk, cols) {
         let v = key_component(e.eval(cx)?, &col.name)?;
         check_key_size(&v)?;
         let key = Bytes::copy_from_slice(&v);
@@ -1182,13 +1188,7 @@ pub(crate) fn eval_prefixes(
                     .collect()
             }
             PrefixPart::Multi { width, values } => {
-                let names: Vec<&str> = cols
-                    .iter()
-                    .skip(pos)
-                    .take(*width)
-                    .map(|c| c.name.as_str())
-                    .collect();
-                let names = names.join(", ");
+                let names = column_names(cols, pos, *width);
                 pos += width;
                 match values {
                     TupleValues::One(t) => vec![eval_tuple(t, cx, *width, &names)?],

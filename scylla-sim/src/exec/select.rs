@@ -21,13 +21,15 @@ use crate::store::{
 };
 use crate::system::VirtualKind;
 
-use super::bind::{BindCollector, EvalCtx, Expr, Val, read_int, term_expr, term_own_type};
+use super::bind::{
+    BindCollector, EvalCtx, Expr, Val, clause_expr, read_int, term_expr, term_own_type,
+};
 use super::error::{ExecError, ExecResult};
 use super::functions::{self, Func, Num, decode_num, is_aggregate, is_numeric};
 use super::paging::PagingPosition;
 use super::plan::{
-    Filter, FilterTarget, Rhs, WhereKind, WherePlan, analyze_where, eval_partition_keys,
-    eval_slices, eval_token, key_component, list_elements,
+    Filter, FilterTarget, WhereKind, WherePlan, analyze_where, eval_partition_keys, eval_slices,
+    eval_token, key_component,
 };
 
 /// An aggregate function.
@@ -353,7 +355,7 @@ fn plan_selector(
         }
         SelectorExpr::Cast { expr, ty } => {
             let (inner, from) = plan_selector(expr, schema, binds, in_aggregate)?;
-            let to = super::bind::native_of_syntax(*ty);
+            let to = *ty;
             Ok((Sel::Cast(Box::new(inner), from, to), ColumnType::Native(to)))
         }
         SelectorExpr::Field { expr, field } => {
@@ -533,25 +535,14 @@ pub(crate) fn plan_select(
         }
         reversed = direction.unwrap_or(false);
     }
-    let int = ColumnType::Native(NativeType::Int);
-    let limit = s
-        .limit
-        .as_ref()
-        .map(|t| term_expr(t, "[limit]", &int, binds))
-        .transpose()?;
-    let per_partition_limit = s
-        .per_partition_limit
-        .as_ref()
-        .map(|t| term_expr(t, "[per_partition_limit]", &int, binds))
-        .transpose()?;
-    if let Some(t) = &s.timeout {
-        term_expr(
-            t,
-            "[timeout]",
-            &ColumnType::Native(NativeType::Duration),
-            binds,
-        )?;
-    }
+    let limit = clause_expr(s.limit.as_ref(), "[limit]", NativeType::Int, binds)?;
+    let per_partition_limit = clause_expr(
+        s.per_partition_limit.as_ref(),
+        "[per_partition_limit]",
+        NativeType::Int,
+        binds,
+    )?;
+    clause_expr(s.timeout.as_ref(), "[timeout]", NativeType::Duration, binds)?;
     Ok(SelectPlan {
         table,
         virtual_table,
@@ -649,33 +640,12 @@ struct LiveFilter<'p> {
 fn eval_filters<'p>(filters: &'p [Filter], cx: &EvalCtx<'_>) -> ExecResult<Vec<LiveFilter<'p>>> {
     let mut out = Vec::with_capacity(filters.len());
     for f in filters {
-        let one = |e: &Expr| -> ExecResult<Option<Bytes>> {
-            match e.eval(cx)? {
-                Val::Unset => Err(ExecError::invalid("Invalid unset value in a restriction")),
-                v => {
-                    let b = v.into_bytes_or_null();
-                    if let Some(b) = &b
-                        && !b.is_empty()
-                    {
-                        crate::store::validate(&f.typ, b).map_err(|m| {
-                            ExecError::invalid(format!("Invalid value in a restriction: {m}"))
-                        })?;
-                    }
-                    Ok(b)
-                }
-            }
-        };
-        let values = match &f.rhs {
-            Rhs::One(e) => vec![one(e)?],
-            Rhs::Many(es) => es.iter().map(one).collect::<ExecResult<_>>()?,
-            Rhs::List(e) => {
-                let v = key_component(e.eval(cx)?, "IN list")?;
-                list_elements(&v, "IN list")?
-                    .into_iter()
-                    .map(Some)
-                    .collect()
-            }
-        };
+        let values = f.rhs.eval_values(
+            &f.typ,
+            cx,
+            "Invalid unset value in a restriction",
+            "Invalid value in a restriction",
+        )?;
         let map_key = match &f.target {
             FilterTarget::MapEntry(_, _, k) => Some(Bytes::copy_from_slice(&key_component(
                 k.eval(cx)?,
@@ -1384,16 +1354,9 @@ pub(crate) fn run_select(
     } else if buffered {
         Mode::Buffered(Vec::new())
     } else {
-        let options = MetadataWriteOptions {
-            paging_state: None,
-            no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
-            new_metadata_id: opts.new_metadata_id,
-        };
         // The paging state is only known at the end: write the metadata without it and
         // patch the flags afterwards (see below).
-        let writer = RowsWriter::new(out, &plan.metadata, &options)
-            .map_err(|e| ExecError::server(e.to_string()))?;
-        Mode::Rows(writer)
+        Mode::Rows(rows_writer(out, plan, opts)?)
     };
     let mut collector = Collector {
         plan,
@@ -1447,34 +1410,19 @@ pub(crate) fn run_select(
             Ok(SelectResult { rows })
         }
         Mode::Aggregate { states, first, .. } => {
-            let options = MetadataWriteOptions {
-                paging_state: None,
-                no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
-                new_metadata_id: opts.new_metadata_id,
-            };
-            let mut w = RowsWriter::new(out, &plan.metadata, &options)
-                .map_err(|e| ExecError::server(e.to_string()))?;
+            let mut w = rows_writer(out, plan, opts)?;
             let mut cells: Vec<Option<Bytes>> = Vec::with_capacity(plan.selectors.len());
             for (i, (sel, state)) in plan.selectors.iter().zip(states).enumerate() {
                 let cell = match (sel, state) {
                     (Sel::Agg(_, _, itype), Some(state)) => match state {
                         AggState::Count(n) => Some(Bytes::copy_from_slice(&n.to_be_bytes())),
                         AggState::Extreme(v) => v,
-                        AggState::Sum(acc) => {
-                            let t = match itype {
-                                ColumnType::Native(NativeType::Counter) => NativeType::BigInt,
-                                ColumnType::Native(n) => *n,
-                                _ => NativeType::BigInt,
-                            };
-                            acc.unwrap_or(Num::Int(0)).encode(t).map(Bytes::from)
-                        }
+                        AggState::Sum(acc) => acc
+                            .unwrap_or(Num::Int(0))
+                            .encode(sum_type(itype))
+                            .map(Bytes::from),
                         AggState::Avg(acc, count) => {
-                            let t = match itype {
-                                ColumnType::Native(NativeType::Counter) => NativeType::BigInt,
-                                ColumnType::Native(n) => *n,
-                                _ => NativeType::BigInt,
-                            };
-                            average(acc, count, t).map(Bytes::from)
+                            average(acc, count, sum_type(itype)).map(Bytes::from)
                         }
                     },
                     _ => first.as_ref().and_then(|f| f.get(i).cloned().flatten()),
@@ -1517,13 +1465,7 @@ pub(crate) fn run_select(
                 }
                 CmpOrdering::Equal
             });
-            let options = MetadataWriteOptions {
-                paging_state: None,
-                no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
-                new_metadata_id: opts.new_metadata_id,
-            };
-            let mut w = RowsWriter::new(out, &plan.metadata, &options)
-                .map_err(|e| ExecError::server(e.to_string()))?;
+            let mut w = rows_writer(out, plan, opts)?;
             let take = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
             for (_, cells) in rows.iter().take(take) {
                 w.append_row(cells.iter().map(|c| c.as_deref()))
@@ -1532,6 +1474,31 @@ pub(crate) fn run_select(
             let n = w.finish().map_err(|e| ExecError::server(e.to_string()))?;
             Ok(SelectResult { rows: n })
         }
+    }
+}
+
+/// A writer of a Rows body of `plan`'s columns, with the metadata `opts` asks for and
+/// no paging state.
+fn rows_writer<'o>(
+    out: &'o mut Vec<u8>,
+    plan: &SelectPlan,
+    opts: &SelectOptions<'_>,
+) -> ExecResult<RowsWriter<'o>> {
+    let options = MetadataWriteOptions {
+        paging_state: None,
+        no_metadata: opts.skip_metadata && opts.new_metadata_id.is_none(),
+        new_metadata_id: opts.new_metadata_id,
+    };
+    RowsWriter::new(out, &plan.metadata, &options).map_err(|e| ExecError::server(e.to_string()))
+}
+
+/// The type `sum()` and `avg()` of values of type `input` compute in (a counter's sum
+/// is a `bigint`).
+fn sum_type(input: &ColumnType<'_>) -> NativeType {
+    match input {
+        ColumnType::Native(NativeType::Counter) => NativeType::BigInt,
+        ColumnType::Native(n) => *n,
+        _ => NativeType::BigInt,
     }
 }
 

@@ -98,21 +98,29 @@ pub struct ClusteringKey {
     buf: Box<[u8]>,
 }
 
+/// The error for a key (or key component) of `len` bytes, over [`MAX_KEY_COMPONENT`].
+pub(crate) fn key_too_long(len: usize) -> StoreError {
+    StoreError::invalid(format!(
+        "Key length of {len} is longer than maximum of {MAX_KEY_COMPONENT}"
+    ))
+}
+
+/// Appends key component `c` with its `u16` length; it must be at most
+/// [`MAX_KEY_COMPONENT`] bytes.
+pub(crate) fn put_key_component(buf: &mut Vec<u8>, c: &[u8]) -> Result<(), StoreError> {
+    let len = u16::try_from(c.len()).map_err(|_| key_too_long(c.len()))?;
+    buf.extend_from_slice(&len.to_be_bytes());
+    buf.extend_from_slice(c);
+    Ok(())
+}
+
 impl ClusteringKey {
     /// Encodes components; each must be at most [`MAX_KEY_COMPONENT`] bytes.
     pub fn new<T: AsRef<[u8]>>(components: &[T]) -> Result<Self, StoreError> {
         let total: usize = components.iter().map(|c| c.as_ref().len() + 2).sum();
         let mut buf = Vec::with_capacity(total);
         for c in components {
-            let c = c.as_ref();
-            let len = u16::try_from(c.len()).map_err(|_| {
-                StoreError::invalid(format!(
-                    "Key length of {} is longer than maximum of {MAX_KEY_COMPONENT}",
-                    c.len()
-                ))
-            })?;
-            buf.extend_from_slice(&len.to_be_bytes());
-            buf.extend_from_slice(c);
+            put_key_component(&mut buf, c.as_ref())?;
         }
         Ok(ClusteringKey {
             buf: buf.into_boxed_slice(),

@@ -273,7 +273,8 @@ fn check_keyspace_types(ks: &KeyspaceSchema) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn check_user_keyspace(name: &str) -> Result<(), StoreError> {
+/// Refuses changes to the system keyspaces.
+pub(crate) fn check_user_keyspace(name: &str) -> Result<(), StoreError> {
     if SYSTEM_KEYSPACES.contains(&name) {
         return Err(StoreError::Unauthorized(format!(
             "{name} keyspace is not user-modifiable."
@@ -282,8 +283,33 @@ fn check_user_keyspace(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn missing_keyspace(name: &str) -> StoreError {
+/// The answer of a schema change whose object is there (CREATE) or missing (ALTER,
+/// DROP): no change when `IF [NOT] EXISTS` was given (`guarded`), else `error`.
+fn nothing_or(
+    guarded: bool,
+    error: impl FnOnce() -> StoreError,
+) -> Result<(bool, bool), StoreError> {
+    if guarded {
+        Ok((false, false))
+    } else {
+        Err(error())
+    }
+}
+
+/// The error for a keyspace that does not exist.
+pub(crate) fn missing_keyspace(name: &str) -> StoreError {
     StoreError::invalid(format!("Keyspace {name} does not exist"))
+}
+
+/// The keyspace `name` of `schema`, to change.
+fn keyspace_mut<'s>(
+    schema: &'s mut Schema,
+    name: &str,
+) -> Result<&'s mut Arc<KeyspaceSchema>, StoreError> {
+    schema
+        .keyspaces
+        .get_mut(name)
+        .ok_or_else(|| missing_keyspace(name))
 }
 
 impl Store {
@@ -351,14 +377,10 @@ impl Store {
         let replication = normalize_replication(&def.name, &def.replication)?;
         self.change(|s| {
             if s.keyspaces.contains_key(&def.name) {
-                return if if_not_exists {
-                    Ok((false, false))
-                } else {
-                    Err(StoreError::AlreadyExists {
-                        keyspace: def.name.clone(),
-                        table: String::new(),
-                    })
-                };
+                return nothing_or(if_not_exists, || StoreError::AlreadyExists {
+                    keyspace: def.name.clone(),
+                    table: String::new(),
+                });
             }
             s.keyspaces.insert(
                 def.name.clone(),
@@ -387,10 +409,7 @@ impl Store {
             None => None,
         };
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(name)
-                .ok_or_else(|| missing_keyspace(name))?;
+            let ks = keyspace_mut(s, name)?;
             let ks = Arc::make_mut(ks);
             if let Some(r) = replication {
                 ks.replication = r;
@@ -434,19 +453,12 @@ impl Store {
     ) -> Result<bool, StoreError> {
         check_name("Table", &def.name)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(&def.keyspace)
-                .ok_or_else(|| missing_keyspace(&def.keyspace))?;
+            let ks = keyspace_mut(s, &def.keyspace)?;
             if ks.tables.contains_key(&def.name) {
-                return if if_not_exists {
-                    Ok((false, false))
-                } else {
-                    Err(StoreError::AlreadyExists {
-                        keyspace: def.keyspace.clone(),
-                        table: def.name.clone(),
-                    })
-                };
+                return nothing_or(if_not_exists, || StoreError::AlreadyExists {
+                    keyspace: def.keyspace.clone(),
+                    table: def.name.clone(),
+                });
             }
             let schema = build_table(ks, &def)?;
             let table = Table {
@@ -469,10 +481,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         check_user_keyspace(keyspace)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(keyspace)
-                .ok_or_else(|| missing_keyspace(keyspace))?;
+            let ks = keyspace_mut(s, keyspace)?;
             let table = ks.tables.get(name).cloned().ok_or_else(|| {
                 StoreError::invalid(format!("Table '{keyspace}.{name}' doesn't exist"))
             })?;
@@ -524,20 +533,12 @@ impl Store {
         check_user_keyspace(keyspace)?;
         self.change(|s| {
             let Some(ks) = s.keyspaces.get_mut(keyspace) else {
-                return if if_exists {
-                    Ok((false, false))
-                } else {
-                    Err(missing_keyspace(keyspace))
-                };
+                return nothing_or(if_exists, || missing_keyspace(keyspace));
             };
             if !ks.tables.contains_key(name) {
-                return if if_exists {
-                    Ok((false, false))
-                } else {
-                    Err(StoreError::invalid(format!(
-                        "Table '{keyspace}.{name}' doesn't exist"
-                    )))
-                };
+                return nothing_or(if_exists, || {
+                    StoreError::invalid(format!("Table '{keyspace}.{name}' doesn't exist"))
+                });
             }
             Arc::make_mut(ks).tables.remove(name);
             Ok((true, true))
@@ -562,18 +563,11 @@ impl Store {
         check_user_keyspace(keyspace)?;
         check_name("Type", name)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(keyspace)
-                .ok_or_else(|| missing_keyspace(keyspace))?;
+            let ks = keyspace_mut(s, keyspace)?;
             if ks.user_types.contains_key(name) {
-                return if if_not_exists {
-                    Ok((false, false))
-                } else {
-                    Err(StoreError::invalid(format!(
-                        "A user type with name '{name}' already exists"
-                    )))
-                };
+                return nothing_or(if_not_exists, || {
+                    StoreError::invalid(format!("A user type with name '{name}' already exists"))
+                });
             }
             if fields.is_empty() {
                 return Err(StoreError::invalid(format!(
@@ -612,10 +606,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         check_user_keyspace(keyspace)?;
         self.change(|s| {
-            let ks = s
-                .keyspaces
-                .get_mut(keyspace)
-                .ok_or_else(|| missing_keyspace(keyspace))?;
+            let ks = keyspace_mut(s, keyspace)?;
             let current = ks.user_types.get(name).cloned().ok_or_else(|| {
                 StoreError::invalid(format!("No user type named {keyspace}.{name} exists."))
             })?;
@@ -680,20 +671,12 @@ impl Store {
         check_user_keyspace(keyspace)?;
         self.change(|s| {
             let Some(ks) = s.keyspaces.get_mut(keyspace) else {
-                return if if_exists {
-                    Ok((false, false))
-                } else {
-                    Err(missing_keyspace(keyspace))
-                };
+                return nothing_or(if_exists, || missing_keyspace(keyspace));
             };
             if !ks.user_types.contains_key(name) {
-                return if if_exists {
-                    Ok((false, false))
-                } else {
-                    Err(StoreError::invalid(format!(
-                        "No user type named {keyspace}.{name} exists."
-                    )))
-                };
+                return nothing_or(if_exists, || {
+                    StoreError::invalid(format!("No user type named {keyspace}.{name} exists."))
+                });
             }
             for (tname, table) in &ks.tables {
                 if table

@@ -77,6 +77,7 @@ pub use ddl::{
     AlterTable, AlterType, KeyspaceDef, NewColumn, SYSTEM_KEYSPACES, Store, TableDef,
     default_options,
 };
+pub(crate) use ddl::{check_user_keyspace, missing_keyspace};
 pub use error::StoreError;
 pub use read::{
     CellRef, ComplexRef, Flow, Liveness, PartitionKey, PartitionSelection, PartitionView,

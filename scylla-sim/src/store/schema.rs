@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::clustering::{
     ClusteringComparator, ClusteringOrder, ClusteringRange, MAX_KEY_COMPONENT, PosRange,
-    TupleBound, tuple_slices,
+    TupleBound, key_too_long, put_key_component, tuple_slices,
 };
 use super::error::StoreError;
 use super::table::Table;
@@ -285,10 +285,7 @@ impl TableSchema {
             return Err(StoreError::invalid("Key may not be empty"));
         }
         if key.len() > MAX_KEY_COMPONENT {
-            return Err(StoreError::invalid(format!(
-                "Key length of {} is longer than maximum of {MAX_KEY_COMPONENT}",
-                key.len()
-            )));
+            return Err(key_too_long(key.len()));
         }
         let parts = if self.n_partition_key == 1 {
             vec![key]
@@ -389,15 +386,7 @@ pub(crate) fn compose_key<T: AsRef<[u8]>>(components: &[T]) -> Result<Bytes, Sto
     }
     let mut out = Vec::new();
     for c in components {
-        let c = c.as_ref();
-        let len = u16::try_from(c.len()).map_err(|_| {
-            StoreError::invalid(format!(
-                "Key length of {} is longer than maximum of {MAX_KEY_COMPONENT}",
-                c.len()
-            ))
-        })?;
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(c);
+        put_key_component(&mut out, c.as_ref())?;
         out.push(0);
     }
     Ok(Bytes::from(out))

@@ -602,50 +602,47 @@ fn prepare_row<'a>(
                 }
                 ctx.put_all(col, value, true, &mut ops)?;
             }
-            CellOp::Remove { value, .. } => match &col.typ {
-                ColumnType::Collection {
-                    frozen: false,
-                    typ: CollectionType::Set(_),
-                } => {
-                    for e in ctx.elements(col, &col.typ, value, 1)? {
-                        ops.push(Op::ComplexPut {
-                            column: id,
-                            key: e,
-                            cell: Cell::tombstone(timestamp),
-                            order: key_order(schema, id),
-                        });
+            CellOp::Remove { value, .. } => {
+                // A set's elements and a map's keys go with a tombstone each.
+                let map_keys;
+                let removed_type = match &col.typ {
+                    ColumnType::Collection {
+                        frozen: false,
+                        typ: CollectionType::Set(_),
+                    } => &col.typ,
+                    ColumnType::Collection {
+                        frozen: false,
+                        typ: CollectionType::Map(k, _),
+                    } => {
+                        map_keys = ColumnType::Collection {
+                            frozen: true,
+                            typ: CollectionType::Set(k.clone()),
+                        };
+                        &map_keys
                     }
-                }
-                ColumnType::Collection {
-                    frozen: false,
-                    typ: CollectionType::Map(k, _),
-                } => {
-                    let keys_type = ColumnType::Collection {
-                        frozen: true,
-                        typ: CollectionType::Set(k.clone()),
-                    };
-                    for e in ctx.elements(col, &keys_type, value, 1)? {
-                        ops.push(Op::ComplexPut {
+                    ColumnType::Collection {
+                        frozen: false,
+                        typ: CollectionType::List(_),
+                    } => {
+                        let values = ctx.elements(col, &col.typ, value, 1)?;
+                        pending.push(Pending::ListRemoveValues {
                             column: id,
-                            key: e,
-                            cell: Cell::tombstone(timestamp),
-                            order: key_order(schema, id),
+                            values,
+                            timestamp,
                         });
+                        continue;
                     }
-                }
-                ColumnType::Collection {
-                    frozen: false,
-                    typ: CollectionType::List(_),
-                } => {
-                    let values = ctx.elements(col, &col.typ, value, 1)?;
-                    pending.push(Pending::ListRemoveValues {
+                    _ => return Err(invalid_op()),
+                };
+                for e in ctx.elements(col, removed_type, value, 1)? {
+                    ops.push(Op::ComplexPut {
                         column: id,
-                        values,
-                        timestamp,
+                        key: e,
+                        cell: Cell::tombstone(timestamp),
+                        order: key_order(schema, id),
                     });
                 }
-                _ => return Err(invalid_op()),
-            },
+            }
             CellOp::SetEntry { key, value, .. } => {
                 let ColumnType::Collection {
                     frozen: false,

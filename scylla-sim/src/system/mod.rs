@@ -24,8 +24,8 @@ use uuid::Uuid;
 use crate::cluster::ClusterState;
 use crate::ring::{MURMUR3_PARTITIONER_NAME, NodeId};
 use crate::store::{
-    CellOp, ColumnKind, KeyspaceDef, NewColumn, Now, OptionValue, PartitionKey, RowTarget,
-    RowWrite, Schema, Store, StoreError, Table, TableDef, TableSchema, Write,
+    CellOp, ColumnDef, ColumnKind, KeyspaceDef, NewColumn, Now, OptionValue, PartitionKey,
+    RowTarget, RowWrite, Schema, Store, StoreError, Table, TableDef, TableSchema, Write,
 };
 
 /// The name of the system keyspace.
@@ -70,6 +70,18 @@ pub fn virtual_kind(keyspace: &str, table: &str) -> Option<VirtualKind> {
 type ColumnSpecs = &'static [(&'static str, &'static str, char)];
 
 const MAP_TEXT: &str = "frozen<map<text, text>>";
+
+/// The columns of `system_schema.columns` and `system_schema.view_virtual_columns`.
+const COLUMNS_COLUMNS: ColumnSpecs = &[
+    ("keyspace_name", "text", 'p'),
+    ("table_name", "text", 'c'),
+    ("column_name", "text", 'c'),
+    ("clustering_order", "text", 'r'),
+    ("column_name_bytes", "blob", 'r'),
+    ("kind", "text", 'r'),
+    ("position", "int", 'r'),
+    ("type", "text", 'r'),
+];
 
 const TABLES: &[(&str, &str, ColumnSpecs)] = &[
     (
@@ -166,20 +178,7 @@ const TABLES: &[(&str, &str, ColumnSpecs)] = &[
             ("speculative_retry", "text", 'r'),
         ],
     ),
-    (
-        SYSTEM_SCHEMA,
-        "columns",
-        &[
-            ("keyspace_name", "text", 'p'),
-            ("table_name", "text", 'c'),
-            ("column_name", "text", 'c'),
-            ("clustering_order", "text", 'r'),
-            ("column_name_bytes", "blob", 'r'),
-            ("kind", "text", 'r'),
-            ("position", "int", 'r'),
-            ("type", "text", 'r'),
-        ],
-    ),
+    (SYSTEM_SCHEMA, "columns", COLUMNS_COLUMNS),
     (
         SYSTEM_SCHEMA,
         "dropped_columns",
@@ -299,20 +298,7 @@ const TABLES: &[(&str, &str, ColumnSpecs)] = &[
             ("computation", "blob", 'r'),
         ],
     ),
-    (
-        SYSTEM_SCHEMA,
-        "view_virtual_columns",
-        &[
-            ("keyspace_name", "text", 'p'),
-            ("table_name", "text", 'c'),
-            ("column_name", "text", 'c'),
-            ("clustering_order", "text", 'r'),
-            ("column_name_bytes", "blob", 'r'),
-            ("kind", "text", 'r'),
-            ("position", "int", 'r'),
-            ("type", "text", 'r'),
-        ],
-    ),
+    (SYSTEM_SCHEMA, "view_virtual_columns", COLUMNS_COLUMNS),
     (
         SYSTEM_TRACES,
         "sessions",
@@ -465,6 +451,12 @@ fn boolean(b: bool) -> Bytes {
     Bytes::copy_from_slice(&[u8::from(b)])
 }
 
+/// Appends `b` as `[bytes]`: its `[int]` length, then the bytes.
+pub(crate) fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+    out.extend_from_slice(b);
+}
+
 /// A serialized list or set of byte strings.
 pub(crate) fn collection<I, B>(items: I) -> Bytes
 where
@@ -474,14 +466,10 @@ where
     let mut body = Vec::new();
     let mut n: i32 = 0;
     for item in items {
-        let item = item.as_ref();
-        body.extend_from_slice(&(item.len() as i32).to_be_bytes());
-        body.extend_from_slice(item);
+        put_bytes(&mut body, item.as_ref());
         n += 1;
     }
-    let mut out = n.to_be_bytes().to_vec();
-    out.extend_from_slice(&body);
-    Bytes::from(out)
+    counted(n, &body)
 }
 
 /// A serialized map of byte strings (keys in the given order).
@@ -494,15 +482,24 @@ where
     let mut body = Vec::new();
     let mut n: i32 = 0;
     for (k, v) in entries {
-        for part in [k.as_ref(), v.as_ref()] {
-            body.extend_from_slice(&(part.len() as i32).to_be_bytes());
-            body.extend_from_slice(part);
-        }
+        put_bytes(&mut body, k.as_ref());
+        put_bytes(&mut body, v.as_ref());
         n += 1;
     }
-    let mut out = n.to_be_bytes().to_vec();
-    out.extend_from_slice(&body);
+    counted(n, &body)
+}
+
+/// The `[int]` count `n` of a collection's elements, then their serialized `body`.
+fn counted(n: i32, body: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(4 + body.len());
+    out.extend_from_slice(&n.to_be_bytes());
+    out.extend_from_slice(body);
     Bytes::from(out)
+}
+
+/// A serialized map of texts.
+fn text_map(m: &BTreeMap<String, String>) -> Bytes {
+    map(m.iter().map(|(k, v)| (k.as_bytes(), v.as_bytes())))
 }
 
 /// Writes one row of named values into `table` (the partition and clustering key
@@ -520,26 +517,22 @@ pub(crate) fn put_row(
             .find(|(n, _)| *n == name)
             .and_then(|(_, v)| v.clone())
     };
-    let mut pk = Vec::new();
-    for c in schema.partition_key() {
-        pk.push(get(&c.name).ok_or_else(|| {
-            StoreError::invalid(format!(
-                "missing key column {} for {}",
-                c.name,
-                schema.name()
-            ))
-        })?);
-    }
-    let mut ck = Vec::new();
-    for c in schema.clustering_key() {
-        ck.push(get(&c.name).ok_or_else(|| {
-            StoreError::invalid(format!(
-                "missing key column {} for {}",
-                c.name,
-                schema.name()
-            ))
-        })?);
-    }
+    let key_values = |columns: &[ColumnDef]| -> Result<Vec<Bytes>, StoreError> {
+        columns
+            .iter()
+            .map(|c| {
+                get(&c.name).ok_or_else(|| {
+                    StoreError::invalid(format!(
+                        "missing key column {} for {}",
+                        c.name,
+                        schema.name()
+                    ))
+                })
+            })
+            .collect()
+    };
+    let pk = key_values(schema.partition_key())?;
+    let ck = key_values(schema.clustering_key())?;
     let key = schema.compose_partition_key(&pk)?;
     let token = crate::ring::token_of(&key).value();
     let mut ops = Vec::new();
@@ -675,7 +668,7 @@ pub fn materialize(
 
 fn option_map(v: Option<&OptionValue>) -> Option<Bytes> {
     match v? {
-        OptionValue::Map(m) => Some(map(m.iter().map(|(k, v)| (k.as_bytes(), v.as_bytes())))),
+        OptionValue::Map(m) => Some(text_map(m)),
         OptionValue::Text(_) => None,
     }
 }
@@ -708,7 +701,7 @@ fn table_row(t: &TableSchema) -> Vec<(&'static str, Option<Bytes>)> {
         .map(|(k, v)| {
             let value = match v {
                 OptionValue::Text(s) => text(s),
-                OptionValue::Map(m) => map(m.iter().map(|(a, b)| (a.as_bytes(), b.as_bytes()))),
+                OptionValue::Map(m) => text_map(m),
             };
             (k.clone(), value)
         })
@@ -777,66 +770,46 @@ fn fill_schema(
     now: Now,
 ) -> Result<(), StoreError> {
     let which = out.schema().name().to_string();
+    let put = |values: &[(&str, Option<Bytes>)]| put_row(out, values, Some(0), now);
     for (ks_name, ks) in schema.keyspaces() {
         if !wanted(ks_name.as_bytes()) {
             continue;
         }
         match which.as_str() {
-            "keyspaces" => put_row(
-                out,
-                &[
-                    ("keyspace_name", Some(text(ks_name))),
-                    ("durable_writes", Some(boolean(ks.durable_writes))),
-                    (
-                        "replication",
-                        Some(map(ks
-                            .replication
-                            .iter()
-                            .map(|(k, v)| (k.as_bytes(), v.as_bytes())))),
-                    ),
-                ],
-                Some(0),
-                now,
-            )?,
+            "keyspaces" => put(&[
+                ("keyspace_name", Some(text(ks_name))),
+                ("durable_writes", Some(boolean(ks.durable_writes))),
+                ("replication", Some(text_map(&ks.replication))),
+            ])?,
             "scylla_tables" => {
                 for t in ks.tables.values() {
                     let ts = t.schema();
-                    put_row(
-                        out,
-                        &[
-                            ("keyspace_name", Some(text(ks_name))),
-                            ("table_name", Some(text(ts.name()))),
-                            ("cdc", option_map(ts.options().get("cdc"))),
-                        ],
-                        Some(0),
-                        now,
-                    )?;
+                    put(&[
+                        ("keyspace_name", Some(text(ks_name))),
+                        ("table_name", Some(text(ts.name()))),
+                        ("cdc", option_map(ts.options().get("cdc"))),
+                    ])?;
                 }
             }
             "tables" => {
                 for t in ks.tables.values() {
-                    put_row(out, &table_row(t.schema()), Some(0), now)?;
+                    put(&table_row(t.schema()))?;
                 }
             }
             "columns" => {
                 for t in ks.tables.values() {
                     let ts = t.schema();
                     for c in ts.columns() {
-                        put_row(
-                            out,
-                            &[
-                                ("keyspace_name", Some(text(ks_name))),
-                                ("table_name", Some(text(ts.name()))),
-                                ("column_name", Some(text(&c.name))),
-                                ("clustering_order", Some(text(c.clustering_order_str()))),
-                                ("column_name_bytes", Some(text(&c.name))),
-                                ("kind", Some(text(c.kind.as_str()))),
-                                ("position", Some(int(c.position))),
-                                ("type", Some(text(&type_text(&c.typ)))),
-                            ],
-                            Some(0),
-                            now,
-                        )?;
+                        put(&[
+                            ("keyspace_name", Some(text(ks_name))),
+                            ("table_name", Some(text(ts.name()))),
+                            ("column_name", Some(text(&c.name))),
+                            ("clustering_order", Some(text(c.clustering_order_str()))),
+                            ("column_name_bytes", Some(text(&c.name))),
+                            ("kind", Some(text(c.kind.as_str()))),
+                            ("position", Some(int(c.position))),
+                            ("type", Some(text(&type_text(&c.typ)))),
+                        ])?;
                     }
                 }
             }
@@ -844,51 +817,41 @@ fn fill_schema(
                 for t in ks.tables.values() {
                     let ts = t.schema();
                     for (name, d) in ts.dropped_columns() {
-                        put_row(
-                            out,
-                            &[
-                                ("keyspace_name", Some(text(ks_name))),
-                                ("table_name", Some(text(ts.name()))),
-                                ("column_name", Some(text(name))),
-                                (
-                                    "dropped_time",
-                                    Some(Bytes::copy_from_slice(
-                                        &d.dropped_time_micros.div_euclid(1000).to_be_bytes(),
-                                    )),
-                                ),
-                                ("type", Some(text(&type_text(&d.typ)))),
-                            ],
-                            Some(0),
-                            now,
-                        )?;
+                        put(&[
+                            ("keyspace_name", Some(text(ks_name))),
+                            ("table_name", Some(text(ts.name()))),
+                            ("column_name", Some(text(name))),
+                            (
+                                "dropped_time",
+                                Some(Bytes::copy_from_slice(
+                                    &d.dropped_time_micros.div_euclid(1000).to_be_bytes(),
+                                )),
+                            ),
+                            ("type", Some(text(&type_text(&d.typ)))),
+                        ])?;
                     }
                 }
             }
             "types" => {
                 for (name, def) in &ks.user_types {
-                    put_row(
-                        out,
-                        &[
-                            ("keyspace_name", Some(text(ks_name))),
-                            ("type_name", Some(text(name))),
-                            (
-                                "field_names",
-                                Some(collection(
-                                    def.field_types.iter().map(|(n, _)| n.as_bytes()),
-                                )),
-                            ),
-                            (
-                                "field_types",
-                                Some(collection(
-                                    def.field_types
-                                        .iter()
-                                        .map(|(_, t)| type_text(t).into_bytes()),
-                                )),
-                            ),
-                        ],
-                        Some(0),
-                        now,
-                    )?;
+                    put(&[
+                        ("keyspace_name", Some(text(ks_name))),
+                        ("type_name", Some(text(name))),
+                        (
+                            "field_names",
+                            Some(collection(
+                                def.field_types.iter().map(|(n, _)| n.as_bytes()),
+                            )),
+                        ),
+                        (
+                            "field_types",
+                            Some(collection(
+                                def.field_types
+                                    .iter()
+                                    .map(|(_, t)| type_text(t).into_bytes()),
+                            )),
+                        ),
+                    ])?;
                 }
             }
             // functions, aggregates, views, indexes, triggers, computed and view virtual

@@ -483,6 +483,24 @@ pub fn prepared_stmt(p: &Prepared) -> BatchStatement<'static> {
     }
 }
 
+/// The names of the bind markers of a prepared statement.
+pub fn bind_names(p: &Prepared) -> Vec<&str> {
+    p.prepared_metadata
+        .col_specs
+        .iter()
+        .map(|c| c.name())
+        .collect()
+}
+
+/// The partition key indexes of a prepared statement, as (index, sequence).
+pub fn pk_indexes(p: &Prepared) -> Vec<(u16, u16)> {
+    p.prepared_metadata
+        .pk_indexes
+        .iter()
+        .map(|i| (i.index, i.sequence))
+        .collect()
+}
+
 pub fn cv_int(v: i32) -> Option<CqlValue> {
     Some(CqlValue::Int(v))
 }

@@ -23,6 +23,10 @@ use tokio::net::{TcpSocket, TcpStream};
 /// How long a test waits for something that should happen.
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// Creates keyspace `ks` with one replica.
+pub const CREATE_KS: &str =
+    "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}";
+
 /// A builder on a loopback block of its own, so tests run in parallel.
 pub fn builder() -> SimClusterBuilder {
     SimCluster::builder().unique_addresses()

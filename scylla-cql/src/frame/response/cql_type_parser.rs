@@ -52,7 +52,11 @@ pub fn parse_cql_type_without_udts(
     parse_cql_type(input, |_| None)
 }
 
-fn native_of_name(lower: &str) -> Option<NativeType> {
+/// The native type that the lower-case CQL type name `lower` denotes (`varchar` is
+/// [`NativeType::Text`]); `None` for any other word. This is the name table
+/// [`parse_cql_type`] uses; other parsers of CQL names (e.g. of `<type>AsBlob`
+/// function names) share it.
+pub fn native_of_name(lower: &str) -> Option<NativeType> {
     Some(match lower {
         "ascii" => NativeType::Ascii,
         "bigint" => NativeType::BigInt,
@@ -530,5 +534,16 @@ mod tests {
     fn qualified_udt_must_match_keyspace() {
         assert!(parse_cql_type("ks.address", lookup).is_ok());
         assert!(parse_cql_type("other.address", lookup).is_err());
+    }
+
+    #[test]
+    fn native_names_round_trip() {
+        for n in NativeType::ALL {
+            assert_eq!(native_of_name(n.cql_name()), Some(n));
+        }
+        assert_eq!(native_of_name("varchar"), Some(NativeType::Text));
+        assert_eq!(native_of_name("INT"), None);
+        assert_eq!(native_of_name("list"), None);
+        assert_eq!(native_of_name("empty"), None);
     }
 }

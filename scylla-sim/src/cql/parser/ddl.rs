@@ -8,6 +8,7 @@ use crate::cql::ast::{
     AlterTypeStatement, ClusteringOrder, ColumnDefinition, CreateKeyspaceStatement,
     CreateTableStatement, CreateTypeStatement, DropKeyspaceStatement, DropTableStatement,
     DropTypeStatement, FieldDefinition, Literal, PrimaryKey, Property, PropertyValue, Statement,
+    UnsupportedKind,
 };
 use crate::cql::keywords::Keyword;
 use crate::cql::lexer::TokenKind;
@@ -35,8 +36,16 @@ impl Parser<'_> {
             Some(Custom | Index) => self.create_index(),
             Some(Materialized) => self.create_view(),
             Some(Or | Function | Aggregate) => self.create_function_or_aggregate(),
-            Some(User) => self.create_user(),
-            Some(Role) => self.create_role(),
+            Some(User) => self.create_account(
+                Self::user_name,
+                Self::user_options,
+                UnsupportedKind::CreateUser,
+            ),
+            Some(Role) => self.create_account(
+                Self::role_name,
+                Self::role_options,
+                UnsupportedKind::CreateRole,
+            ),
             Some(Trigger) => self.create_trigger(),
             Some(ServiceLevel | Service) => self.create_service_level(),
             _ => {
@@ -54,8 +63,16 @@ impl Parser<'_> {
             Some(Table) => self.alter_table(),
             Some(Type) => self.alter_type(),
             Some(Materialized) => self.alter_view(),
-            Some(User) => self.alter_user(),
-            Some(Role) => self.alter_role(),
+            Some(User) => self.alter_account(
+                Self::user_name,
+                Self::user_options,
+                UnsupportedKind::AlterUser,
+            ),
+            Some(Role) => self.alter_account(
+                Self::role_name,
+                Self::role_options,
+                UnsupportedKind::AlterRole,
+            ),
             Some(ServiceLevel | Service) => self.alter_service_level(),
             _ => {
                 self.bump();
@@ -98,8 +115,8 @@ impl Parser<'_> {
             Some(Index) => self.drop_index(),
             Some(Materialized) => self.drop_view(),
             Some(Function | Aggregate) => self.drop_function_or_aggregate(),
-            Some(User) => self.drop_user(),
-            Some(Role) => self.drop_role(),
+            Some(User) => self.drop_account(Self::user_name, UnsupportedKind::DropUser),
+            Some(Role) => self.drop_account(Self::role_name, UnsupportedKind::DropRole),
             Some(Trigger) => self.drop_trigger(),
             Some(ServiceLevel | Service) => self.drop_service_level(),
             _ => {

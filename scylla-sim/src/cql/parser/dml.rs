@@ -2,7 +2,7 @@
 
 use super::{PResult, Parser, furthest, is_ident_token};
 use crate::cql::ast::{
-    Assignment, AssignmentOp, BatchChild, BatchKind, BatchStatement, DeleteStatement, DeleteTarget,
+    Assignment, AssignmentOp, BatchChild, BatchKind, BatchStatement, DeleteStatement,
     InsertStatement, Literal, ModificationStatement, Ordering, SelectStatement, Selection,
     Statement, Term, TruncateStatement, UnsupportedKind, UnsupportedStatement, UpdateStatement,
     UseStatement, UsingAttributes,
@@ -374,17 +374,7 @@ impl Parser<'_> {
         let mut targets = Vec::new();
         if !self.at_kw(Keyword::From) {
             loop {
-                let column = self.ident()?;
-                targets.push(if self.eat(TokenKind::LBracket) {
-                    let key = self.term()?;
-                    self.expect(TokenKind::RBracket)?;
-                    DeleteTarget::Element { column, key }
-                } else if self.eat(TokenKind::Dot) {
-                    let field = self.ident()?;
-                    DeleteTarget::Field { column, field }
-                } else {
-                    DeleteTarget::Column(column)
-                });
+                targets.push(self.column_part()?);
                 if !self.eat(TokenKind::Comma) {
                     break;
                 }

@@ -2,9 +2,9 @@
 
 use super::{PResult, Parser, is_function_name_token, is_ident_token, keyword_of};
 use crate::cql::ast::{
-    BindMarker, Condition, ConditionLhs, CqlTypeSyntax, FunctionCall, Literal, NativeType,
-    Operator, QualifiedName, Relation, RelationLhs, RelationRhs, Selection, Selector, SelectorExpr,
-    Term, TypeCast,
+    BindMarker, ColumnPart, Condition, CqlTypeSyntax, FunctionCall, Literal, NativeType, Operator,
+    QualifiedName, Relation, RelationLhs, RelationRhs, Selection, Selector, SelectorExpr, Term,
+    TypeCast,
 };
 use crate::cql::keywords::Keyword;
 use crate::cql::lexer::{TokenKind, string_value};
@@ -23,34 +23,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 const EXPRESSION: &str = "expression";
-
-fn native_type_of(kw: Keyword) -> Option<NativeType> {
-    use Keyword as K;
-    use NativeType as N;
-    Some(match kw {
-        K::Ascii => N::Ascii,
-        K::Bigint => N::Bigint,
-        K::Blob => N::Blob,
-        K::Boolean => N::Boolean,
-        K::Counter => N::Counter,
-        K::Date => N::Date,
-        K::Decimal => N::Decimal,
-        K::Double => N::Double,
-        K::Duration => N::Duration,
-        K::Float => N::Float,
-        K::Inet => N::Inet,
-        K::Int => N::Int,
-        K::Smallint => N::Smallint,
-        K::Text | K::Varchar => N::Text,
-        K::Time => N::Time,
-        K::Timestamp => N::Timestamp,
-        K::Timeuuid => N::Timeuuid,
-        K::Tinyint => N::Tinyint,
-        K::Uuid => N::Uuid,
-        K::Varint => N::Varint,
-        _ => return None,
-    })
-}
 
 impl Parser<'_> {
     // ----- Constants and markers -----
@@ -304,7 +276,7 @@ impl Parser<'_> {
 
     /// A native type name.
     pub(super) fn native_type(&mut self) -> PResult<NativeType> {
-        match self.keyword().and_then(native_type_of) {
+        match self.keyword().and_then(Keyword::native_type) {
             Some(n) => {
                 self.bump();
                 Ok(n)
@@ -321,7 +293,7 @@ impl Parser<'_> {
     fn comparator_type_inner(&mut self) -> PResult<CqlTypeSyntax> {
         let kw = self.keyword();
         let generic = self.nth(1).kind == TokenKind::Lt;
-        if let Some(native) = kw.and_then(native_type_of)
+        if let Some(native) = kw.and_then(Keyword::native_type)
             && self.nth(1).kind != TokenKind::Dot
         {
             self.bump();
@@ -774,19 +746,24 @@ impl Parser<'_> {
         Ok((false, conditions))
     }
 
-    fn condition(&mut self) -> PResult<Condition> {
-        let start = self.peek().start;
+    /// `c`, `c[key]` or `c.field` (a condition's left-hand side, a DELETE target).
+    pub(super) fn column_part(&mut self) -> PResult<ColumnPart> {
         let column = self.ident()?;
-        let lhs = if self.eat(TokenKind::LBracket) {
+        Ok(if self.eat(TokenKind::LBracket) {
             let key = self.term()?;
             self.expect(TokenKind::RBracket)?;
-            ConditionLhs::Element { column, key }
+            ColumnPart::Element { column, key }
         } else if self.eat(TokenKind::Dot) {
             let field = self.ident()?;
-            ConditionLhs::Field { column, field }
+            ColumnPart::Field { column, field }
         } else {
-            ConditionLhs::Column(column)
-        };
+            ColumnPart::Column(column)
+        })
+    }
+
+    fn condition(&mut self) -> PResult<Condition> {
+        let start = self.peek().start;
+        let lhs = self.column_part()?;
         let (op, rhs) = if let Some(op) = self.in_operator()? {
             (op, self.in_values()?)
         } else if self.eat_kw(Keyword::Contains) {

@@ -13,7 +13,7 @@ mod other;
 
 use std::collections::HashMap;
 
-use super::ast::{BindMarker, ParsedStatement, Span, Statement};
+use super::ast::{BindMarker, ParsedStatement, Span, Statement, UnsupportedKind};
 use super::error::{SyntaxError, shorten};
 use super::keywords::Keyword;
 use super::lexer::{Token, TokenKind, quoted_name_value, string_value, tokenize};
@@ -130,8 +130,20 @@ impl<'a> Parser<'a> {
             Some(Create) => self.create_statement(),
             Some(Alter) => self.alter_statement(),
             Some(Drop) => self.drop_statement(),
-            Some(Grant) => self.grant_statement(),
-            Some(Revoke) => self.revoke_statement(),
+            Some(Grant) => self.grant_or_revoke(
+                To,
+                (
+                    UnsupportedKind::GrantPermissions,
+                    UnsupportedKind::GrantRole,
+                ),
+            ),
+            Some(Revoke) => self.grant_or_revoke(
+                From,
+                (
+                    UnsupportedKind::RevokePermissions,
+                    UnsupportedKind::RevokeRole,
+                ),
+            ),
             Some(List) => self.list_statement(),
             Some(Describe | Desc) => self.describe_statement(),
             Some(Prune) => self.prune_statement(),

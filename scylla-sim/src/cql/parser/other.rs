@@ -403,7 +403,7 @@ impl Parser<'_> {
     // ----- Users and roles -----
 
     /// A user name: identifier or string (not a quoted name).
-    fn user_name(&mut self) -> PResult<String> {
+    pub(super) fn user_name(&mut self) -> PResult<String> {
         let t = self.peek();
         match t.kind {
             TokenKind::String => {
@@ -418,7 +418,7 @@ impl Parser<'_> {
     }
 
     /// A role or service level name: identifier, quoted name or string.
-    fn role_name(&mut self) -> PResult<String> {
+    pub(super) fn role_name(&mut self) -> PResult<String> {
         let t = self.peek();
         match t.kind {
             TokenKind::String => {
@@ -437,7 +437,7 @@ impl Parser<'_> {
     }
 
     /// `[WITH [HASHED] PASSWORD 'p'] [SUPERUSER | NOSUPERUSER]` of CREATE/ALTER USER.
-    fn user_options(&mut self) -> PResult<()> {
+    pub(super) fn user_options(&mut self) -> PResult<()> {
         if self.eat_kw(Keyword::With) {
             self.eat_kw(Keyword::Hashed);
             self.expect_kw(Keyword::Password)?;
@@ -449,33 +449,51 @@ impl Parser<'_> {
         Ok(())
     }
 
-    pub(super) fn create_user(&mut self) -> PResult<Statement> {
+    /// `CREATE USER|ROLE [IF NOT EXISTS] name [options]`, with `name` and `options`
+    /// the parsers of the user's or the role's.
+    pub(super) fn create_account(
+        &mut self,
+        name: fn(&mut Self) -> PResult<String>,
+        options: fn(&mut Self) -> PResult<()>,
+        kind: UnsupportedKind,
+    ) -> PResult<Statement> {
         self.bump();
         self.bump();
         self.if_not_exists()?;
-        let name = self.user_name()?;
-        self.user_options()?;
-        Ok(unsupported(UnsupportedKind::CreateUser, Some(name)))
+        let name = name(self)?;
+        options(self)?;
+        Ok(unsupported(kind, Some(name)))
     }
 
-    pub(super) fn alter_user(&mut self) -> PResult<Statement> {
+    /// `ALTER USER|ROLE name [options]`.
+    pub(super) fn alter_account(
+        &mut self,
+        name: fn(&mut Self) -> PResult<String>,
+        options: fn(&mut Self) -> PResult<()>,
+        kind: UnsupportedKind,
+    ) -> PResult<Statement> {
         self.bump();
         self.bump();
-        let name = self.user_name()?;
-        self.user_options()?;
-        Ok(unsupported(UnsupportedKind::AlterUser, Some(name)))
+        let name = name(self)?;
+        options(self)?;
+        Ok(unsupported(kind, Some(name)))
     }
 
-    pub(super) fn drop_user(&mut self) -> PResult<Statement> {
+    /// `DROP USER|ROLE [IF EXISTS] name`.
+    pub(super) fn drop_account(
+        &mut self,
+        name: fn(&mut Self) -> PResult<String>,
+        kind: UnsupportedKind,
+    ) -> PResult<Statement> {
         self.bump();
         self.bump();
         self.if_exists()?;
-        let name = self.user_name()?;
-        Ok(unsupported(UnsupportedKind::DropUser, Some(name)))
+        let name = name(self)?;
+        Ok(unsupported(kind, Some(name)))
     }
 
     /// `[WITH option [AND option ...]]` of CREATE/ALTER ROLE.
-    fn role_options(&mut self) -> PResult<()> {
+    pub(super) fn role_options(&mut self) -> PResult<()> {
         use Keyword::*;
         if !self.eat_kw(With) {
             return Ok(());
@@ -509,31 +527,6 @@ impl Parser<'_> {
                 return Ok(());
             }
         }
-    }
-
-    pub(super) fn create_role(&mut self) -> PResult<Statement> {
-        self.bump();
-        self.bump();
-        self.if_not_exists()?;
-        let name = self.role_name()?;
-        self.role_options()?;
-        Ok(unsupported(UnsupportedKind::CreateRole, Some(name)))
-    }
-
-    pub(super) fn alter_role(&mut self) -> PResult<Statement> {
-        self.bump();
-        self.bump();
-        let name = self.role_name()?;
-        self.role_options()?;
-        Ok(unsupported(UnsupportedKind::AlterRole, Some(name)))
-    }
-
-    pub(super) fn drop_role(&mut self) -> PResult<Statement> {
-        self.bump();
-        self.bump();
-        self.if_exists()?;
-        let name = self.role_name()?;
-        Ok(unsupported(UnsupportedKind::DropRole, Some(name)))
     }
 
     // ----- Permissions -----
@@ -613,44 +606,27 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `GRANT permissions ON resource TO role` or `GRANT role TO role`
-    pub(super) fn grant_statement(&mut self) -> PResult<Statement> {
+    /// `GRANT permissions ON resource TO role` or `GRANT role TO role` (`link` is
+    /// `TO`), and the same for REVOKE (`link` is `FROM`); `kinds` are the statement's
+    /// for permissions and for a role.
+    pub(super) fn grant_or_revoke(
+        &mut self,
+        link: Keyword,
+        kinds: (UnsupportedKind, UnsupportedKind),
+    ) -> PResult<Statement> {
         self.bump();
         if self.at_permissions() {
             self.permissions()?;
             self.expect_kw(Keyword::On)?;
             self.resource()?;
-            self.expect_kw(Keyword::To)?;
+            self.expect_kw(link)?;
             let grantee = self.role_name()?;
-            return Ok(unsupported(
-                UnsupportedKind::GrantPermissions,
-                Some(grantee),
-            ));
+            return Ok(unsupported(kinds.0, Some(grantee)));
         }
         let role = self.role_name()?;
-        self.expect_kw(Keyword::To)?;
+        self.expect_kw(link)?;
         self.role_name()?;
-        Ok(unsupported(UnsupportedKind::GrantRole, Some(role)))
-    }
-
-    /// `REVOKE permissions ON resource FROM role` or `REVOKE role FROM role`
-    pub(super) fn revoke_statement(&mut self) -> PResult<Statement> {
-        self.bump();
-        if self.at_permissions() {
-            self.permissions()?;
-            self.expect_kw(Keyword::On)?;
-            self.resource()?;
-            self.expect_kw(Keyword::From)?;
-            let revokee = self.role_name()?;
-            return Ok(unsupported(
-                UnsupportedKind::RevokePermissions,
-                Some(revokee),
-            ));
-        }
-        let role = self.role_name()?;
-        self.expect_kw(Keyword::From)?;
-        self.role_name()?;
-        Ok(unsupported(UnsupportedKind::RevokeRole, Some(role)))
+        Ok(unsupported(kinds.1, Some(role)))
     }
 
     // ----- LIST and service levels -----
