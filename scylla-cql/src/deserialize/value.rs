@@ -407,31 +407,13 @@ fn mk_deser_err_named(
 
 /// If `err` is a [`BuiltinDeserializationError`], sets its `rust_name` to `RustT`'s name;
 /// other errors are returned unchanged. Wrappers use this to report their own name.
-pub fn deser_error_replace_rust_name<RustT>(mut err: DeserializationError) -> DeserializationError {
-    if let Some(e) = err.try_downcast_mut::<BuiltinDeserializationError>() {
-        e.rust_name = type_name::<RustT>();
-        return err;
-    }
-    if let Some(e) = err.downcast_ref::<BuiltinDeserializationError>() {
-        let mut e = e.clone();
-        e.rust_name = type_name::<RustT>();
-        return DeserializationError::new(e);
-    }
-    err
+pub fn deser_error_replace_rust_name<RustT>(err: DeserializationError) -> DeserializationError {
+    err.map_inner(|e: &mut BuiltinDeserializationError| e.rust_name = type_name::<RustT>())
 }
 
 /// The type-check counterpart of [`deser_error_replace_rust_name`].
-pub(crate) fn typck_error_replace_rust_name<RustT>(mut err: TypeCheckError) -> TypeCheckError {
-    if let Some(e) = err.try_downcast_mut::<BuiltinTypeCheckError>() {
-        e.rust_name = type_name::<RustT>();
-        return err;
-    }
-    if let Some(e) = err.downcast_ref::<BuiltinTypeCheckError>() {
-        let mut e = e.clone();
-        e.rust_name = type_name::<RustT>();
-        return TypeCheckError::new(e);
-    }
-    err
+pub(crate) fn typck_error_replace_rust_name<RustT>(err: TypeCheckError) -> TypeCheckError {
+    err.map_inner(|e: &mut BuiltinTypeCheckError| e.rust_name = type_name::<RustT>())
 }
 
 /// Why a built-in deserialization failed.
