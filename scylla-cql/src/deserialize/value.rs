@@ -965,6 +965,34 @@ fn deser_duration(typ: &ColumnType, bytes: &[u8]) -> Result<CqlDuration, Deseria
     })
 }
 
+/// Implements [`DeserializeValue`] for `$t` by delegating to `$via`: the type check is
+/// `$via`'s, and a deserialized `$via` (bound to `$it`, with the CQL type bound to
+/// `$typ`) is turned into `Self` by the fallible `$map`. Errors of `$via` (not those of
+/// `$map`, which names `Self` itself) are reported under `Self`'s name.
+macro_rules! impl_via {
+    ($(#[$attr:meta])* impl[$($gen:tt)*] for $t:ty, via $via:ty
+        $(, where [$($bounds:tt)*])? => |$typ:ident, $it:ident| $map:expr) => {
+        $(#[$attr])*
+        impl<'frame, 'metadata, $($gen)*> DeserializeValue<'frame, 'metadata> for $t
+        $(where $($bounds)*)?
+        {
+            fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+                <$via as DeserializeValue<'frame, 'metadata>>::type_check(typ)
+                    .map_err(typck_error_replace_rust_name::<Self>)
+            }
+
+            fn deserialize(
+                $typ: &'metadata ColumnType<'metadata>,
+                v: Option<FrameSlice<'frame>>,
+            ) -> Result<Self, DeserializationError> {
+                let $it = <$via as DeserializeValue<'frame, 'metadata>>::deserialize($typ, v)
+                    .map_err(deser_error_replace_rust_name::<Self>)?;
+                $map
+            }
+        }
+    };
+}
+
 // =======================================================================================
 // Wrappers
 // =======================================================================================
@@ -1008,60 +1036,21 @@ where
     }
 }
 
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for Box<T>
-where
-    T: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(Box::new)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for Arc<T>
-where
-    T: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(Arc::new)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for Cow<'frame, T>
-where
-    T: 'frame + ToOwned + ?Sized,
-    &'frame T: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        <&'frame T>::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        <&'frame T>::deserialize(typ, v)
-            .map(Cow::Borrowed)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
+impl_via!(
+    impl[T] for Box<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata>]
+    => |_typ, it| Ok(Box::new(it))
+);
+impl_via!(
+    impl[T] for Arc<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata>]
+    => |_typ, it| Ok(Arc::new(it))
+);
+impl_via!(
+    impl[T] for Cow<'frame, T>, via &'frame T,
+    where [T: 'frame + ToOwned + ?Sized, &'frame T: DeserializeValue<'frame, 'metadata>]
+    => |_typ, it| Ok(Cow::Borrowed(it))
+);
 
 /// The raw bytes of a value, not interpreted; `None` for null. Accepts any CQL type.
 impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for Option<FrameSlice<'frame>> {
@@ -1381,51 +1370,27 @@ fn collect_vec<T>(
     Ok(out)
 }
 
-impl<'frame, 'metadata, T, S> DeserializeValue<'frame, 'metadata> for HashSet<T, S>
-where
-    T: DeserializeValue<'frame, 'metadata> + Eq + Hash,
-    S: BuildHasher + Default + 'frame,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        ListlikeIterator::<'frame, 'metadata, T>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
+impl_via!(
+    impl[T, S] for HashSet<T, S>, via ListlikeIterator<'frame, 'metadata, T>,
+    where [
+        T: DeserializeValue<'frame, 'metadata> + Eq + Hash,
+        S: BuildHasher + Default + 'frame,
+    ]
+    => |_typ, it| {
+        let mut out = HashSet::with_capacity_and_hasher(it.len(), S::default());
+        for item in it {
+            out.insert(item.map_err(deser_error_replace_rust_name::<Self>)?);
+        }
+        Ok(out)
     }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        ListlikeIterator::<'frame, 'metadata, T>::deserialize(typ, v)
-            .and_then(|it| {
-                let mut out = HashSet::with_capacity_and_hasher(it.len(), S::default());
-                for item in it {
-                    out.insert(item?);
-                }
-                Ok(out)
-            })
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for BTreeSet<T>
-where
-    T: DeserializeValue<'frame, 'metadata> + Ord,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        ListlikeIterator::<'frame, 'metadata, T>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        ListlikeIterator::<'frame, 'metadata, T>::deserialize(typ, v)
-            .and_then(|it| it.collect::<Result<BTreeSet<T>, _>>())
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
+);
+impl_via!(
+    impl[T] for BTreeSet<T>, via ListlikeIterator<'frame, 'metadata, T>,
+    where [T: DeserializeValue<'frame, 'metadata> + Ord]
+    => |_typ, it| it
+        .collect::<Result<BTreeSet<T>, _>>()
+        .map_err(deser_error_replace_rust_name::<Self>)
+);
 // =======================================================================================
 // Maps
 // =======================================================================================
@@ -1595,54 +1560,32 @@ where
 {
 }
 
-impl<'frame, 'metadata, K, V, S> DeserializeValue<'frame, 'metadata> for HashMap<K, V, S>
-where
-    K: DeserializeValue<'frame, 'metadata> + Eq + Hash,
-    V: DeserializeValue<'frame, 'metadata>,
-    S: BuildHasher + Default + 'frame,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        MapIterator::<'frame, 'metadata, K, V>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
+impl_via!(
+    impl[K, V, S] for HashMap<K, V, S>, via MapIterator<'frame, 'metadata, K, V>,
+    where [
+        K: DeserializeValue<'frame, 'metadata> + Eq + Hash,
+        V: DeserializeValue<'frame, 'metadata>,
+        S: BuildHasher + Default + 'frame,
+    ]
+    => |_typ, it| {
+        let mut out = HashMap::with_capacity_and_hasher(it.len(), S::default());
+        for item in it {
+            let (k, v) = item.map_err(deser_error_replace_rust_name::<Self>)?;
+            out.insert(k, v);
+        }
+        Ok(out)
     }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        MapIterator::<'frame, 'metadata, K, V>::deserialize(typ, v)
-            .and_then(|it| {
-                let mut out = HashMap::with_capacity_and_hasher(it.len(), S::default());
-                for item in it {
-                    let (k, v) = item?;
-                    out.insert(k, v);
-                }
-                Ok(out)
-            })
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, K, V> DeserializeValue<'frame, 'metadata> for BTreeMap<K, V>
-where
-    K: DeserializeValue<'frame, 'metadata> + Ord,
-    V: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        MapIterator::<'frame, 'metadata, K, V>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        MapIterator::<'frame, 'metadata, K, V>::deserialize(typ, v)
-            .and_then(|it| it.collect::<Result<BTreeMap<K, V>, _>>())
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
+);
+impl_via!(
+    impl[K, V] for BTreeMap<K, V>, via MapIterator<'frame, 'metadata, K, V>,
+    where [
+        K: DeserializeValue<'frame, 'metadata> + Ord,
+        V: DeserializeValue<'frame, 'metadata>,
+    ]
+    => |_typ, it| it
+        .collect::<Result<BTreeMap<K, V>, _>>()
+        .map_err(deser_error_replace_rust_name::<Self>)
+);
 // =======================================================================================
 // Vectors
 // =======================================================================================
@@ -2151,24 +2094,12 @@ fn deser_cql_value<'frame, 'metadata>(
 #[allow(unused_macros)]
 macro_rules! impl_via_conversion {
     ($t:ty, $via:ty, |$v:ident| $conv:expr) => {
-        impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for $t {
-            fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-                <$via as DeserializeValue<'frame, 'metadata>>::type_check(typ)
-                    .map_err(typck_error_replace_rust_name::<Self>)
-            }
-
-            fn deserialize(
-                typ: &'metadata ColumnType<'metadata>,
-                v: Option<FrameSlice<'frame>>,
-            ) -> Result<Self, DeserializationError> {
-                let $v = <$via as DeserializeValue<'frame, 'metadata>>::deserialize(typ, v)
-                    .map_err(deser_error_replace_rust_name::<Self>)?;
-                let converted: Result<Self, crate::value::ValueOverflow> = $conv;
-                converted.map_err(|_| {
-                    mk_deser_err::<Self>(typ, BuiltinDeserializationErrorKind::ValueOverflow)
-                })
-            }
-        }
+        impl_via!(impl[] for $t, via $via => |typ, $v| {
+            let converted: Result<Self, crate::value::ValueOverflow> = $conv;
+            converted.map_err(|_| {
+                mk_deser_err::<Self>(typ, BuiltinDeserializationErrorKind::ValueOverflow)
+            })
+        });
     };
 }
 
@@ -2205,61 +2136,24 @@ impl_via_conversion!(bigdecimal_04::BigDecimal, CqlDecimalBorrowed<'frame>, |v| 
 // secrecy
 // =======================================================================================
 
-#[cfg(feature = "secrecy-08")]
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for secrecy_08::Secret<T>
-where
-    T: DeserializeValue<'frame, 'metadata> + secrecy_08::Zeroize,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(secrecy_08::Secret::new)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-#[cfg(feature = "secrecy-10")]
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for secrecy_10::SecretBox<T>
-where
-    T: DeserializeValue<'frame, 'metadata> + secrecy_10::zeroize::Zeroize,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(|v| secrecy_10::SecretBox::new(Box::new(v)))
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-/// A `text`/`ascii` value as a [`secrecy_10::SecretString`] (a secret `str`).
-#[cfg(feature = "secrecy-10")]
-impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for secrecy_10::SecretString {
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        <String as DeserializeValue>::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        <String as DeserializeValue>::deserialize(typ, v)
-            .map(secrecy_10::SecretString::from)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
+impl_via!(
+    #[cfg(feature = "secrecy-08")]
+    impl[T] for secrecy_08::Secret<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata> + secrecy_08::Zeroize]
+    => |_typ, it| Ok(secrecy_08::Secret::new(it))
+);
+impl_via!(
+    #[cfg(feature = "secrecy-10")]
+    impl[T] for secrecy_10::SecretBox<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata> + secrecy_10::zeroize::Zeroize]
+    => |_typ, it| Ok(secrecy_10::SecretBox::new(Box::new(it)))
+);
+impl_via!(
+    /// A `text`/`ascii` value as a [`secrecy_10::SecretString`] (a secret `str`).
+    #[cfg(feature = "secrecy-10")]
+    impl[] for secrecy_10::SecretString, via String
+    => |_typ, it| Ok(secrecy_10::SecretString::from(it))
+);
 /// A list or set as a [`secrecy_10::SecretSlice`] (a secret `[S]`), read like a
 /// `Vec<S>`.
 #[cfg(feature = "secrecy-10")]
