@@ -19,16 +19,7 @@ use scylla::statement::{Consistency, Statement};
 use session_util::*;
 
 async fn table(session: &Session, rf: usize) -> String {
-    let ks = unique_keyspace("policies");
-    create_keyspace(session, &ks, rf).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
-            &[],
-        )
-        .await
-        .unwrap();
-    ks
+    keyspace_with_table(session, "policies", rf, "(k int PRIMARY KEY, v int)").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,16 +16,13 @@ use scylla::value::Counter;
 use session_util::*;
 
 async fn setup(session: &Session, prefix: &str) -> String {
-    let ks = unique_keyspace(prefix);
-    create_keyspace(session, &ks, 1).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (pk int, ck int, v text, PRIMARY KEY (pk, ck))"),
-            &[],
-        )
-        .await
-        .unwrap();
-    ks
+    keyspace_with_table(
+        session,
+        prefix,
+        1,
+        "(pk int, ck int, v text, PRIMARY KEY (pk, ck))",
+    )
+    .await
 }
 
 async fn fill(session: &Session, ks: &str, partitions: i32, rows: i32) {
@@ -349,15 +346,7 @@ async fn batches_of_prepared_and_unprepared_statements() {
 async fn lightweight_transactions() {
     let cluster = cluster(3, 1).await;
     let session = session(&cluster).await;
-    let ks = unique_keyspace("lwt");
-    create_keyspace(&session, &ks, 3).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
-            &[],
-        )
-        .await
-        .unwrap();
+    let ks = keyspace_with_table(&session, "lwt", 3, "(k int PRIMARY KEY, v int)").await;
     let insert = session
         .prepare(format!(
             "INSERT INTO {ks}.t (k, v) VALUES (?, ?) IF NOT EXISTS"

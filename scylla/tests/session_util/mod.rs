@@ -116,3 +116,26 @@ pub async fn wait_until_quiet(cluster: &SimCluster) {
         );
     }
 }
+
+/// Creates a keyspace named from `prefix` (see [`unique_keyspace`]) with replication
+/// factor `rf`, and in it table `t` with the given columns (`"(k int PRIMARY KEY, v
+/// int)"`); returns the keyspace's name.
+pub async fn keyspace_with_table(
+    session: &Session,
+    prefix: &str,
+    rf: usize,
+    columns: &str,
+) -> String {
+    let ks = unique_keyspace(prefix);
+    create_keyspace(session, &ks, rf).await;
+    create_table(session, &ks, columns).await;
+    ks
+}
+
+/// Creates table `t` in keyspace `ks` with the given columns.
+pub async fn create_table(session: &Session, ks: &str, columns: &str) {
+    session
+        .query_unpaged(format!("CREATE TABLE {ks}.t {columns}"), &[])
+        .await
+        .expect("create table");
+}
