@@ -523,7 +523,7 @@ impl Session {
         let (result, paging) = self
             .run_statement(
                 &statement,
-                &values,
+                values,
                 None,
                 PagingState::start(),
                 RequestKind::Unpaged,
@@ -545,7 +545,7 @@ impl Session {
         let page_size = Some(statement.page_size());
         self.run_statement(
             &statement,
-            &values,
+            values,
             page_size,
             paging_state,
             RequestKind::ManuallyPaged,
@@ -579,7 +579,7 @@ impl Session {
         let (result, paging) = self
             .run_prepared(
                 prepared,
-                &values,
+                values,
                 None,
                 PagingState::start(),
                 RequestKind::Unpaged,
@@ -597,7 +597,7 @@ impl Session {
     ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
         self.run_prepared(
             prepared,
-            &values,
+            values,
             Some(prepared.page_size()),
             paging_state,
             RequestKind::ManuallyPaged,
@@ -652,7 +652,7 @@ impl Session {
     async fn run_statement(
         &self,
         statement: &Statement,
-        values: &dyn SerializeRow,
+        values: impl SerializeRow,
         page_size: Option<PageSize>,
         paging_state: PagingState,
         kind: RequestKind,
@@ -672,14 +672,14 @@ impl Session {
     async fn run_prepared(
         &self,
         prepared: &PreparedStatement,
-        values: &dyn SerializeRow,
+        values: impl SerializeRow,
         page_size: Option<PageSize>,
         paging_state: PagingState,
         kind: RequestKind,
     ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
         let frame = self
             .shared
-            .build_execute(prepared, values, page_size, paging_state)?;
+            .build_execute(prepared, &values, page_size, paging_state)?;
         self.shared.execute(prepared, frame, kind).await
     }
 
