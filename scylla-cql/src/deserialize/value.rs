@@ -8,6 +8,7 @@
 //! collection, because Cassandra returns an empty non-frozen collection as null.
 //! [`MaybeEmpty<T>`] maps the special zero-length value to `MaybeEmpty::Empty`.
 
+use crate::serialize::builtin_error_constructors;
 use std::any::type_name;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -71,24 +72,12 @@ pub struct BuiltinTypeCheckError {
     pub kind: BuiltinTypeCheckErrorKind,
 }
 
-/// Builds a [`TypeCheckError`] holding a [`BuiltinTypeCheckError`] for the Rust type `T`.
-pub fn mk_typck_err<T>(
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> TypeCheckError {
-    mk_typck_err_named(type_name::<T>(), cql_type, kind)
-}
-
-fn mk_typck_err_named(
-    rust_name: &'static str,
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> TypeCheckError {
-    TypeCheckError::new(BuiltinTypeCheckError {
-        rust_name,
-        cql_type: cql_type.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinTypeCheckError in TypeCheckError,
+    kind BuiltinTypeCheckErrorKind, cql_type: ColumnType;
+    /// Builds a [`TypeCheckError`] holding a [`BuiltinTypeCheckError`] for the Rust type `T`.
+    pub fn mk_typck_err<T>;
+    fn mk_typck_err_named;
 }
 
 /// Why a built-in type check failed.
@@ -384,25 +373,13 @@ pub struct BuiltinDeserializationError {
     pub kind: BuiltinDeserializationErrorKind,
 }
 
-/// Builds a [`DeserializationError`] holding a [`BuiltinDeserializationError`] for the
-/// Rust type `T`.
-pub fn mk_deser_err<T>(
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinDeserializationErrorKind>,
-) -> DeserializationError {
-    mk_deser_err_named(type_name::<T>(), cql_type, kind)
-}
-
-fn mk_deser_err_named(
-    rust_name: &'static str,
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinDeserializationErrorKind>,
-) -> DeserializationError {
-    DeserializationError::new(BuiltinDeserializationError {
-        rust_name,
-        cql_type: cql_type.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinDeserializationError in DeserializationError,
+    kind BuiltinDeserializationErrorKind, cql_type: ColumnType;
+    /// Builds a [`DeserializationError`] holding a [`BuiltinDeserializationError`] for the
+    /// Rust type `T`.
+    pub fn mk_deser_err<T>;
+    fn mk_deser_err_named;
 }
 
 /// If `err` is a [`BuiltinDeserializationError`], sets its `rust_name` to `RustT`'s name;

@@ -73,6 +73,41 @@ macro_rules! type_erased_error {
 }
 pub(crate) use type_erased_error;
 
+/// Defines the two constructors of a built-in error struct `$err` (fields `rust_name`,
+/// optionally a CQL type field `$typ_field`, and `kind`): `$mk::<T>(...)` for the Rust
+/// type `T` and `$named(rust_name, ...)` for a type given by name, both returning the
+/// error wrapped in `$wrapper`. The docs and visibility of each come with the
+/// invocation.
+macro_rules! builtin_error_constructors {
+    (
+        $err:ident in $wrapper:ident, kind $kind:ident $(, $typ_field:ident: ColumnType)?;
+        $(#[$mk_attr:meta])* pub fn $mk:ident<T $(: ?$sized:ident)?>;
+        $(#[$named_attr:meta])* $vis:vis fn $named:ident;
+    ) => {
+        $(#[$mk_attr])*
+        pub fn $mk<T $(: ?$sized)?>(
+            $($typ_field: &ColumnType<'_>,)?
+            kind: impl Into<$kind>,
+        ) -> $wrapper {
+            $named(std::any::type_name::<T>(), $($typ_field,)? kind)
+        }
+
+        $(#[$named_attr])*
+        $vis fn $named(
+            rust_name: &'static str,
+            $($typ_field: &ColumnType<'_>,)?
+            kind: impl Into<$kind>,
+        ) -> $wrapper {
+            $wrapper::new($err {
+                rust_name,
+                $($typ_field: $typ_field.clone().into_owned(),)?
+                kind: kind.into(),
+            })
+        }
+    };
+}
+pub(crate) use builtin_error_constructors;
+
 type_erased_error! {
     /// A serialization failure. Type-erased, so that user impls may return their own
     /// errors; the built-in ones are [`value::BuiltinSerializationError`],

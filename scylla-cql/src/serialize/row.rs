@@ -1,6 +1,7 @@
 //! The [`SerializeRow`] trait: the bind values of one statement, and
 //! [`SerializedValues`], a row already serialized.
 
+use super::builtin_error_constructors;
 use std::borrow::Cow;
 
 use bytes::BufMut;
@@ -244,22 +245,15 @@ pub struct BuiltinTypeCheckError {
     pub kind: BuiltinTypeCheckErrorKind,
 }
 
-/// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
-/// [`SerializationError`].
-pub fn mk_typck_err<T: ?Sized>(kind: impl Into<BuiltinTypeCheckErrorKind>) -> SerializationError {
-    mk_typck_err_named(std::any::type_name::<T>(), kind)
-}
-
-/// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type named `rust_name`.
-#[doc(hidden)]
-pub fn mk_typck_err_named(
-    rust_name: &'static str,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinTypeCheckError {
-        rust_name,
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinTypeCheckError in SerializationError,
+    kind BuiltinTypeCheckErrorKind;
+    /// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
+    /// [`SerializationError`].
+    pub fn mk_typck_err<T: ?Sized>;
+    /// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type named `rust_name`.
+    #[doc(hidden)]
+    pub fn mk_typck_err_named;
 }
 
 /// The ways a Rust type can fail to match the bind markers of a statement.
@@ -311,23 +305,16 @@ pub struct BuiltinSerializationError {
     pub kind: BuiltinSerializationErrorKind,
 }
 
-/// Builds a row-level [`BuiltinSerializationError`] for the Rust type `T`, wrapped in
-/// a [`SerializationError`].
-pub fn mk_ser_err<T: ?Sized>(kind: impl Into<BuiltinSerializationErrorKind>) -> SerializationError {
-    mk_ser_err_named(std::any::type_name::<T>(), kind)
-}
-
-/// Builds a row-level [`BuiltinSerializationError`] for the Rust type named
-/// `rust_name`.
-#[doc(hidden)]
-pub fn mk_ser_err_named(
-    rust_name: &'static str,
-    kind: impl Into<BuiltinSerializationErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinSerializationError {
-        rust_name,
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinSerializationError in SerializationError,
+    kind BuiltinSerializationErrorKind;
+    /// Builds a row-level [`BuiltinSerializationError`] for the Rust type `T`, wrapped in
+    /// a [`SerializationError`].
+    pub fn mk_ser_err<T: ?Sized>;
+    /// Builds a row-level [`BuiltinSerializationError`] for the Rust type named
+    /// `rust_name`.
+    #[doc(hidden)]
+    pub fn mk_ser_err_named;
 }
 
 /// The ways serializing a row of values can fail.

@@ -23,6 +23,7 @@
 //! assert!(err.to_string().contains("Rust type i32 against CQL type text"));
 //! ```
 
+use super::builtin_error_constructors;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -74,28 +75,16 @@ pub struct BuiltinTypeCheckError {
     pub kind: BuiltinTypeCheckErrorKind,
 }
 
-/// Builds a [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
-/// [`SerializationError`].
-pub fn mk_typck_err<T: ?Sized>(
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> SerializationError {
-    mk_typck_err_named(std::any::type_name::<T>(), got, kind)
-}
-
-/// Builds a [`BuiltinTypeCheckError`] for the Rust type named `rust_name`, wrapped in a
-/// [`SerializationError`].
-#[doc(hidden)]
-pub fn mk_typck_err_named(
-    rust_name: &'static str,
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinTypeCheckError {
-        rust_name,
-        got: got.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinTypeCheckError in SerializationError,
+    kind BuiltinTypeCheckErrorKind, got: ColumnType;
+    /// Builds a [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
+    /// [`SerializationError`].
+    pub fn mk_typck_err<T: ?Sized>;
+    /// Builds a [`BuiltinTypeCheckError`] for the Rust type named `rust_name`, wrapped in a
+    /// [`SerializationError`].
+    #[doc(hidden)]
+    pub fn mk_typck_err_named;
 }
 
 /// The ways a Rust type can fail to match a CQL type.
@@ -255,28 +244,16 @@ pub struct BuiltinSerializationError {
     pub kind: BuiltinSerializationErrorKind,
 }
 
-/// Builds a [`BuiltinSerializationError`] for the Rust type `T`, wrapped in a
-/// [`SerializationError`].
-pub fn mk_ser_err<T: ?Sized>(
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinSerializationErrorKind>,
-) -> SerializationError {
-    mk_ser_err_named(std::any::type_name::<T>(), got, kind)
-}
-
-/// Builds a [`BuiltinSerializationError`] for the Rust type named `rust_name`, wrapped
-/// in a [`SerializationError`].
-#[doc(hidden)]
-pub fn mk_ser_err_named(
-    rust_name: &'static str,
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinSerializationErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinSerializationError {
-        rust_name,
-        got: got.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinSerializationError in SerializationError,
+    kind BuiltinSerializationErrorKind, got: ColumnType;
+    /// Builds a [`BuiltinSerializationError`] for the Rust type `T`, wrapped in a
+    /// [`SerializationError`].
+    pub fn mk_ser_err<T: ?Sized>;
+    /// Builds a [`BuiltinSerializationError`] for the Rust type named `rust_name`, wrapped
+    /// in a [`SerializationError`].
+    #[doc(hidden)]
+    pub fn mk_ser_err_named;
 }
 
 /// The ways serializing a value that type-checked can fail.
