@@ -8,7 +8,6 @@
 //! collection, because Cassandra returns an empty non-frozen collection as null.
 //! [`MaybeEmpty<T>`] maps the special zero-length value to `MaybeEmpty::Empty`.
 
-use crate::serialize::builtin_error_constructors;
 use std::any::type_name;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -24,6 +23,7 @@ use uuid::Uuid;
 use crate::frame::frame_errors::LowLevelDeserializationError;
 use crate::frame::response::result::{CollectionType, ColumnType, NativeType};
 use crate::frame::types;
+use crate::serialize::{builtin_error_constructors, error_kind_from};
 use crate::value::{
     Counter, CqlDate, CqlDecimal, CqlDecimalBorrowed, CqlDuration, CqlTime, CqlTimestamp,
     CqlTimeuuid, CqlValue, CqlVarint, CqlVarintBorrowed,
@@ -103,35 +103,13 @@ pub enum BuiltinTypeCheckErrorKind {
     VectorError(VectorTypeCheckErrorKind),
 }
 
-impl From<SetOrListTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: SetOrListTypeCheckErrorKind) -> Self {
-        Self::SetOrListError(k)
-    }
-}
-
-impl From<MapTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: MapTypeCheckErrorKind) -> Self {
-        Self::MapError(k)
-    }
-}
-
-impl From<TupleTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: TupleTypeCheckErrorKind) -> Self {
-        Self::TupleError(k)
-    }
-}
-
-impl From<UdtTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: UdtTypeCheckErrorKind) -> Self {
-        Self::UdtError(k)
-    }
-}
-
-impl From<VectorTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: VectorTypeCheckErrorKind) -> Self {
-        Self::VectorError(k)
-    }
-}
+error_kind_from!(BuiltinTypeCheckErrorKind {
+    SetOrListError(SetOrListTypeCheckErrorKind),
+    MapError(MapTypeCheckErrorKind),
+    TupleError(TupleTypeCheckErrorKind),
+    UdtError(UdtTypeCheckErrorKind),
+    VectorError(VectorTypeCheckErrorKind),
+});
 
 impl fmt::Display for BuiltinTypeCheckErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -443,35 +421,13 @@ pub enum BuiltinDeserializationErrorKind {
     Unsupported,
 }
 
-impl From<SetOrListDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: SetOrListDeserializationErrorKind) -> Self {
-        Self::SetOrListError(k)
-    }
-}
-
-impl From<MapDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: MapDeserializationErrorKind) -> Self {
-        Self::MapError(k)
-    }
-}
-
-impl From<TupleDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: TupleDeserializationErrorKind) -> Self {
-        Self::TupleError(k)
-    }
-}
-
-impl From<UdtDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: UdtDeserializationErrorKind) -> Self {
-        Self::UdtError(k)
-    }
-}
-
-impl From<VectorDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: VectorDeserializationErrorKind) -> Self {
-        Self::VectorError(k)
-    }
-}
+error_kind_from!(BuiltinDeserializationErrorKind {
+    SetOrListError(SetOrListDeserializationErrorKind),
+    MapError(MapDeserializationErrorKind),
+    TupleError(TupleDeserializationErrorKind),
+    UdtError(UdtDeserializationErrorKind),
+    VectorError(VectorDeserializationErrorKind),
+});
 
 impl fmt::Display for BuiltinDeserializationErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

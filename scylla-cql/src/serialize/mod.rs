@@ -108,6 +108,22 @@ macro_rules! builtin_error_constructors {
 }
 pub(crate) use builtin_error_constructors;
 
+/// Implements `From<$inner> for $outer` as the variant `$outer::$variant(inner)`, for
+/// each listed pair: how the kinds of the specialized errors (lists, maps, tuples...)
+/// become kinds of the built-in error.
+macro_rules! error_kind_from {
+    ($outer:ident { $($variant:ident($inner:ident)),+ $(,)? }) => {
+        $(
+            impl From<$inner> for $outer {
+                fn from(k: $inner) -> Self {
+                    Self::$variant(k)
+                }
+            }
+        )+
+    };
+}
+pub(crate) use error_kind_from;
+
 type_erased_error! {
     /// A serialization failure. Type-erased, so that user impls may return their own
     /// errors; the built-in ones are [`value::BuiltinSerializationError`],

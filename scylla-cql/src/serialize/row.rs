@@ -1,7 +1,6 @@
 //! The [`SerializeRow`] trait: the bind values of one statement, and
 //! [`SerializedValues`], a row already serialized.
 
-use super::builtin_error_constructors;
 use std::borrow::Cow;
 
 use bytes::BufMut;
@@ -10,9 +9,9 @@ use crate::frame::frame_errors::LowLevelDeserializationError;
 use crate::frame::response::result::{ColumnSpec, ColumnType, PreparedMetadata};
 use crate::frame::types::{self, RawValue};
 
-use super::SerializationError;
 use super::value::SerializeValue;
 use super::writers::RowWriter;
+use super::{SerializationError, builtin_error_constructors};
 
 /// What a row serializer needs to know: the bind markers' names and types.
 #[derive(Debug, Clone, Copy)]

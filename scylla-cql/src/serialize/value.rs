@@ -23,7 +23,6 @@
 //! assert!(err.to_string().contains("Rust type i32 against CQL type text"));
 //! ```
 
-use super::builtin_error_constructors;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
@@ -42,8 +41,8 @@ use crate::value::{
     CqlTimeuuid, CqlValue, CqlVarint, CqlVarintBorrowed, Emptiable, MaybeEmpty, MaybeUnset, Unset,
 };
 
-use super::SerializationError;
 use super::writers::{CellValueBuilder, CellWriter, WrittenCellProof};
+use super::{SerializationError, builtin_error_constructors, error_kind_from};
 
 /// A Rust type that can be serialized as a CQL value of some [`ColumnType`]s.
 ///
@@ -132,29 +131,12 @@ impl fmt::Display for BuiltinTypeCheckErrorKind {
     }
 }
 
-impl From<SetOrListTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: SetOrListTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::SetOrListError(k)
-    }
-}
-
-impl From<MapTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: MapTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::MapError(k)
-    }
-}
-
-impl From<TupleTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: TupleTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::TupleError(k)
-    }
-}
-
-impl From<UdtTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: UdtTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::UdtError(k)
-    }
-}
+error_kind_from!(BuiltinTypeCheckErrorKind {
+    SetOrListError(SetOrListTypeCheckErrorKind),
+    MapError(MapTypeCheckErrorKind),
+    TupleError(TupleTypeCheckErrorKind),
+    UdtError(UdtTypeCheckErrorKind),
+});
 
 /// Why a list-like Rust type does not match the CQL type.
 #[derive(Debug, Clone, Error)]
@@ -283,35 +265,13 @@ pub enum BuiltinSerializationErrorKind {
     VectorError(VectorSerializationErrorKind),
 }
 
-impl From<SetOrListSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: SetOrListSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::SetOrListError(k)
-    }
-}
-
-impl From<MapSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: MapSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::MapError(k)
-    }
-}
-
-impl From<TupleSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: TupleSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::TupleError(k)
-    }
-}
-
-impl From<UdtSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: UdtSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::UdtError(k)
-    }
-}
-
-impl From<VectorSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: VectorSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::VectorError(k)
-    }
-}
+error_kind_from!(BuiltinSerializationErrorKind {
+    SetOrListError(SetOrListSerializationErrorKind),
+    MapError(MapSerializationErrorKind),
+    TupleError(TupleSerializationErrorKind),
+    UdtError(UdtSerializationErrorKind),
+    VectorError(VectorSerializationErrorKind),
+});
 
 /// Why serializing a list or set failed.
 #[derive(Debug, Clone, Error)]
