@@ -188,3 +188,20 @@ pub(crate) fn deser_impl_head(
 pub(crate) fn field_var(k: usize) -> syn::Ident {
     quote::format_ident!("__v_{}", k)
 }
+
+/// `Ok(Self { .. })` from the `__v_k` variables of the fields that are not skipped
+/// (see [`field_var`]); skipped fields get `Default`.
+pub(crate) fn construct_from_field_vars(def: &StructDef) -> TokenStream {
+    let mut k = 0;
+    let inits = def.fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.skip {
+            quote!(#ident: ::core::default::Default::default())
+        } else {
+            let v = field_var(k);
+            k += 1;
+            quote!(#ident: #v)
+        }
+    });
+    quote!(::core::result::Result::Ok(Self { #( #inits, )* }))
+}

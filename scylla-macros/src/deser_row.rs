@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::attrs::{FieldDef, Flavor, StructDef};
-use crate::common::{DeserImplHead, deser_impl_head, field_var, name_lit};
+use crate::common::{
+    DeserImplHead, construct_from_field_vars, deser_impl_head, field_var, name_lit,
+};
 
 pub(crate) fn derive(def: &StructDef) -> TokenStream {
     let i = &def.internal;
@@ -69,21 +71,6 @@ fn read_column(def: &StructDef, f: &FieldDef, fm: &TokenStream) -> TokenStream {
     } else {
         read
     }
-}
-
-fn construct(def: &StructDef) -> TokenStream {
-    let mut k = 0;
-    let inits = def.fields.iter().map(|f| {
-        let ident = &f.ident;
-        if f.skip {
-            quote!(#ident: ::core::default::Default::default())
-        } else {
-            let v = field_var(k);
-            k += 1;
-            quote!(#ident: #v)
-        }
-    });
-    quote!(::core::result::Result::Ok(Self { #( #inits, )* }))
 }
 
 fn by_name_type_check(def: &StructDef, fm: &TokenStream) -> TokenStream {
@@ -161,7 +148,7 @@ fn by_name_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         #( #decls )*
         for __col in __row {
@@ -246,7 +233,7 @@ fn in_order_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         let mut __row = __row;
         #( #steps )*

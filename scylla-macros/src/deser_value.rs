@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::attrs::{FieldDef, Flavor, StructDef};
-use crate::common::{DeserImplHead, deser_generics, deser_impl_head, field_var, name_lit};
+use crate::common::{
+    DeserImplHead, construct_from_field_vars, deser_generics, deser_impl_head, field_var, name_lit,
+};
 
 /// Whether a field gets `Default::default()` when the UDT type lacks it.
 fn may_be_absent(f: &FieldDef) -> bool {
@@ -77,22 +79,6 @@ fn read_field(def: &StructDef, f: &FieldDef, frame_meta: &TokenStream) -> TokenS
 fn frame_meta(def: &StructDef) -> TokenStream {
     let (frame, metadata, _) = deser_generics(def);
     quote!(<#frame, #metadata>)
-}
-
-/// Builds `Self` from the `__v_k` variables (skipped fields get `Default`).
-fn construct(def: &StructDef) -> TokenStream {
-    let mut k = 0;
-    let inits = def.fields.iter().map(|f| {
-        let ident = &f.ident;
-        if f.skip {
-            quote!(#ident: ::core::default::Default::default())
-        } else {
-            let v = field_var(k);
-            k += 1;
-            quote!(#ident: #v)
-        }
-    });
-    quote!(::core::result::Result::Ok(Self { #( #inits, )* }))
 }
 
 fn by_name_type_check(def: &StructDef) -> TokenStream {
@@ -188,7 +174,7 @@ fn by_name_deserialize(def: &StructDef) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         let __iter = #i::deser_udt_iter::<Self>(__typ, __v)?;
         #( #decls )*
@@ -334,7 +320,7 @@ fn in_order_deserialize(def: &StructDef) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         let mut __iter = ::core::iter::Iterator::peekable(#i::deser_udt_iter::<Self>(__typ, __v)?);
         #( #steps )*
