@@ -876,14 +876,8 @@ async fn schema_metadata_follows_changes() {
         )
         .await
         .unwrap();
-    let (cluster_token,): (i64,) = session
-        .query_unpaged(format!("SELECT token(k) FROM {ks}.other"), &[])
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (cluster_token,): (i64,) =
+        select_one(&session, format!("SELECT token(k) FROM {ks}.other")).await;
     assert_eq!(cluster_token, token.value());
     no_wait
         .query_unpaged(format!("DROP TABLE {ks}.t"), &[])

@@ -53,14 +53,8 @@ async fn a_request_dropped_before_its_response_leaves_the_connection_usable() {
         .unwrap();
     for k in 0..50 {
         session.execute_unpaged(&insert, (k, k * 2)).await.unwrap();
-        let (v,): (i32,) = session
-            .query_unpaged(format!("SELECT v FROM {ks}.t WHERE k = {k}"), &[])
-            .await
-            .unwrap()
-            .into_rows_result()
-            .unwrap()
-            .single_row()
-            .unwrap();
+        let (v,): (i32,) =
+            select_one(&session, format!("SELECT v FROM {ks}.t WHERE k = {k}")).await;
         assert_eq!(v, k * 2);
     }
 }

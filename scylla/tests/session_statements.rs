@@ -319,14 +319,7 @@ async fn batches_of_prepared_and_unprepared_statements() {
         .batch(&counters, ((Counter(5), 1), (Counter(2), 1)))
         .await
         .unwrap();
-    let (n,): (Counter,) = session
-        .query_unpaged(format!("SELECT n FROM {ks}.c WHERE k = 1"), &[])
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (n,): (Counter,) = select_one(&session, format!("SELECT n FROM {ks}.c WHERE k = 1")).await;
     assert_eq!(n, Counter(7));
     let mut unlogged = Batch::new(BatchType::Unlogged);
     let mut values = Vec::new();
@@ -381,14 +374,7 @@ async fn lightweight_transactions() {
     assert!(applied(
         session.execute_unpaged(&update, (11, 1, 10)).await.unwrap()
     ));
-    let (v,): (i32,) = session
-        .query_unpaged(format!("SELECT v FROM {ks}.t WHERE k = 1"), &[])
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (v,): (i32,) = select_one(&session, format!("SELECT v FROM {ks}.t WHERE k = 1")).await;
     assert_eq!(v, 11);
 }
 
@@ -536,17 +522,11 @@ async fn keyspaces_timestamps_and_warnings() {
     ));
     insert.set_timestamp(Some(123_456));
     session.query_unpaged(insert, &[]).await.unwrap();
-    let (wt,): (i64,) = session
-        .query_unpaged(
-            format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 500 AND ck = 0"),
-            &[],
-        )
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (wt,): (i64,) = select_one(
+        &session,
+        format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 500 AND ck = 0"),
+    )
+    .await;
     assert_eq!(wt, 123_456);
     let generated = session_builder(&cluster)
         .timestamp_generator(std::sync::Arc::new(
@@ -566,17 +546,11 @@ async fn keyspaces_timestamps_and_warnings() {
         )
         .await
         .unwrap();
-    let (wt,): (i64,) = generated
-        .query_unpaged(
-            format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 501 AND ck = 0"),
-            &[],
-        )
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (wt,): (i64,) = select_one(
+        &generated,
+        format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 501 AND ck = 0"),
+    )
+    .await;
     assert!(wt >= before, "{wt} < {before}");
 
     // Warnings come with results.

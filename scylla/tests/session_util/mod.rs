@@ -139,3 +139,19 @@ pub async fn create_table(session: &Session, ks: &str, columns: &str) {
         .await
         .expect("create table");
 }
+
+/// Runs `cql` without values and returns its only row as `R`, panicking on any
+/// failure (an error, no rows, several rows, a type mismatch).
+pub async fn select_one<R>(session: &Session, cql: impl Into<String>) -> R
+where
+    R: for<'f> scylla::deserialize::row::DeserializeRow<'f, 'f>,
+{
+    session
+        .query_unpaged(cql.into(), &[])
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap()
+        .single_row()
+        .unwrap()
+}
