@@ -138,3 +138,70 @@ pub(crate) fn allow_lints() -> TokenStream {
         #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
     }
 }
+
+/// The parts of a deserialize impl's header shared by `DeserializeRow` and
+/// `DeserializeValue`.
+pub(crate) struct DeserImplHead {
+    /// The frame lifetime.
+    pub(crate) frame: Lifetime,
+    /// The metadata lifetime.
+    pub(crate) metadata: Lifetime,
+    /// The impl's generic parameter list.
+    pub(crate) params: TokenStream,
+    /// The struct's type with its parameters.
+    pub(crate) self_ty: TokenStream,
+    /// The where clause: the struct's own, plus `'frame` outliving the struct's
+    /// lifetimes, `DeserializeValue` for field types naming type parameters and
+    /// `Default` for the fields that may get a default (`gets_default`).
+    pub(crate) wc: WhereClause,
+    /// The attributes put on the impl.
+    pub(crate) lints: TokenStream,
+}
+
+/// Builds the [`DeserImplHead`] of `def`'s deserialize impl.
+pub(crate) fn deser_impl_head(
+    def: &StructDef,
+    gets_default: impl Fn(&FieldDef) -> bool,
+) -> DeserImplHead {
+    let i = &def.internal;
+    let (frame, metadata, generics) = deser_generics(def);
+    let mut bounds = frame_outlives_struct_lifetimes(def, &frame);
+    for f in &def.fields {
+        if !f.skip && mentions_type_param(def, &f.ty) {
+            bounds.push(bound(f, quote!(#i::DeserializeValue<#frame, #metadata>)));
+        }
+        if f.skip || gets_default(f) {
+            bounds.push(bound(f, quote!(::core::default::Default)));
+        }
+    }
+    DeserImplHead {
+        wc: where_clause(&def.generics, bounds),
+        params: impl_params(&generics),
+        self_ty: self_ty(def),
+        lints: allow_lints(),
+        frame,
+        metadata,
+    }
+}
+
+/// The name of the local holding field number `k`.
+pub(crate) fn field_var(k: usize) -> syn::Ident {
+    quote::format_ident!("__v_{}", k)
+}
+
+/// `Ok(Self { .. })` from the `__v_k` variables of the fields that are not skipped
+/// (see [`field_var`]); skipped fields get `Default`.
+pub(crate) fn construct_from_field_vars(def: &StructDef) -> TokenStream {
+    let mut k = 0;
+    let inits = def.fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.skip {
+            quote!(#ident: ::core::default::Default::default())
+        } else {
+            let v = field_var(k);
+            k += 1;
+            quote!(#ident: #v)
+        }
+    });
+    quote!(::core::result::Result::Ok(Self { #( #inits, )* }))
+}

@@ -1,30 +1,23 @@
 //! `#[derive(DeserializeRow)]`: a struct from a row of a result set.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::attrs::{FieldDef, Flavor, StructDef};
 use crate::common::{
-    allow_lints, bound, deser_generics, frame_outlives_struct_lifetimes, impl_params,
-    mentions_type_param, name_lit, self_ty, where_clause,
+    DeserImplHead, construct_from_field_vars, deser_impl_head, field_var, name_lit,
 };
 
 pub(crate) fn derive(def: &StructDef) -> TokenStream {
     let i = &def.internal;
-    let (frame, metadata, generics) = deser_generics(def);
-    let mut bounds = frame_outlives_struct_lifetimes(def, &frame);
-    for f in &def.fields {
-        if !f.skip && mentions_type_param(def, &f.ty) {
-            bounds.push(bound(f, quote!(#i::DeserializeValue<#frame, #metadata>)));
-        }
-        if f.skip || f.default_when_null {
-            bounds.push(bound(f, quote!(::core::default::Default)));
-        }
-    }
-    let wc = where_clause(&def.generics, bounds);
-    let params = impl_params(&generics);
-    let self_ty = self_ty(def);
-    let lints = allow_lints();
+    let DeserImplHead {
+        frame,
+        metadata,
+        params,
+        self_ty,
+        wc,
+        lints,
+    } = deser_impl_head(def, |f| f.default_when_null);
     let fm = quote!(<#frame, #metadata>);
 
     let (type_check, deserialize) = match def.flavor {
@@ -53,10 +46,6 @@ pub(crate) fn derive(def: &StructDef) -> TokenStream {
     }
 }
 
-fn var(k: usize) -> syn::Ident {
-    format_ident!("__v_{}", k)
-}
-
 /// Deserializes a field from `__col`, a `RawColumn`.
 fn read_column(def: &StructDef, f: &FieldDef, fm: &TokenStream) -> TokenStream {
     let i = &def.internal;
@@ -82,21 +71,6 @@ fn read_column(def: &StructDef, f: &FieldDef, fm: &TokenStream) -> TokenStream {
     } else {
         read
     }
-}
-
-fn construct(def: &StructDef) -> TokenStream {
-    let mut k = 0;
-    let inits = def.fields.iter().map(|f| {
-        let ident = &f.ident;
-        if f.skip {
-            quote!(#ident: ::core::default::Default::default())
-        } else {
-            let v = var(k);
-            k += 1;
-            quote!(#ident: #v)
-        }
-    });
-    quote!(::core::result::Result::Ok(Self { #( #inits, )* }))
 }
 
 fn by_name_type_check(def: &StructDef, fm: &TokenStream) -> TokenStream {
@@ -148,12 +122,12 @@ fn by_name_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
     let i = &def.internal;
     let fields: Vec<_> = def.fields.iter().filter(|f| !f.skip).collect();
     let decls = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let ty = &f.ty;
         quote!(let mut #v: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
     let arms = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let name = name_lit(f);
         let read = read_column(def, f, fm);
         quote! {
@@ -163,7 +137,7 @@ fn by_name_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
         }
     });
     let unwraps = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let name = name_lit(f);
         quote! {
             let #v = match #v {
@@ -174,7 +148,7 @@ fn by_name_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         #( #decls )*
         for __col in __row {
@@ -243,7 +217,7 @@ fn in_order_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
     let i = &def.internal;
     let fields: Vec<_> = def.fields.iter().filter(|f| !f.skip).collect();
     let steps = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let ty = &f.ty;
         let name = name_lit(f);
         let read = read_column(def, f, fm);
@@ -259,7 +233,7 @@ fn in_order_deserialize(def: &StructDef, fm: &TokenStream) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         let mut __row = __row;
         #( #steps )*

@@ -1,12 +1,11 @@
 //! `#[derive(DeserializeValue)]`: a struct from a CQL user-defined type.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::attrs::{FieldDef, Flavor, StructDef};
 use crate::common::{
-    allow_lints, bound, deser_generics, frame_outlives_struct_lifetimes, impl_params,
-    mentions_type_param, name_lit, self_ty, where_clause,
+    DeserImplHead, construct_from_field_vars, deser_generics, deser_impl_head, field_var, name_lit,
 };
 
 /// Whether a field gets `Default::default()` when the UDT type lacks it.
@@ -16,20 +15,14 @@ fn may_be_absent(f: &FieldDef) -> bool {
 
 pub(crate) fn derive(def: &StructDef) -> TokenStream {
     let i = &def.internal;
-    let (frame, metadata, generics) = deser_generics(def);
-    let mut bounds = frame_outlives_struct_lifetimes(def, &frame);
-    for f in &def.fields {
-        if !f.skip && mentions_type_param(def, &f.ty) {
-            bounds.push(bound(f, quote!(#i::DeserializeValue<#frame, #metadata>)));
-        }
-        if f.skip || may_be_absent(f) {
-            bounds.push(bound(f, quote!(::core::default::Default)));
-        }
-    }
-    let wc = where_clause(&def.generics, bounds);
-    let params = impl_params(&generics);
-    let self_ty = self_ty(def);
-    let lints = allow_lints();
+    let DeserImplHead {
+        frame,
+        metadata,
+        params,
+        self_ty,
+        wc,
+        lints,
+    } = deser_impl_head(def, may_be_absent);
 
     let (type_check, deserialize) = match def.flavor {
         Flavor::MatchByName => (by_name_type_check(def), by_name_deserialize(def)),
@@ -53,10 +46,6 @@ pub(crate) fn derive(def: &StructDef) -> TokenStream {
             }
         }
     }
-}
-
-fn var(k: usize) -> syn::Ident {
-    format_ident!("__v_{}", k)
 }
 
 /// Deserializes a field from `__field` (its definition) and `__slice` (its bytes).
@@ -90,22 +79,6 @@ fn read_field(def: &StructDef, f: &FieldDef, frame_meta: &TokenStream) -> TokenS
 fn frame_meta(def: &StructDef) -> TokenStream {
     let (frame, metadata, _) = deser_generics(def);
     quote!(<#frame, #metadata>)
-}
-
-/// Builds `Self` from the `__v_k` variables (skipped fields get `Default`).
-fn construct(def: &StructDef) -> TokenStream {
-    let mut k = 0;
-    let inits = def.fields.iter().map(|f| {
-        let ident = &f.ident;
-        if f.skip {
-            quote!(#ident: ::core::default::Default::default())
-        } else {
-            let v = var(k);
-            k += 1;
-            quote!(#ident: #v)
-        }
-    });
-    quote!(::core::result::Result::Ok(Self { #( #inits, )* }))
 }
 
 fn by_name_type_check(def: &StructDef) -> TokenStream {
@@ -169,12 +142,12 @@ fn by_name_deserialize(def: &StructDef) -> TokenStream {
     let fm = frame_meta(def);
     let fields: Vec<_> = def.fields.iter().filter(|f| !f.skip).collect();
     let decls = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let ty = &f.ty;
         quote!(let mut #v: ::core::option::Option<#ty> = ::core::option::Option::None;)
     });
     let arms = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let name = name_lit(f);
         let read = read_field(def, f, &fm);
         quote! {
@@ -185,7 +158,7 @@ fn by_name_deserialize(def: &StructDef) -> TokenStream {
         }
     });
     let unwraps = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let name = name_lit(f);
         let none = if may_be_absent(f) {
             quote!(::core::default::Default::default())
@@ -201,7 +174,7 @@ fn by_name_deserialize(def: &StructDef) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         let __iter = #i::deser_udt_iter::<Self>(__typ, __v)?;
         #( #decls )*
@@ -303,7 +276,7 @@ fn in_order_deserialize(def: &StructDef) -> TokenStream {
     let fm = frame_meta(def);
     let fields: Vec<_> = def.fields.iter().filter(|f| !f.skip).collect();
     let steps = fields.iter().enumerate().map(|(k, f)| {
-        let v = var(k);
+        let v = field_var(k);
         let name = name_lit(f);
         let ty = &f.ty;
         let matches = if def.skip_name_checks {
@@ -347,7 +320,7 @@ fn in_order_deserialize(def: &StructDef) -> TokenStream {
             };
         }
     });
-    let construct = construct(def);
+    let construct = construct_from_field_vars(def);
     quote! {
         let mut __iter = ::core::iter::Iterator::peekable(#i::deser_udt_iter::<Self>(__typ, __v)?);
         #( #steps )*

@@ -11,15 +11,7 @@ async fn connect_create_insert_select() {
     let session = session(&cluster).await;
     let state = session.get_cluster_state();
     assert_eq!(state.get_nodes_info().len(), 3);
-    let ks = unique_keyspace("basic");
-    create_keyspace(&session, &ks, 3).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (a int PRIMARY KEY, b text)"),
-            &[],
-        )
-        .await
-        .unwrap();
+    let ks = keyspace_with_table(&session, "basic", 3, "(a int PRIMARY KEY, b text)").await;
     let insert = session
         .prepare(format!("INSERT INTO {ks}.t (a, b) VALUES (?, ?)"))
         .await

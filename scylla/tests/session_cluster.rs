@@ -30,13 +30,12 @@ async fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool
 
 async fn table(session: &scylla::client::session::Session, ks: &str, rf: usize) {
     create_keyspace(session, ks, rf).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (pk bigint, ck int, v text, PRIMARY KEY (pk, ck))"),
-            &[],
-        )
-        .await
-        .unwrap();
+    create_table(
+        session,
+        ks,
+        "(pk bigint, ck int, v text, PRIMARY KEY (pk, ck))",
+    )
+    .await;
 }
 
 async fn insert_many(
@@ -61,6 +60,14 @@ fn node_requests(cluster: &SimCluster, index: usize) -> u64 {
         .map_or(0, |n| n.total().requests)
 }
 
+/// The prepared INSERT of a row of `{ks}.t`.
+async fn prepare_insert(session: &Session, ks: &str) -> PreparedStatement {
+    session
+        .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
+        .await
+        .unwrap()
+}
+
 /// Prepared INSERT and SELECT of `{ks}.t` at `consistency`.
 async fn prepare_pair(
     session: &Session,
@@ -68,10 +75,7 @@ async fn prepare_pair(
     consistency: Consistency,
     idempotent: bool,
 ) -> (PreparedStatement, PreparedStatement) {
-    let mut insert = session
-        .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
-        .await
-        .unwrap();
+    let mut insert = prepare_insert(session, ks).await;
     insert.set_consistency(consistency);
     insert.set_is_idempotent(idempotent);
     let mut select = session
@@ -207,10 +211,7 @@ async fn stopped_node_is_skipped_and_used_again_after_restart() {
     let session = session(&cluster).await;
     let ks = unique_keyspace("health");
     table(&session, &ks, 3).await;
-    let mut insert = session
-        .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
-        .await
-        .unwrap();
+    let mut insert = prepare_insert(&session, &ks).await;
     insert.set_consistency(Consistency::One);
     insert.set_is_idempotent(true);
     let victim = cluster.nodes()[1].clone();
@@ -503,13 +504,12 @@ async fn preferred_datacenter_keeps_requests_local() {
         )
         .await
         .unwrap();
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (pk bigint, ck int, v text, PRIMARY KEY (pk, ck))"),
-            &[],
-        )
-        .await
-        .unwrap();
+    create_table(
+        &session,
+        &ks,
+        "(pk bigint, ck int, v text, PRIMARY KEY (pk, ck))",
+    )
+    .await;
     let history = Arc::new(HistoryCollector::new());
     let statements = |consistency| {
         let session = &session;
@@ -653,10 +653,7 @@ async fn added_node_gets_traffic_and_removed_node_leaves() {
     let session = session(&cluster).await;
     let ks = unique_keyspace("topology");
     table(&session, &ks, 1).await;
-    let mut insert = session
-        .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
-        .await
-        .unwrap();
+    let mut insert = prepare_insert(&session, &ks).await;
     insert.set_consistency(Consistency::One);
     let added = cluster.add_node("datacenter1", "rack1").await.unwrap();
     wait_until("the new node is known", Duration::from_secs(5), || {
@@ -879,14 +876,8 @@ async fn schema_metadata_follows_changes() {
         )
         .await
         .unwrap();
-    let (cluster_token,): (i64,) = session
-        .query_unpaged(format!("SELECT token(k) FROM {ks}.other"), &[])
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (cluster_token,): (i64,) =
+        select_one(&session, format!("SELECT token(k) FROM {ks}.other")).await;
     assert_eq!(cluster_token, token.value());
     no_wait
         .query_unpaged(format!("DROP TABLE {ks}.t"), &[])
@@ -991,10 +982,7 @@ async fn host_filter_keeps_the_driver_off_other_nodes() {
     assert_eq!(enabled, vec![first.ip()]);
     let ks = unique_keyspace("filter");
     table(&session, &ks, 3).await;
-    let insert = session
-        .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
-        .await
-        .unwrap();
+    let insert = prepare_insert(&session, &ks).await;
     // (After the control connection's metadata queries, which go to this node too.)
     wait_until_quiet(&cluster).await;
     insert_many(&session, &insert, 0..50).await;
@@ -1024,18 +1012,8 @@ async fn control_connection_moves_to_another_node() {
     .await;
     let ks = unique_keyspace("failover");
     // Two replicas per token: every key has one on a running node.
-    create_keyspace(&session, &ks, 2).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (pk bigint, ck int, v text, PRIMARY KEY (pk, ck))"),
-            &[],
-        )
-        .await
-        .unwrap();
-    let mut insert = session
-        .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
-        .await
-        .unwrap();
+    table(&session, &ks, 2).await;
+    let mut insert = prepare_insert(&session, &ks).await;
     insert.set_consistency(Consistency::One);
     cluster.reset_counters();
     insert_many(&session, &insert, 0..200).await;

@@ -15,15 +15,7 @@ use scylla::statement::batch::Batch;
 use session_util::*;
 
 async fn round_trip(session: &Session) {
-    let ks = unique_keyspace("conn");
-    create_keyspace(session, &ks, 1).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v text)"),
-            &[],
-        )
-        .await
-        .unwrap();
+    let ks = keyspace_with_table(session, "conn", 1, "(k int PRIMARY KEY, v text)").await;
     let insert = session
         .prepare(format!("INSERT INTO {ks}.t (k, v) VALUES (?, ?)"))
         .await
@@ -293,15 +285,7 @@ async fn schema_agreement() {
 async fn tracing_info() {
     let cluster = cluster(2, 1).await;
     let session = session(&cluster).await;
-    let ks = unique_keyspace("tracing");
-    create_keyspace(&session, &ks, 2).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
-            &[],
-        )
-        .await
-        .unwrap();
+    let ks = keyspace_with_table(&session, "tracing", 2, "(k int PRIMARY KEY, v int)").await;
     let mut insert = Statement::new(format!("INSERT INTO {ks}.t (k, v) VALUES (1, 1)"));
     insert.set_tracing(true);
     let result = session.query_unpaged(insert.clone(), &[]).await.unwrap();

@@ -214,14 +214,11 @@ async fn every_cql_type_round_trips_with_the_python_driver() {
         .unwrap();
     session.execute_unpaged(&insert, expected(1)).await.unwrap();
     // Our own read first.
-    let ours: AllTypes = session
-        .query_unpaged(format!("SELECT * FROM {ks}.all_types WHERE id = 1"), &[])
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let ours: AllTypes = select_one(
+        &session,
+        format!("SELECT * FROM {ks}.all_types WHERE id = 1"),
+    )
+    .await;
     assert_eq!(ours, expected(1));
 
     let script = std::env::temp_dir().join(format!("scylla_interop_{}.py", std::process::id()));
@@ -247,14 +244,11 @@ async fn every_cql_type_round_trips_with_the_python_driver() {
     );
 
     for id in [2, 3] {
-        let theirs: AllTypes = session
-            .query_unpaged(format!("SELECT * FROM {ks}.all_types WHERE id = {id}"), &[])
-            .await
-            .unwrap()
-            .into_rows_result()
-            .unwrap()
-            .single_row()
-            .unwrap();
+        let theirs: AllTypes = select_one(
+            &session,
+            format!("SELECT * FROM {ks}.all_types WHERE id = {id}"),
+        )
+        .await;
         assert_eq!(
             theirs,
             expected(id),

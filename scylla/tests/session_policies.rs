@@ -19,16 +19,7 @@ use scylla::statement::{Consistency, Statement};
 use session_util::*;
 
 async fn table(session: &Session, rf: usize) -> String {
-    let ks = unique_keyspace("policies");
-    create_keyspace(session, &ks, rf).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
-            &[],
-        )
-        .await
-        .unwrap();
-    ks
+    keyspace_with_table(session, "policies", rf, "(k int PRIMARY KEY, v int)").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,14 +53,8 @@ async fn a_request_dropped_before_its_response_leaves_the_connection_usable() {
         .unwrap();
     for k in 0..50 {
         session.execute_unpaged(&insert, (k, k * 2)).await.unwrap();
-        let (v,): (i32,) = session
-            .query_unpaged(format!("SELECT v FROM {ks}.t WHERE k = {k}"), &[])
-            .await
-            .unwrap()
-            .into_rows_result()
-            .unwrap()
-            .single_row()
-            .unwrap();
+        let (v,): (i32,) =
+            select_one(&session, format!("SELECT v FROM {ks}.t WHERE k = {k}")).await;
         assert_eq!(v, k * 2);
     }
 }

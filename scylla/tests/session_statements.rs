@@ -13,19 +13,26 @@ use scylla::response::{PagingState, PagingStateResponse};
 use scylla::statement::Statement;
 use scylla::statement::batch::{Batch, BatchType};
 use scylla::value::Counter;
+use scylla_sim::SimCluster;
 use session_util::*;
 
 async fn setup(session: &Session, prefix: &str) -> String {
-    let ks = unique_keyspace(prefix);
-    create_keyspace(session, &ks, 1).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (pk int, ck int, v text, PRIMARY KEY (pk, ck))"),
-            &[],
-        )
-        .await
-        .unwrap();
-    ks
+    keyspace_with_table(
+        session,
+        prefix,
+        1,
+        "(pk int, ck int, v text, PRIMARY KEY (pk, ck))",
+    )
+    .await
+}
+
+/// A cluster of `nodes` nodes with `shards` shards each, a session connected to it and
+/// a keyspace from [`setup`].
+async fn start(nodes: usize, shards: u16, prefix: &str) -> (SimCluster, Session, String) {
+    let cluster = cluster(nodes, shards).await;
+    let session = session(&cluster).await;
+    let ks = setup(&session, prefix).await;
+    (cluster, session, ks)
 }
 
 async fn fill(session: &Session, ks: &str, partitions: i32, rows: i32) {
@@ -51,9 +58,7 @@ async fn fill(session: &Session, ks: &str, partitions: i32, rows: i32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn automatic_paging_over_many_pages() {
-    let cluster = cluster(2, 2).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "paging").await;
+    let (_cluster, session, ks) = start(2, 2, "paging").await;
     fill(&session, &ks, 1, 2000).await;
 
     // Unprepared, page size 100: 20 pages, rows in clustering order.
@@ -125,9 +130,7 @@ async fn automatic_paging_over_many_pages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pager_fetches_at_most_one_page_ahead() {
-    let cluster = cluster(1, 1).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "ahead").await;
+    let (cluster, session, ks) = start(1, 1, "ahead").await;
     fill(&session, &ks, 1, 100).await;
     let mut statement = Statement::new(format!("SELECT ck FROM {ks}.t WHERE pk = 0"));
     statement.set_page_size(10);
@@ -156,9 +159,7 @@ async fn pager_fetches_at_most_one_page_ahead() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn manual_paging_with_paging_state() {
-    let cluster = cluster(1, 2).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "manual").await;
+    let (_cluster, session, ks) = start(1, 2, "manual").await;
     fill(&session, &ks, 3, 50).await;
     let statement = Statement::new(format!("SELECT pk, ck FROM {ks}.t")).with_page_size(16);
     let mut state = PagingState::start();
@@ -216,9 +217,7 @@ async fn manual_paging_with_paging_state() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reprepare_after_schema_change_updates_the_id() {
-    let cluster = cluster(2, 1).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "reprepare").await;
+    let (_cluster, session, ks) = start(2, 1, "reprepare").await;
     let select = session
         .prepare(format!("SELECT * FROM {ks}.t WHERE pk = ?"))
         .await
@@ -254,9 +253,7 @@ async fn reprepare_after_schema_change_updates_the_id() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batches_of_prepared_and_unprepared_statements() {
-    let cluster = cluster(2, 2).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "batch").await;
+    let (_cluster, session, ks) = start(2, 2, "batch").await;
     let insert = session
         .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
         .await
@@ -322,14 +319,7 @@ async fn batches_of_prepared_and_unprepared_statements() {
         .batch(&counters, ((Counter(5), 1), (Counter(2), 1)))
         .await
         .unwrap();
-    let (n,): (Counter,) = session
-        .query_unpaged(format!("SELECT n FROM {ks}.c WHERE k = 1"), &[])
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (n,): (Counter,) = select_one(&session, format!("SELECT n FROM {ks}.c WHERE k = 1")).await;
     assert_eq!(n, Counter(7));
     let mut unlogged = Batch::new(BatchType::Unlogged);
     let mut values = Vec::new();
@@ -349,15 +339,7 @@ async fn batches_of_prepared_and_unprepared_statements() {
 async fn lightweight_transactions() {
     let cluster = cluster(3, 1).await;
     let session = session(&cluster).await;
-    let ks = unique_keyspace("lwt");
-    create_keyspace(&session, &ks, 3).await;
-    session
-        .query_unpaged(
-            format!("CREATE TABLE {ks}.t (k int PRIMARY KEY, v int)"),
-            &[],
-        )
-        .await
-        .unwrap();
+    let ks = keyspace_with_table(&session, "lwt", 3, "(k int PRIMARY KEY, v int)").await;
     let insert = session
         .prepare(format!(
             "INSERT INTO {ks}.t (k, v) VALUES (?, ?) IF NOT EXISTS"
@@ -392,22 +374,13 @@ async fn lightweight_transactions() {
     assert!(applied(
         session.execute_unpaged(&update, (11, 1, 10)).await.unwrap()
     ));
-    let (v,): (i32,) = session
-        .query_unpaged(format!("SELECT v FROM {ks}.t WHERE k = 1"), &[])
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (v,): (i32,) = select_one(&session, format!("SELECT v FROM {ks}.t WHERE k = 1")).await;
     assert_eq!(v, 11);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caching_session_prepares_once() {
-    let cluster = cluster(1, 1).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "caching").await;
+    let (cluster, session, ks) = start(1, 1, "caching").await;
     let caching: CachingSession = CachingSession::from(session, 2);
     assert_eq!(caching.get_max_capacity(), 2);
     let insert = format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)");
@@ -476,9 +449,7 @@ async fn caching_session_prepares_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyspaces_timestamps_and_warnings() {
-    let cluster = cluster(2, 1).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "keyspaces").await;
+    let (cluster, session, ks) = start(2, 1, "keyspaces").await;
     assert_eq!(session.get_keyspace(), None);
     session.use_keyspace(&ks, false).await.unwrap();
     assert_eq!(
@@ -551,17 +522,11 @@ async fn keyspaces_timestamps_and_warnings() {
     ));
     insert.set_timestamp(Some(123_456));
     session.query_unpaged(insert, &[]).await.unwrap();
-    let (wt,): (i64,) = session
-        .query_unpaged(
-            format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 500 AND ck = 0"),
-            &[],
-        )
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (wt,): (i64,) = select_one(
+        &session,
+        format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 500 AND ck = 0"),
+    )
+    .await;
     assert_eq!(wt, 123_456);
     let generated = session_builder(&cluster)
         .timestamp_generator(std::sync::Arc::new(
@@ -581,17 +546,11 @@ async fn keyspaces_timestamps_and_warnings() {
         )
         .await
         .unwrap();
-    let (wt,): (i64,) = generated
-        .query_unpaged(
-            format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 501 AND ck = 0"),
-            &[],
-        )
-        .await
-        .unwrap()
-        .into_rows_result()
-        .unwrap()
-        .single_row()
-        .unwrap();
+    let (wt,): (i64,) = select_one(
+        &generated,
+        format!("SELECT writetime(v) FROM {ks}.t WHERE pk = 501 AND ck = 0"),
+    )
+    .await;
     assert!(wt >= before, "{wt} < {before}");
 
     // Warnings come with results.
@@ -612,9 +571,7 @@ async fn keyspaces_timestamps_and_warnings() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unprepared_after_a_node_restart_is_prepared_again() {
-    let cluster = cluster(1, 2).await;
-    let session = session(&cluster).await;
-    let ks = setup(&session, "restart").await;
+    let (cluster, session, ks) = start(1, 2, "restart").await;
     let insert = session
         .prepare(format!("INSERT INTO {ks}.t (pk, ck, v) VALUES (?, ?, ?)"))
         .await

@@ -283,17 +283,8 @@ pub fn mk_deser_err<T>(kind: impl Into<BuiltinDeserializationErrorKind>) -> Dese
 
 /// If `err` is a row-level [`BuiltinDeserializationError`], sets its `rust_name` to
 /// `RustT`'s name; other errors are returned unchanged.
-pub fn deser_error_replace_rust_name<RustT>(mut err: DeserializationError) -> DeserializationError {
-    if let Some(e) = err.try_downcast_mut::<BuiltinDeserializationError>() {
-        e.rust_name = type_name::<RustT>();
-        return err;
-    }
-    if let Some(e) = err.downcast_ref::<BuiltinDeserializationError>() {
-        let mut e = e.clone();
-        e.rust_name = type_name::<RustT>();
-        return DeserializationError::new(e);
-    }
-    err
+pub fn deser_error_replace_rust_name<RustT>(err: DeserializationError) -> DeserializationError {
+    err.map_inner(|e: &mut BuiltinDeserializationError| e.rust_name = type_name::<RustT>())
 }
 
 /// Why a built-in row deserialization failed.

@@ -23,6 +23,7 @@ use uuid::Uuid;
 use crate::frame::frame_errors::LowLevelDeserializationError;
 use crate::frame::response::result::{CollectionType, ColumnType, NativeType};
 use crate::frame::types;
+use crate::serialize::{builtin_error_constructors, error_kind_from};
 use crate::value::{
     Counter, CqlDate, CqlDecimal, CqlDecimalBorrowed, CqlDuration, CqlTime, CqlTimestamp,
     CqlTimeuuid, CqlValue, CqlVarint, CqlVarintBorrowed,
@@ -71,24 +72,12 @@ pub struct BuiltinTypeCheckError {
     pub kind: BuiltinTypeCheckErrorKind,
 }
 
-/// Builds a [`TypeCheckError`] holding a [`BuiltinTypeCheckError`] for the Rust type `T`.
-pub fn mk_typck_err<T>(
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> TypeCheckError {
-    mk_typck_err_named(type_name::<T>(), cql_type, kind)
-}
-
-fn mk_typck_err_named(
-    rust_name: &'static str,
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> TypeCheckError {
-    TypeCheckError::new(BuiltinTypeCheckError {
-        rust_name,
-        cql_type: cql_type.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinTypeCheckError in TypeCheckError,
+    kind BuiltinTypeCheckErrorKind, cql_type: ColumnType;
+    /// Builds a [`TypeCheckError`] holding a [`BuiltinTypeCheckError`] for the Rust type `T`.
+    pub fn mk_typck_err<T>;
+    fn mk_typck_err_named;
 }
 
 /// Why a built-in type check failed.
@@ -114,35 +103,13 @@ pub enum BuiltinTypeCheckErrorKind {
     VectorError(VectorTypeCheckErrorKind),
 }
 
-impl From<SetOrListTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: SetOrListTypeCheckErrorKind) -> Self {
-        Self::SetOrListError(k)
-    }
-}
-
-impl From<MapTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: MapTypeCheckErrorKind) -> Self {
-        Self::MapError(k)
-    }
-}
-
-impl From<TupleTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: TupleTypeCheckErrorKind) -> Self {
-        Self::TupleError(k)
-    }
-}
-
-impl From<UdtTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: UdtTypeCheckErrorKind) -> Self {
-        Self::UdtError(k)
-    }
-}
-
-impl From<VectorTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: VectorTypeCheckErrorKind) -> Self {
-        Self::VectorError(k)
-    }
-}
+error_kind_from!(BuiltinTypeCheckErrorKind {
+    SetOrListError(SetOrListTypeCheckErrorKind),
+    MapError(MapTypeCheckErrorKind),
+    TupleError(TupleTypeCheckErrorKind),
+    UdtError(UdtTypeCheckErrorKind),
+    VectorError(VectorTypeCheckErrorKind),
+});
 
 impl fmt::Display for BuiltinTypeCheckErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -384,54 +351,24 @@ pub struct BuiltinDeserializationError {
     pub kind: BuiltinDeserializationErrorKind,
 }
 
-/// Builds a [`DeserializationError`] holding a [`BuiltinDeserializationError`] for the
-/// Rust type `T`.
-pub fn mk_deser_err<T>(
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinDeserializationErrorKind>,
-) -> DeserializationError {
-    mk_deser_err_named(type_name::<T>(), cql_type, kind)
-}
-
-fn mk_deser_err_named(
-    rust_name: &'static str,
-    cql_type: &ColumnType,
-    kind: impl Into<BuiltinDeserializationErrorKind>,
-) -> DeserializationError {
-    DeserializationError::new(BuiltinDeserializationError {
-        rust_name,
-        cql_type: cql_type.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinDeserializationError in DeserializationError,
+    kind BuiltinDeserializationErrorKind, cql_type: ColumnType;
+    /// Builds a [`DeserializationError`] holding a [`BuiltinDeserializationError`] for the
+    /// Rust type `T`.
+    pub fn mk_deser_err<T>;
+    fn mk_deser_err_named;
 }
 
 /// If `err` is a [`BuiltinDeserializationError`], sets its `rust_name` to `RustT`'s name;
 /// other errors are returned unchanged. Wrappers use this to report their own name.
-pub fn deser_error_replace_rust_name<RustT>(mut err: DeserializationError) -> DeserializationError {
-    if let Some(e) = err.try_downcast_mut::<BuiltinDeserializationError>() {
-        e.rust_name = type_name::<RustT>();
-        return err;
-    }
-    if let Some(e) = err.downcast_ref::<BuiltinDeserializationError>() {
-        let mut e = e.clone();
-        e.rust_name = type_name::<RustT>();
-        return DeserializationError::new(e);
-    }
-    err
+pub fn deser_error_replace_rust_name<RustT>(err: DeserializationError) -> DeserializationError {
+    err.map_inner(|e: &mut BuiltinDeserializationError| e.rust_name = type_name::<RustT>())
 }
 
 /// The type-check counterpart of [`deser_error_replace_rust_name`].
-pub(crate) fn typck_error_replace_rust_name<RustT>(mut err: TypeCheckError) -> TypeCheckError {
-    if let Some(e) = err.try_downcast_mut::<BuiltinTypeCheckError>() {
-        e.rust_name = type_name::<RustT>();
-        return err;
-    }
-    if let Some(e) = err.downcast_ref::<BuiltinTypeCheckError>() {
-        let mut e = e.clone();
-        e.rust_name = type_name::<RustT>();
-        return TypeCheckError::new(e);
-    }
-    err
+pub(crate) fn typck_error_replace_rust_name<RustT>(err: TypeCheckError) -> TypeCheckError {
+    err.map_inner(|e: &mut BuiltinTypeCheckError| e.rust_name = type_name::<RustT>())
 }
 
 /// Why a built-in deserialization failed.
@@ -484,35 +421,13 @@ pub enum BuiltinDeserializationErrorKind {
     Unsupported,
 }
 
-impl From<SetOrListDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: SetOrListDeserializationErrorKind) -> Self {
-        Self::SetOrListError(k)
-    }
-}
-
-impl From<MapDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: MapDeserializationErrorKind) -> Self {
-        Self::MapError(k)
-    }
-}
-
-impl From<TupleDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: TupleDeserializationErrorKind) -> Self {
-        Self::TupleError(k)
-    }
-}
-
-impl From<UdtDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: UdtDeserializationErrorKind) -> Self {
-        Self::UdtError(k)
-    }
-}
-
-impl From<VectorDeserializationErrorKind> for BuiltinDeserializationErrorKind {
-    fn from(k: VectorDeserializationErrorKind) -> Self {
-        Self::VectorError(k)
-    }
-}
+error_kind_from!(BuiltinDeserializationErrorKind {
+    SetOrListError(SetOrListDeserializationErrorKind),
+    MapError(MapDeserializationErrorKind),
+    TupleError(TupleDeserializationErrorKind),
+    UdtError(UdtDeserializationErrorKind),
+    VectorError(VectorDeserializationErrorKind),
+});
 
 impl fmt::Display for BuiltinDeserializationErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -983,6 +898,34 @@ fn deser_duration(typ: &ColumnType, bytes: &[u8]) -> Result<CqlDuration, Deseria
     })
 }
 
+/// Implements [`DeserializeValue`] for `$t` by delegating to `$via`: the type check is
+/// `$via`'s, and a deserialized `$via` (bound to `$it`, with the CQL type bound to
+/// `$typ`) is turned into `Self` by the fallible `$map`. Errors of `$via` (not those of
+/// `$map`, which names `Self` itself) are reported under `Self`'s name.
+macro_rules! impl_via {
+    ($(#[$attr:meta])* impl[$($gen:tt)*] for $t:ty, via $via:ty
+        $(, where [$($bounds:tt)*])? => |$typ:ident, $it:ident| $map:expr) => {
+        $(#[$attr])*
+        impl<'frame, 'metadata, $($gen)*> DeserializeValue<'frame, 'metadata> for $t
+        $(where $($bounds)*)?
+        {
+            fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+                <$via as DeserializeValue<'frame, 'metadata>>::type_check(typ)
+                    .map_err(typck_error_replace_rust_name::<Self>)
+            }
+
+            fn deserialize(
+                $typ: &'metadata ColumnType<'metadata>,
+                v: Option<FrameSlice<'frame>>,
+            ) -> Result<Self, DeserializationError> {
+                let $it = <$via as DeserializeValue<'frame, 'metadata>>::deserialize($typ, v)
+                    .map_err(deser_error_replace_rust_name::<Self>)?;
+                $map
+            }
+        }
+    };
+}
+
 // =======================================================================================
 // Wrappers
 // =======================================================================================
@@ -1026,60 +969,21 @@ where
     }
 }
 
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for Box<T>
-where
-    T: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(Box::new)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for Arc<T>
-where
-    T: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(Arc::new)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for Cow<'frame, T>
-where
-    T: 'frame + ToOwned + ?Sized,
-    &'frame T: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        <&'frame T>::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        <&'frame T>::deserialize(typ, v)
-            .map(Cow::Borrowed)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
+impl_via!(
+    impl[T] for Box<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata>]
+    => |_typ, it| Ok(Box::new(it))
+);
+impl_via!(
+    impl[T] for Arc<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata>]
+    => |_typ, it| Ok(Arc::new(it))
+);
+impl_via!(
+    impl[T] for Cow<'frame, T>, via &'frame T,
+    where [T: 'frame + ToOwned + ?Sized, &'frame T: DeserializeValue<'frame, 'metadata>]
+    => |_typ, it| Ok(Cow::Borrowed(it))
+);
 
 /// The raw bytes of a value, not interpreted; `None` for null. Accepts any CQL type.
 impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for Option<FrameSlice<'frame>> {
@@ -1399,51 +1303,27 @@ fn collect_vec<T>(
     Ok(out)
 }
 
-impl<'frame, 'metadata, T, S> DeserializeValue<'frame, 'metadata> for HashSet<T, S>
-where
-    T: DeserializeValue<'frame, 'metadata> + Eq + Hash,
-    S: BuildHasher + Default + 'frame,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        ListlikeIterator::<'frame, 'metadata, T>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
+impl_via!(
+    impl[T, S] for HashSet<T, S>, via ListlikeIterator<'frame, 'metadata, T>,
+    where [
+        T: DeserializeValue<'frame, 'metadata> + Eq + Hash,
+        S: BuildHasher + Default + 'frame,
+    ]
+    => |_typ, it| {
+        let mut out = HashSet::with_capacity_and_hasher(it.len(), S::default());
+        for item in it {
+            out.insert(item.map_err(deser_error_replace_rust_name::<Self>)?);
+        }
+        Ok(out)
     }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        ListlikeIterator::<'frame, 'metadata, T>::deserialize(typ, v)
-            .and_then(|it| {
-                let mut out = HashSet::with_capacity_and_hasher(it.len(), S::default());
-                for item in it {
-                    out.insert(item?);
-                }
-                Ok(out)
-            })
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for BTreeSet<T>
-where
-    T: DeserializeValue<'frame, 'metadata> + Ord,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        ListlikeIterator::<'frame, 'metadata, T>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        ListlikeIterator::<'frame, 'metadata, T>::deserialize(typ, v)
-            .and_then(|it| it.collect::<Result<BTreeSet<T>, _>>())
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
+);
+impl_via!(
+    impl[T] for BTreeSet<T>, via ListlikeIterator<'frame, 'metadata, T>,
+    where [T: DeserializeValue<'frame, 'metadata> + Ord]
+    => |_typ, it| it
+        .collect::<Result<BTreeSet<T>, _>>()
+        .map_err(deser_error_replace_rust_name::<Self>)
+);
 // =======================================================================================
 // Maps
 // =======================================================================================
@@ -1613,54 +1493,32 @@ where
 {
 }
 
-impl<'frame, 'metadata, K, V, S> DeserializeValue<'frame, 'metadata> for HashMap<K, V, S>
-where
-    K: DeserializeValue<'frame, 'metadata> + Eq + Hash,
-    V: DeserializeValue<'frame, 'metadata>,
-    S: BuildHasher + Default + 'frame,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        MapIterator::<'frame, 'metadata, K, V>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
+impl_via!(
+    impl[K, V, S] for HashMap<K, V, S>, via MapIterator<'frame, 'metadata, K, V>,
+    where [
+        K: DeserializeValue<'frame, 'metadata> + Eq + Hash,
+        V: DeserializeValue<'frame, 'metadata>,
+        S: BuildHasher + Default + 'frame,
+    ]
+    => |_typ, it| {
+        let mut out = HashMap::with_capacity_and_hasher(it.len(), S::default());
+        for item in it {
+            let (k, v) = item.map_err(deser_error_replace_rust_name::<Self>)?;
+            out.insert(k, v);
+        }
+        Ok(out)
     }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        MapIterator::<'frame, 'metadata, K, V>::deserialize(typ, v)
-            .and_then(|it| {
-                let mut out = HashMap::with_capacity_and_hasher(it.len(), S::default());
-                for item in it {
-                    let (k, v) = item?;
-                    out.insert(k, v);
-                }
-                Ok(out)
-            })
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-impl<'frame, 'metadata, K, V> DeserializeValue<'frame, 'metadata> for BTreeMap<K, V>
-where
-    K: DeserializeValue<'frame, 'metadata> + Ord,
-    V: DeserializeValue<'frame, 'metadata>,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        MapIterator::<'frame, 'metadata, K, V>::type_check(typ)
-            .map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        MapIterator::<'frame, 'metadata, K, V>::deserialize(typ, v)
-            .and_then(|it| it.collect::<Result<BTreeMap<K, V>, _>>())
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
+);
+impl_via!(
+    impl[K, V] for BTreeMap<K, V>, via MapIterator<'frame, 'metadata, K, V>,
+    where [
+        K: DeserializeValue<'frame, 'metadata> + Ord,
+        V: DeserializeValue<'frame, 'metadata>,
+    ]
+    => |_typ, it| it
+        .collect::<Result<BTreeMap<K, V>, _>>()
+        .map_err(deser_error_replace_rust_name::<Self>)
+);
 // =======================================================================================
 // Vectors
 // =======================================================================================
@@ -2169,24 +2027,12 @@ fn deser_cql_value<'frame, 'metadata>(
 #[allow(unused_macros)]
 macro_rules! impl_via_conversion {
     ($t:ty, $via:ty, |$v:ident| $conv:expr) => {
-        impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for $t {
-            fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-                <$via as DeserializeValue<'frame, 'metadata>>::type_check(typ)
-                    .map_err(typck_error_replace_rust_name::<Self>)
-            }
-
-            fn deserialize(
-                typ: &'metadata ColumnType<'metadata>,
-                v: Option<FrameSlice<'frame>>,
-            ) -> Result<Self, DeserializationError> {
-                let $v = <$via as DeserializeValue<'frame, 'metadata>>::deserialize(typ, v)
-                    .map_err(deser_error_replace_rust_name::<Self>)?;
-                let converted: Result<Self, crate::value::ValueOverflow> = $conv;
-                converted.map_err(|_| {
-                    mk_deser_err::<Self>(typ, BuiltinDeserializationErrorKind::ValueOverflow)
-                })
-            }
-        }
+        impl_via!(impl[] for $t, via $via => |typ, $v| {
+            let converted: Result<Self, crate::value::ValueOverflow> = $conv;
+            converted.map_err(|_| {
+                mk_deser_err::<Self>(typ, BuiltinDeserializationErrorKind::ValueOverflow)
+            })
+        });
     };
 }
 
@@ -2223,61 +2069,24 @@ impl_via_conversion!(bigdecimal_04::BigDecimal, CqlDecimalBorrowed<'frame>, |v| 
 // secrecy
 // =======================================================================================
 
-#[cfg(feature = "secrecy-08")]
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for secrecy_08::Secret<T>
-where
-    T: DeserializeValue<'frame, 'metadata> + secrecy_08::Zeroize,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(secrecy_08::Secret::new)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-#[cfg(feature = "secrecy-10")]
-impl<'frame, 'metadata, T> DeserializeValue<'frame, 'metadata> for secrecy_10::SecretBox<T>
-where
-    T: DeserializeValue<'frame, 'metadata> + secrecy_10::zeroize::Zeroize,
-{
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        T::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        T::deserialize(typ, v)
-            .map(|v| secrecy_10::SecretBox::new(Box::new(v)))
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
-/// A `text`/`ascii` value as a [`secrecy_10::SecretString`] (a secret `str`).
-#[cfg(feature = "secrecy-10")]
-impl<'frame, 'metadata> DeserializeValue<'frame, 'metadata> for secrecy_10::SecretString {
-    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
-        <String as DeserializeValue>::type_check(typ).map_err(typck_error_replace_rust_name::<Self>)
-    }
-
-    fn deserialize(
-        typ: &'metadata ColumnType<'metadata>,
-        v: Option<FrameSlice<'frame>>,
-    ) -> Result<Self, DeserializationError> {
-        <String as DeserializeValue>::deserialize(typ, v)
-            .map(secrecy_10::SecretString::from)
-            .map_err(deser_error_replace_rust_name::<Self>)
-    }
-}
-
+impl_via!(
+    #[cfg(feature = "secrecy-08")]
+    impl[T] for secrecy_08::Secret<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata> + secrecy_08::Zeroize]
+    => |_typ, it| Ok(secrecy_08::Secret::new(it))
+);
+impl_via!(
+    #[cfg(feature = "secrecy-10")]
+    impl[T] for secrecy_10::SecretBox<T>, via T,
+    where [T: DeserializeValue<'frame, 'metadata> + secrecy_10::zeroize::Zeroize]
+    => |_typ, it| Ok(secrecy_10::SecretBox::new(Box::new(it)))
+);
+impl_via!(
+    /// A `text`/`ascii` value as a [`secrecy_10::SecretString`] (a secret `str`).
+    #[cfg(feature = "secrecy-10")]
+    impl[] for secrecy_10::SecretString, via String
+    => |_typ, it| Ok(secrecy_10::SecretString::from(it))
+);
 /// A list or set as a [`secrecy_10::SecretSlice`] (a secret `[S]`), read like a
 /// `Vec<S>`.
 #[cfg(feature = "secrecy-10")]

@@ -2,6 +2,8 @@
 //! [`SerializedValues`], a row already serialized.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 
 use bytes::BufMut;
 
@@ -9,9 +11,9 @@ use crate::frame::frame_errors::LowLevelDeserializationError;
 use crate::frame::response::result::{ColumnSpec, ColumnType, PreparedMetadata};
 use crate::frame::types::{self, RawValue};
 
-use super::SerializationError;
 use super::value::SerializeValue;
 use super::writers::RowWriter;
+use super::{SerializationError, builtin_error_constructors};
 
 /// What a row serializer needs to know: the bind markers' names and types.
 #[derive(Debug, Clone, Copy)]
@@ -244,22 +246,15 @@ pub struct BuiltinTypeCheckError {
     pub kind: BuiltinTypeCheckErrorKind,
 }
 
-/// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
-/// [`SerializationError`].
-pub fn mk_typck_err<T: ?Sized>(kind: impl Into<BuiltinTypeCheckErrorKind>) -> SerializationError {
-    mk_typck_err_named(std::any::type_name::<T>(), kind)
-}
-
-/// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type named `rust_name`.
-#[doc(hidden)]
-pub fn mk_typck_err_named(
-    rust_name: &'static str,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinTypeCheckError {
-        rust_name,
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinTypeCheckError in SerializationError,
+    kind BuiltinTypeCheckErrorKind;
+    /// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
+    /// [`SerializationError`].
+    pub fn mk_typck_err<T: ?Sized>;
+    /// Builds a row-level [`BuiltinTypeCheckError`] for the Rust type named `rust_name`.
+    #[doc(hidden)]
+    pub fn mk_typck_err_named;
 }
 
 /// The ways a Rust type can fail to match the bind markers of a statement.
@@ -311,23 +306,16 @@ pub struct BuiltinSerializationError {
     pub kind: BuiltinSerializationErrorKind,
 }
 
-/// Builds a row-level [`BuiltinSerializationError`] for the Rust type `T`, wrapped in
-/// a [`SerializationError`].
-pub fn mk_ser_err<T: ?Sized>(kind: impl Into<BuiltinSerializationErrorKind>) -> SerializationError {
-    mk_ser_err_named(std::any::type_name::<T>(), kind)
-}
-
-/// Builds a row-level [`BuiltinSerializationError`] for the Rust type named
-/// `rust_name`.
-#[doc(hidden)]
-pub fn mk_ser_err_named(
-    rust_name: &'static str,
-    kind: impl Into<BuiltinSerializationErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinSerializationError {
-        rust_name,
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinSerializationError in SerializationError,
+    kind BuiltinSerializationErrorKind;
+    /// Builds a row-level [`BuiltinSerializationError`] for the Rust type `T`, wrapped in
+    /// a [`SerializationError`].
+    pub fn mk_ser_err<T: ?Sized>;
+    /// Builds a row-level [`BuiltinSerializationError`] for the Rust type named
+    /// `rust_name`.
+    #[doc(hidden)]
+    pub fn mk_ser_err_named;
 }
 
 /// The ways serializing a row of values can fail.
@@ -392,100 +380,67 @@ fn check_column_count(
     Ok(())
 }
 
-impl SerializeRow for () {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        _writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        check_column_count(std::any::type_name::<Self>(), 0, ctx)
-    }
+/// Implements [`SerializeRow`] for `$t`: `serialize` evaluates `$ser` (with `$v` bound
+/// to the value and `$ctx`, `$writer` to the arguments), `is_empty` evaluates `$empty`
+/// (with `$e` bound to the value).
+macro_rules! impl_serialize_row {
+    (impl[$($gen:tt)*] for $t:ty {
+        serialize: |$v:ident, $ctx:ident, $writer:ident| $ser:expr,
+        is_empty: |$e:ident| $empty:expr $(,)?
+    }) => {
+        impl<$($gen)*> SerializeRow for $t {
+            fn serialize(
+                &self,
+                $ctx: &RowSerializationContext<'_>,
+                $writer: &mut RowWriter,
+            ) -> Result<(), SerializationError> {
+                let $v = self;
+                $ser
+            }
 
-    #[inline]
-    fn is_empty(&self) -> bool {
-        true
-    }
+            #[inline]
+            fn is_empty(&self) -> bool {
+                let $e = self;
+                $empty
+            }
+        }
+    };
 }
 
-impl SerializeRow for [u8; 0] {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        _writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        check_column_count(std::any::type_name::<Self>(), 0, ctx)
-    }
+impl_serialize_row!(impl[] for () {
+    serialize: |_v, ctx, _writer| check_column_count(std::any::type_name::<Self>(), 0, ctx),
+    is_empty: |_v| true,
+});
+impl_serialize_row!(impl[] for [u8; 0] {
+    serialize: |_v, ctx, _writer| check_column_count(std::any::type_name::<Self>(), 0, ctx),
+    is_empty: |_v| true,
+});
+impl_serialize_row!(impl['a, T: SerializeValue + 'a] for &'a [T] {
+    serialize: |v, ctx, writer| serialize_list(std::any::type_name::<Self>(), v, ctx, writer),
+    is_empty: |v| <[T]>::is_empty(v),
+});
+impl_serialize_row!(impl[T: SerializeValue] for Vec<T> {
+    serialize: |v, ctx, writer| serialize_list(std::any::type_name::<Self>(), v, ctx, writer),
+    is_empty: |v| Vec::is_empty(v),
+});
+impl_serialize_row!(impl[T: SerializeRow + ?Sized] for &T {
+    serialize: |v, ctx, writer| T::serialize(*v, ctx, writer),
+    is_empty: |v| T::is_empty(*v),
+});
+impl_serialize_row!(impl[T: SerializeRow + ?Sized] for Box<T> {
+    serialize: |v, ctx, writer| T::serialize(v.as_ref(), ctx, writer),
+    is_empty: |v| T::is_empty(v.as_ref()),
+});
 
-    #[inline]
-    fn is_empty(&self) -> bool {
-        true
-    }
-}
-
-impl<'a, T: SerializeValue + 'a> SerializeRow for &'a [T] {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        let name = std::any::type_name::<Self>();
-        check_column_count(name, self.len(), ctx)?;
-        serialize_in_order(name, self.iter(), ctx, writer)
-    }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        <[T]>::is_empty(self)
-    }
-}
-
-impl<T: SerializeValue> SerializeRow for Vec<T> {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        let name = std::any::type_name::<Self>();
-        check_column_count(name, self.len(), ctx)?;
-        serialize_in_order(name, self.iter(), ctx, writer)
-    }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        Vec::is_empty(self)
-    }
-}
-
-impl<T: SerializeRow + ?Sized> SerializeRow for &T {
-    #[inline]
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        T::serialize(*self, ctx, writer)
-    }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        T::is_empty(*self)
-    }
-}
-
-impl<T: SerializeRow + ?Sized> SerializeRow for Box<T> {
-    #[inline]
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        T::serialize(self.as_ref(), ctx, writer)
-    }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        T::is_empty(self.as_ref())
-    }
+/// Serializes the values of a list-like row in order.
+fn serialize_list<T: SerializeValue>(
+    name: &'static str,
+    values: &[T],
+    ctx: &RowSerializationContext<'_>,
+    writer: &mut RowWriter,
+) -> Result<(), SerializationError> {
+    check_column_count(name, values.len(), ctx)?;
+    serialize_in_order(name, values.iter(), ctx, writer)
 }
 
 /// Serializes a name-to-value map by bind-marker name: every bind marker needs a
@@ -536,97 +491,54 @@ fn serialize_by_name<'m, T: SerializeValue + 'm>(
     Ok(())
 }
 
-impl<T: SerializeValue, S: std::hash::BuildHasher> SerializeRow
-    for std::collections::HashMap<String, T, S>
-{
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        serialize_by_name(
+impl_serialize_row!(
+    impl[T: SerializeValue, S: BuildHasher] for HashMap<String, T, S> {
+        serialize: |v, ctx, writer| serialize_by_name(
             std::any::type_name::<Self>(),
-            self.len(),
-            |k| self.get(k),
-            self.keys().map(String::as_str),
+            v.len(),
+            |k| v.get(k),
+            v.keys().map(String::as_str),
             ctx,
             writer,
-        )
+        ),
+        is_empty: |v| HashMap::is_empty(v),
     }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        std::collections::HashMap::is_empty(self)
-    }
-}
-
-impl<T: SerializeValue, S: std::hash::BuildHasher> SerializeRow
-    for std::collections::HashMap<&str, T, S>
-{
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        serialize_by_name(
+);
+impl_serialize_row!(
+    impl[T: SerializeValue, S: BuildHasher] for HashMap<&str, T, S> {
+        serialize: |v, ctx, writer| serialize_by_name(
             std::any::type_name::<Self>(),
-            self.len(),
-            |k| self.get(k),
-            self.keys().copied(),
+            v.len(),
+            |k| v.get(k),
+            v.keys().copied(),
             ctx,
             writer,
-        )
+        ),
+        is_empty: |v| HashMap::is_empty(v),
     }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        std::collections::HashMap::is_empty(self)
-    }
-}
-
-impl<T: SerializeValue> SerializeRow for std::collections::BTreeMap<String, T> {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        serialize_by_name(
-            std::any::type_name::<Self>(),
-            self.len(),
-            |k| self.get(k),
-            self.keys().map(String::as_str),
-            ctx,
-            writer,
-        )
-    }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        std::collections::BTreeMap::is_empty(self)
-    }
-}
-
-impl<T: SerializeValue> SerializeRow for std::collections::BTreeMap<&str, T> {
-    fn serialize(
-        &self,
-        ctx: &RowSerializationContext<'_>,
-        writer: &mut RowWriter,
-    ) -> Result<(), SerializationError> {
-        serialize_by_name(
-            std::any::type_name::<Self>(),
-            self.len(),
-            |k| self.get(k),
-            self.keys().copied(),
-            ctx,
-            writer,
-        )
-    }
-
-    #[inline]
-    fn is_empty(&self) -> bool {
-        std::collections::BTreeMap::is_empty(self)
-    }
-}
+);
+impl_serialize_row!(impl[T: SerializeValue] for BTreeMap<String, T> {
+    serialize: |v, ctx, writer| serialize_by_name(
+        std::any::type_name::<Self>(),
+        v.len(),
+        |k| v.get(k),
+        v.keys().map(String::as_str),
+        ctx,
+        writer,
+    ),
+    is_empty: |v| BTreeMap::is_empty(v),
+});
+impl_serialize_row!(impl[T: SerializeValue] for BTreeMap<&str, T> {
+    serialize: |v, ctx, writer| serialize_by_name(
+        std::any::type_name::<Self>(),
+        v.len(),
+        |k| v.get(k),
+        v.keys().copied(),
+        ctx,
+        writer,
+    ),
+    is_empty: |v| BTreeMap::is_empty(v),
+});
 
 macro_rules! impl_row_tuple {
     ($len:expr; $($T:ident $val:ident $spec:ident),+) => {

@@ -41,8 +41,8 @@ use crate::value::{
     CqlTimeuuid, CqlValue, CqlVarint, CqlVarintBorrowed, Emptiable, MaybeEmpty, MaybeUnset, Unset,
 };
 
-use super::SerializationError;
 use super::writers::{CellValueBuilder, CellWriter, WrittenCellProof};
+use super::{SerializationError, builtin_error_constructors, error_kind_from};
 
 /// A Rust type that can be serialized as a CQL value of some [`ColumnType`]s.
 ///
@@ -74,28 +74,16 @@ pub struct BuiltinTypeCheckError {
     pub kind: BuiltinTypeCheckErrorKind,
 }
 
-/// Builds a [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
-/// [`SerializationError`].
-pub fn mk_typck_err<T: ?Sized>(
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> SerializationError {
-    mk_typck_err_named(std::any::type_name::<T>(), got, kind)
-}
-
-/// Builds a [`BuiltinTypeCheckError`] for the Rust type named `rust_name`, wrapped in a
-/// [`SerializationError`].
-#[doc(hidden)]
-pub fn mk_typck_err_named(
-    rust_name: &'static str,
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinTypeCheckErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinTypeCheckError {
-        rust_name,
-        got: got.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinTypeCheckError in SerializationError,
+    kind BuiltinTypeCheckErrorKind, got: ColumnType;
+    /// Builds a [`BuiltinTypeCheckError`] for the Rust type `T`, wrapped in a
+    /// [`SerializationError`].
+    pub fn mk_typck_err<T: ?Sized>;
+    /// Builds a [`BuiltinTypeCheckError`] for the Rust type named `rust_name`, wrapped in a
+    /// [`SerializationError`].
+    #[doc(hidden)]
+    pub fn mk_typck_err_named;
 }
 
 /// The ways a Rust type can fail to match a CQL type.
@@ -143,29 +131,12 @@ impl fmt::Display for BuiltinTypeCheckErrorKind {
     }
 }
 
-impl From<SetOrListTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: SetOrListTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::SetOrListError(k)
-    }
-}
-
-impl From<MapTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: MapTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::MapError(k)
-    }
-}
-
-impl From<TupleTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: TupleTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::TupleError(k)
-    }
-}
-
-impl From<UdtTypeCheckErrorKind> for BuiltinTypeCheckErrorKind {
-    fn from(k: UdtTypeCheckErrorKind) -> Self {
-        BuiltinTypeCheckErrorKind::UdtError(k)
-    }
-}
+error_kind_from!(BuiltinTypeCheckErrorKind {
+    SetOrListError(SetOrListTypeCheckErrorKind),
+    MapError(MapTypeCheckErrorKind),
+    TupleError(TupleTypeCheckErrorKind),
+    UdtError(UdtTypeCheckErrorKind),
+});
 
 /// Why a list-like Rust type does not match the CQL type.
 #[derive(Debug, Clone, Error)]
@@ -255,28 +226,16 @@ pub struct BuiltinSerializationError {
     pub kind: BuiltinSerializationErrorKind,
 }
 
-/// Builds a [`BuiltinSerializationError`] for the Rust type `T`, wrapped in a
-/// [`SerializationError`].
-pub fn mk_ser_err<T: ?Sized>(
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinSerializationErrorKind>,
-) -> SerializationError {
-    mk_ser_err_named(std::any::type_name::<T>(), got, kind)
-}
-
-/// Builds a [`BuiltinSerializationError`] for the Rust type named `rust_name`, wrapped
-/// in a [`SerializationError`].
-#[doc(hidden)]
-pub fn mk_ser_err_named(
-    rust_name: &'static str,
-    got: &ColumnType<'_>,
-    kind: impl Into<BuiltinSerializationErrorKind>,
-) -> SerializationError {
-    SerializationError::new(BuiltinSerializationError {
-        rust_name,
-        got: got.clone().into_owned(),
-        kind: kind.into(),
-    })
+builtin_error_constructors! {
+    BuiltinSerializationError in SerializationError,
+    kind BuiltinSerializationErrorKind, got: ColumnType;
+    /// Builds a [`BuiltinSerializationError`] for the Rust type `T`, wrapped in a
+    /// [`SerializationError`].
+    pub fn mk_ser_err<T: ?Sized>;
+    /// Builds a [`BuiltinSerializationError`] for the Rust type named `rust_name`, wrapped
+    /// in a [`SerializationError`].
+    #[doc(hidden)]
+    pub fn mk_ser_err_named;
 }
 
 /// The ways serializing a value that type-checked can fail.
@@ -306,35 +265,13 @@ pub enum BuiltinSerializationErrorKind {
     VectorError(VectorSerializationErrorKind),
 }
 
-impl From<SetOrListSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: SetOrListSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::SetOrListError(k)
-    }
-}
-
-impl From<MapSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: MapSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::MapError(k)
-    }
-}
-
-impl From<TupleSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: TupleSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::TupleError(k)
-    }
-}
-
-impl From<UdtSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: UdtSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::UdtError(k)
-    }
-}
-
-impl From<VectorSerializationErrorKind> for BuiltinSerializationErrorKind {
-    fn from(k: VectorSerializationErrorKind) -> Self {
-        BuiltinSerializationErrorKind::VectorError(k)
-    }
-}
+error_kind_from!(BuiltinSerializationErrorKind {
+    SetOrListError(SetOrListSerializationErrorKind),
+    MapError(MapSerializationErrorKind),
+    TupleError(TupleSerializationErrorKind),
+    UdtError(UdtSerializationErrorKind),
+    VectorError(VectorSerializationErrorKind),
+});
 
 /// Why serializing a list or set failed.
 #[derive(Debug, Clone, Error)]
@@ -678,6 +615,90 @@ where
     finish_cell(rust_name, typ, builder)
 }
 
+/// Implements `SerializeValue` for a type written as a native CQL type: after
+/// `exact_type_check!` against the listed types, `$bytes` (with `$v` bound to the
+/// value and `$typ` to the CQL type; it may return early with `?`) computes what
+/// `$write` writes: the bytes for `write_cell` and `serialize_varint`, a
+/// `(digits, scale)` pair for `serialize_decimal`.
+macro_rules! impl_native_value {
+    ($(#[$attr:meta])* impl$([$($gen:tt)*])? for $t:ty: $($cql:ident),+
+        => $write:ident(|$v:ident, $typ:ident| $bytes:expr)) => {
+        $(#[$attr])*
+        impl$(<$($gen)*>)? SerializeValue for $t {
+            fn serialize<'b>(
+                &self,
+                $typ: &ColumnType,
+                writer: CellWriter<'b>,
+            ) -> Result<WrittenCellProof<'b>, SerializationError> {
+                exact_type_check!($typ, $($cql),+);
+                let $v = self;
+                let value = $bytes;
+                let name = std::any::type_name::<Self>();
+                impl_native_value!(@write $write(name, $typ, writer, value))
+            }
+        }
+    };
+    (@write serialize_decimal($name:expr, $typ:ident, $writer:ident, $value:ident)) => {
+        serialize_decimal($name, $typ, $writer, &$value.0[..], $value.1)
+    };
+    (@write $write:ident($name:expr, $typ:ident, $writer:ident, $value:ident)) => {
+        $write($name, $typ, $writer, &$value[..])
+    };
+}
+
+/// Implements `SerializeValue` for a smart pointer by serializing what it points to.
+macro_rules! impl_deref_value {
+    (impl[$($gen:tt)*] for $t:ty) => {
+        impl<$($gen)*> SerializeValue for $t {
+            fn serialize<'b>(
+                &self,
+                typ: &ColumnType,
+                writer: CellWriter<'b>,
+            ) -> Result<WrittenCellProof<'b>, SerializationError> {
+                T::serialize(&**self, typ, writer)
+            }
+        }
+    };
+}
+
+/// Implements `SerializeValue` for a Rust collection (anything with `len` and `iter`)
+/// as a CQL list-like collection (`sequence`, allowing the given `SequenceKinds`) or
+/// as a CQL map (`mapping`).
+macro_rules! impl_collection_value {
+    (impl[$($gen:tt)*] for $t:ty => sequence($kinds:ident)) => {
+        impl_collection_value!(@impl [$($gen)*] $t, |name, v, typ, writer| serialize_sequence(
+            name,
+            v.len(),
+            v.iter(),
+            typ,
+            writer,
+            SequenceKinds::$kinds,
+        ));
+    };
+    (impl[$($gen:tt)*] for $t:ty => mapping) => {
+        impl_collection_value!(@impl [$($gen)*] $t, |name, v, typ, writer| serialize_mapping(
+            name,
+            v.len(),
+            v.iter(),
+            typ,
+            writer,
+        ));
+    };
+    (@impl [$($gen:tt)*] $t:ty, |$name:ident, $v:ident, $typ:ident, $writer:ident| $body:expr) => {
+        impl<$($gen)*> SerializeValue for $t {
+            fn serialize<'b>(
+                &self,
+                $typ: &ColumnType,
+                $writer: CellWriter<'b>,
+            ) -> Result<WrittenCellProof<'b>, SerializationError> {
+                let $name = std::any::type_name::<Self>();
+                let $v = self;
+                $body
+            }
+        }
+    };
+}
+
 // ---------------------------------------------------------------------------------------
 // Scalars
 // ---------------------------------------------------------------------------------------
@@ -704,122 +725,20 @@ impl_fixed_be!(i64, BigInt);
 impl_fixed_be!(f32, Float);
 impl_fixed_be!(f64, Double);
 
-impl SerializeValue for bool {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Boolean);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &[u8::from(*self)],
-        )
-    }
-}
-
-impl SerializeValue for Counter {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Counter);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &self.0.to_be_bytes(),
-        )
-    }
-}
-
-impl SerializeValue for CqlDate {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Date);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &self.0.to_be_bytes(),
-        )
-    }
-}
-
-impl SerializeValue for CqlTime {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Time);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &self.0.to_be_bytes(),
-        )
-    }
-}
-
-impl SerializeValue for CqlTimestamp {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Timestamp);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &self.0.to_be_bytes(),
-        )
-    }
-}
-
-impl SerializeValue for CqlDuration {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Duration);
-        let mut buf = Vec::with_capacity(27);
-        write_vint(self.months as i64, &mut buf);
-        write_vint(self.days as i64, &mut buf);
-        write_vint(self.nanoseconds, &mut buf);
-        write_cell(std::any::type_name::<Self>(), typ, writer, &buf)
-    }
-}
-
-impl SerializeValue for Uuid {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Uuid, Timeuuid);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self.as_bytes())
-    }
-}
-
-impl SerializeValue for CqlTimeuuid {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Timeuuid);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self.as_bytes())
-    }
-}
+impl_native_value!(impl for bool: Boolean => write_cell(|v, typ| [u8::from(*v)]));
+impl_native_value!(impl for Counter: Counter => write_cell(|v, typ| v.0.to_be_bytes()));
+impl_native_value!(impl for CqlDate: Date => write_cell(|v, typ| v.0.to_be_bytes()));
+impl_native_value!(impl for CqlTime: Time => write_cell(|v, typ| v.0.to_be_bytes()));
+impl_native_value!(impl for CqlTimestamp: Timestamp => write_cell(|v, typ| v.0.to_be_bytes()));
+impl_native_value!(impl for CqlDuration: Duration => write_cell(|v, typ| {
+    let mut buf = Vec::with_capacity(27);
+    write_vint(v.months as i64, &mut buf);
+    write_vint(v.days as i64, &mut buf);
+    write_vint(v.nanoseconds, &mut buf);
+    buf
+}));
+impl_native_value!(impl for Uuid: Uuid, Timeuuid => write_cell(|v, typ| v.as_bytes()));
+impl_native_value!(impl for CqlTimeuuid: Timeuuid => write_cell(|v, typ| v.as_bytes()));
 
 impl SerializeValue for IpAddr {
     fn serialize<'b>(
@@ -836,131 +755,32 @@ impl SerializeValue for IpAddr {
     }
 }
 
-impl SerializeValue for CqlVarint {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Varint);
-        serialize_varint(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            self.as_signed_bytes_be_slice(),
-        )
-    }
-}
-
-impl SerializeValue for CqlVarintBorrowed<'_> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Varint);
-        serialize_varint(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            self.as_signed_bytes_be_slice(),
-        )
-    }
-}
-
-impl SerializeValue for CqlDecimal {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Decimal);
-        let (digits, scale) = self.as_signed_be_bytes_slice_and_exponent();
-        serialize_decimal(std::any::type_name::<Self>(), typ, writer, digits, scale)
-    }
-}
-
-impl SerializeValue for CqlDecimalBorrowed<'_> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Decimal);
-        let (digits, scale) = self.as_signed_be_bytes_slice_and_exponent();
-        serialize_decimal(std::any::type_name::<Self>(), typ, writer, digits, scale)
-    }
-}
+impl_native_value!(
+    impl for CqlVarint: Varint => serialize_varint(|v, typ| v.as_signed_bytes_be_slice())
+);
+impl_native_value!(
+    impl for CqlVarintBorrowed<'_>: Varint
+        => serialize_varint(|v, typ| v.as_signed_bytes_be_slice())
+);
+impl_native_value!(
+    impl for CqlDecimal: Decimal
+        => serialize_decimal(|v, typ| v.as_signed_be_bytes_slice_and_exponent())
+);
+impl_native_value!(
+    impl for CqlDecimalBorrowed<'_>: Decimal
+        => serialize_decimal(|v, typ| v.as_signed_be_bytes_slice_and_exponent())
+);
 
 // ---------------------------------------------------------------------------------------
 // Text and blobs
 // ---------------------------------------------------------------------------------------
 
-impl SerializeValue for str {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Text, Ascii);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self.as_bytes())
-    }
-}
-
-impl SerializeValue for String {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Text, Ascii);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self.as_bytes())
-    }
-}
-
-impl SerializeValue for &[u8] {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Blob);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self)
-    }
-}
-
-impl SerializeValue for Vec<u8> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Blob);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self)
-    }
-}
-
-impl<const N: usize> SerializeValue for [u8; N] {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Blob);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self)
-    }
-}
-
-impl SerializeValue for Bytes {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Blob);
-        write_cell(std::any::type_name::<Self>(), typ, writer, self)
-    }
-}
+impl_native_value!(impl for str: Text, Ascii => write_cell(|v, typ| v.as_bytes()));
+impl_native_value!(impl for String: Text, Ascii => write_cell(|v, typ| v.as_bytes()));
+impl_native_value!(impl for &[u8]: Blob => write_cell(|v, typ| v));
+impl_native_value!(impl for Vec<u8>: Blob => write_cell(|v, typ| v));
+impl_native_value!(impl[const N: usize] for [u8; N]: Blob => write_cell(|v, typ| v));
+impl_native_value!(impl for Bytes: Blob => write_cell(|v, typ| v));
 
 // ---------------------------------------------------------------------------------------
 // Markers and wrappers
@@ -1024,149 +844,25 @@ impl<T: SerializeValue> SerializeValue for Option<T> {
     }
 }
 
-impl<T: SerializeValue + ?Sized> SerializeValue for &T {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        T::serialize(*self, typ, writer)
-    }
-}
-
-impl<T: SerializeValue + ?Sized> SerializeValue for Box<T> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        T::serialize(self.as_ref(), typ, writer)
-    }
-}
-
-impl<T: SerializeValue + ?Sized> SerializeValue for Arc<T> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        T::serialize(self.as_ref(), typ, writer)
-    }
-}
-
-impl<T: SerializeValue + ?Sized + ToOwned> SerializeValue for Cow<'_, T> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        T::serialize(self.as_ref(), typ, writer)
-    }
-}
+impl_deref_value!(impl[T: SerializeValue + ?Sized] for &T);
+impl_deref_value!(impl[T: SerializeValue + ?Sized] for Box<T>);
+impl_deref_value!(impl[T: SerializeValue + ?Sized] for Arc<T>);
+impl_deref_value!(impl[T: SerializeValue + ?Sized + ToOwned] for Cow<'_, T>);
 
 // ---------------------------------------------------------------------------------------
 // Collections
 // ---------------------------------------------------------------------------------------
 
-impl<T: SerializeValue> SerializeValue for [T] {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        serialize_sequence(
-            std::any::type_name::<Self>(),
-            self.len(),
-            self.iter(),
-            typ,
-            writer,
-            SequenceKinds::ListSetOrVector,
-        )
-    }
-}
-
-impl<T: SerializeValue> SerializeValue for Vec<T> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        serialize_sequence(
-            std::any::type_name::<Self>(),
-            self.len(),
-            self.iter(),
-            typ,
-            writer,
-            SequenceKinds::ListSetOrVector,
-        )
-    }
-}
-
-impl<V: SerializeValue, S: BuildHasher + Default> SerializeValue for HashSet<V, S> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        serialize_sequence(
-            std::any::type_name::<Self>(),
-            self.len(),
-            self.iter(),
-            typ,
-            writer,
-            SequenceKinds::ListOrSet,
-        )
-    }
-}
-
-impl<V: SerializeValue> SerializeValue for BTreeSet<V> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        serialize_sequence(
-            std::any::type_name::<Self>(),
-            self.len(),
-            self.iter(),
-            typ,
-            writer,
-            SequenceKinds::ListOrSet,
-        )
-    }
-}
-
-impl<K: SerializeValue, V: SerializeValue, S: BuildHasher> SerializeValue for HashMap<K, V, S> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        serialize_mapping(
-            std::any::type_name::<Self>(),
-            self.len(),
-            self.iter(),
-            typ,
-            writer,
-        )
-    }
-}
-
-impl<K: SerializeValue, V: SerializeValue> SerializeValue for BTreeMap<K, V> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        serialize_mapping(
-            std::any::type_name::<Self>(),
-            self.len(),
-            self.iter(),
-            typ,
-            writer,
-        )
-    }
-}
+impl_collection_value!(impl[T: SerializeValue] for [T] => sequence(ListSetOrVector));
+impl_collection_value!(impl[T: SerializeValue] for Vec<T> => sequence(ListSetOrVector));
+impl_collection_value!(
+    impl[V: SerializeValue, S: BuildHasher + Default] for HashSet<V, S> => sequence(ListOrSet)
+);
+impl_collection_value!(impl[V: SerializeValue] for BTreeSet<V> => sequence(ListOrSet));
+impl_collection_value!(
+    impl[K: SerializeValue, V: SerializeValue, S: BuildHasher] for HashMap<K, V, S> => mapping
+);
+impl_collection_value!(impl[K: SerializeValue, V: SerializeValue] for BTreeMap<K, V> => mapping);
 
 // ---------------------------------------------------------------------------------------
 // Tuples
@@ -1267,14 +963,10 @@ impl SerializeValue for CqlValue {
 
 /// Errors from the implementations `CqlValue` delegates to name those types; make
 /// them name `CqlValue`, the type the user serialized.
-fn fix_cql_value_name_in_err(mut err: SerializationError) -> SerializationError {
+fn fix_cql_value_name_in_err(err: SerializationError) -> SerializationError {
     let name = std::any::type_name::<CqlValue>();
-    if let Some(e) = err.try_downcast_mut::<BuiltinTypeCheckError>() {
-        e.rust_name = name;
-    } else if let Some(e) = err.try_downcast_mut::<BuiltinSerializationError>() {
-        e.rust_name = name;
-    }
-    err
+    err.map_inner(|e: &mut BuiltinTypeCheckError| e.rust_name = name)
+        .map_inner(|e: &mut BuiltinSerializationError| e.rust_name = name)
 }
 
 fn serialize_cql_value<'b>(
@@ -1451,169 +1143,53 @@ fn serialize_cql_udt<'b>(
 // Feature types
 // ---------------------------------------------------------------------------------------
 
-#[cfg(feature = "chrono-04")]
-impl SerializeValue for chrono::NaiveDate {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Date);
-        let d = CqlDate::from(*self);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &d.0.to_be_bytes(),
-        )
-    }
-}
-
-#[cfg(feature = "chrono-04")]
-impl SerializeValue for chrono::NaiveTime {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Time);
-        let t = CqlTime::try_from(*self)
+impl_native_value!(
+    #[cfg(feature = "chrono-04")]
+    impl for chrono::NaiveDate: Date => write_cell(|v, typ| CqlDate::from(*v).0.to_be_bytes())
+);
+impl_native_value!(
+    #[cfg(feature = "chrono-04")]
+    impl for chrono::NaiveTime: Time => write_cell(|v, typ| {
+        let t = CqlTime::try_from(*v)
             .map_err(|_| mk_ser_err::<Self>(typ, BuiltinSerializationErrorKind::ValueOverflow))?;
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &t.0.to_be_bytes(),
-        )
-    }
-}
-
-#[cfg(feature = "chrono-04")]
-impl SerializeValue for chrono::DateTime<chrono::Utc> {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Timestamp);
-        let t = CqlTimestamp::from(*self);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &t.0.to_be_bytes(),
-        )
-    }
-}
-
-#[cfg(feature = "time-03")]
-impl SerializeValue for time::Date {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Date);
-        let d = CqlDate::from(*self);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &d.0.to_be_bytes(),
-        )
-    }
-}
-
-#[cfg(feature = "time-03")]
-impl SerializeValue for time::Time {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Time);
-        let t = CqlTime::from(*self);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &t.0.to_be_bytes(),
-        )
-    }
-}
-
-#[cfg(feature = "time-03")]
-impl SerializeValue for time::OffsetDateTime {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Timestamp);
-        let t = CqlTimestamp::from(*self);
-        write_cell(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &t.0.to_be_bytes(),
-        )
-    }
-}
-
-#[cfg(feature = "num-bigint-03")]
-impl SerializeValue for num_bigint_03::BigInt {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Varint);
-        serialize_varint(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &self.to_signed_bytes_be(),
-        )
-    }
-}
-
-#[cfg(feature = "num-bigint-04")]
-impl SerializeValue for num_bigint_04::BigInt {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Varint);
-        serialize_varint(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &self.to_signed_bytes_be(),
-        )
-    }
-}
-
-#[cfg(feature = "bigdecimal-04")]
-impl SerializeValue for bigdecimal_04::BigDecimal {
-    fn serialize<'b>(
-        &self,
-        typ: &ColumnType,
-        writer: CellWriter<'b>,
-    ) -> Result<WrittenCellProof<'b>, SerializationError> {
-        exact_type_check!(typ, Decimal);
-        let (unscaled, exponent) = self.as_bigint_and_exponent();
+        t.0.to_be_bytes()
+    })
+);
+impl_native_value!(
+    #[cfg(feature = "chrono-04")]
+    impl for chrono::DateTime<chrono::Utc>: Timestamp
+        => write_cell(|v, typ| CqlTimestamp::from(*v).0.to_be_bytes())
+);
+impl_native_value!(
+    #[cfg(feature = "time-03")]
+    impl for time::Date: Date => write_cell(|v, typ| CqlDate::from(*v).0.to_be_bytes())
+);
+impl_native_value!(
+    #[cfg(feature = "time-03")]
+    impl for time::Time: Time => write_cell(|v, typ| CqlTime::from(*v).0.to_be_bytes())
+);
+impl_native_value!(
+    #[cfg(feature = "time-03")]
+    impl for time::OffsetDateTime: Timestamp
+        => write_cell(|v, typ| CqlTimestamp::from(*v).0.to_be_bytes())
+);
+impl_native_value!(
+    #[cfg(feature = "num-bigint-03")]
+    impl for num_bigint_03::BigInt: Varint => serialize_varint(|v, typ| v.to_signed_bytes_be())
+);
+impl_native_value!(
+    #[cfg(feature = "num-bigint-04")]
+    impl for num_bigint_04::BigInt: Varint => serialize_varint(|v, typ| v.to_signed_bytes_be())
+);
+impl_native_value!(
+    #[cfg(feature = "bigdecimal-04")]
+    impl for bigdecimal_04::BigDecimal: Decimal => serialize_decimal(|v, typ| {
+        let (unscaled, exponent) = v.as_bigint_and_exponent();
         let scale = i32::try_from(exponent)
             .map_err(|_| mk_ser_err::<Self>(typ, BuiltinSerializationErrorKind::ValueOverflow))?;
-        serialize_decimal(
-            std::any::type_name::<Self>(),
-            typ,
-            writer,
-            &unscaled.to_signed_bytes_be(),
-            scale,
-        )
-    }
-}
+        (unscaled.to_signed_bytes_be(), scale)
+    })
+);
 
 #[cfg(feature = "secrecy-08")]
 impl<V: SerializeValue + secrecy_08::Zeroize> SerializeValue for secrecy_08::Secret<V> {

@@ -520,19 +520,15 @@ impl Session {
         values: impl SerializeRow,
     ) -> Result<QueryResult, ExecutionError> {
         let statement: Statement = statement.into();
-        let (result, paging) = if values.is_empty() {
-            self.shared
-                .query(&statement, None, PagingState::start(), RequestKind::Unpaged)
-                .await?
-        } else {
-            let prepared = self.shared.prepare(&statement).await?;
-            let frame =
-                self.shared
-                    .build_execute(&prepared, &values, None, PagingState::start())?;
-            self.shared
-                .execute(&prepared, frame, RequestKind::Unpaged)
-                .await?
-        };
+        let (result, paging) = self
+            .run_statement(
+                &statement,
+                values,
+                None,
+                PagingState::start(),
+                RequestKind::Unpaged,
+            )
+            .await?;
         unpaged_result(result, paging)
     }
 
@@ -547,24 +543,14 @@ impl Session {
     ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
         let statement: Statement = statement.into();
         let page_size = Some(statement.page_size());
-        if values.is_empty() {
-            self.shared
-                .query(
-                    &statement,
-                    page_size,
-                    paging_state,
-                    RequestKind::ManuallyPaged,
-                )
-                .await
-        } else {
-            let prepared = self.shared.prepare(&statement).await?;
-            let frame = self
-                .shared
-                .build_execute(&prepared, &values, page_size, paging_state)?;
-            self.shared
-                .execute(&prepared, frame, RequestKind::ManuallyPaged)
-                .await
-        }
+        self.run_statement(
+            &statement,
+            values,
+            page_size,
+            paging_state,
+            RequestKind::ManuallyPaged,
+        )
+        .await
     }
 
     /// Runs an unprepared statement and returns a pager that fetches its pages as the
@@ -590,12 +576,14 @@ impl Session {
         prepared: &PreparedStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult, ExecutionError> {
-        let frame = self
-            .shared
-            .build_execute(prepared, &values, None, PagingState::start())?;
         let (result, paging) = self
-            .shared
-            .execute(prepared, frame, RequestKind::Unpaged)
+            .run_prepared(
+                prepared,
+                values,
+                None,
+                PagingState::start(),
+                RequestKind::Unpaged,
+            )
             .await?;
         unpaged_result(result, paging)
     }
@@ -607,15 +595,14 @@ impl Session {
         values: impl SerializeRow,
         paging_state: PagingState,
     ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
-        let frame = self.shared.build_execute(
+        self.run_prepared(
             prepared,
-            &values,
+            values,
             Some(prepared.page_size()),
             paging_state,
-        )?;
-        self.shared
-            .execute(prepared, frame, RequestKind::ManuallyPaged)
-            .await
+            RequestKind::ManuallyPaged,
+        )
+        .await
     }
 
     /// Executes a prepared statement and returns a pager over its rows.
@@ -634,15 +621,8 @@ impl Session {
         &self,
         bound: &BoundStatement,
     ) -> Result<QueryResult, ExecutionError> {
-        let frame = self.shared.build_execute_serialized(
-            bound.prepared(),
-            bound.values(),
-            None,
-            PagingState::start(),
-        )?;
         let (result, paging) = self
-            .shared
-            .execute(bound.prepared(), frame, RequestKind::Unpaged)
+            .run_bound(bound, None, PagingState::start(), RequestKind::Unpaged)
             .await?;
         unpaged_result(result, paging)
     }
@@ -653,15 +633,8 @@ impl Session {
         bound: &BoundStatement,
         paging_state: PagingState,
     ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
-        let prepared = bound.prepared();
-        let frame = self.shared.build_execute_serialized(
-            prepared,
-            bound.values(),
-            Some(prepared.page_size()),
-            paging_state,
-        )?;
-        self.shared
-            .execute(prepared, frame, RequestKind::ManuallyPaged)
+        let page_size = Some(bound.prepared().page_size());
+        self.run_bound(bound, page_size, paging_state, RequestKind::ManuallyPaged)
             .await
     }
 
@@ -672,6 +645,60 @@ impl Session {
     ) -> Result<QueryPager, PagerExecutionError> {
         let BoundStatement { prepared, values } = bound;
         QueryPager::new_for_prepared(Arc::clone(&self.shared), prepared, values).await
+    }
+
+    /// Runs an unprepared statement: as it is without values, else prepared first and
+    /// executed with them.
+    async fn run_statement(
+        &self,
+        statement: &Statement,
+        values: impl SerializeRow,
+        page_size: Option<PageSize>,
+        paging_state: PagingState,
+        kind: RequestKind,
+    ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
+        if values.is_empty() {
+            self.shared
+                .query(statement, page_size, paging_state, kind)
+                .await
+        } else {
+            let prepared = self.shared.prepare(statement).await?;
+            self.run_prepared(&prepared, values, page_size, paging_state, kind)
+                .await
+        }
+    }
+
+    /// Serializes `values` for a prepared statement and executes it.
+    async fn run_prepared(
+        &self,
+        prepared: &PreparedStatement,
+        values: impl SerializeRow,
+        page_size: Option<PageSize>,
+        paging_state: PagingState,
+        kind: RequestKind,
+    ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
+        let frame = self
+            .shared
+            .build_execute(prepared, &values, page_size, paging_state)?;
+        self.shared.execute(prepared, frame, kind).await
+    }
+
+    /// Executes a bound statement (its values already serialized).
+    async fn run_bound(
+        &self,
+        bound: &BoundStatement,
+        page_size: Option<PageSize>,
+        paging_state: PagingState,
+        kind: RequestKind,
+    ) -> Result<(QueryResult, PagingStateResponse), ExecutionError> {
+        let prepared = bound.prepared();
+        let frame = self.shared.build_execute_serialized(
+            prepared,
+            bound.values(),
+            page_size,
+            paging_state,
+        )?;
+        self.shared.execute(prepared, frame, kind).await
     }
 
     /// Executes a batch. Unprepared statements with values are prepared first.

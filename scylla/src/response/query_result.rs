@@ -82,6 +82,29 @@ impl<'slice, 'spec> ColumnSpecs<'slice, 'spec> {
     }
 }
 
+/// The accessors of what every result carries besides its rows (the fields
+/// `tracing_id`, `warnings` and `request_coordinator`), for use in an `impl` block.
+macro_rules! response_info_accessors {
+    () => {
+        /// The tracing id, if tracing was on for the request.
+        #[inline]
+        pub fn tracing_id(&self) -> Option<Uuid> {
+            self.tracing_id
+        }
+
+        /// The warnings the coordinator sent with the result.
+        pub fn warnings(&self) -> impl Iterator<Item = &str> {
+            self.warnings.iter().map(String::as_str)
+        }
+
+        /// The node, connection and shard that served the request.
+        #[inline]
+        pub fn request_coordinator(&self) -> &Coordinator {
+            &self.request_coordinator
+        }
+    };
+}
+
 /// The result of a request: rows (still serialized) or a result without rows (for
 /// writes, DDL and `USE`), with the tracing id, the warnings and the coordinator.
 #[derive(Debug, Clone)]
@@ -183,22 +206,7 @@ impl QueryResult {
         })
     }
 
-    /// The tracing id, if tracing was on for the request.
-    #[inline]
-    pub fn tracing_id(&self) -> Option<Uuid> {
-        self.tracing_id
-    }
-
-    /// The warnings the coordinator sent with the result.
-    pub fn warnings(&self) -> impl Iterator<Item = &str> {
-        self.warnings.iter().map(String::as_str)
-    }
-
-    /// The node, connection and shard that served the request.
-    #[inline]
-    pub fn request_coordinator(&self) -> &Coordinator {
-        &self.request_coordinator
-    }
+    response_info_accessors!();
 }
 
 /// The rows of a Rows result, with its column specs. Rows are deserialized on
@@ -286,22 +294,7 @@ impl QueryRowsResult {
         }
     }
 
-    /// The tracing id, if tracing was on for the request.
-    #[inline]
-    pub fn tracing_id(&self) -> Option<Uuid> {
-        self.tracing_id
-    }
-
-    /// The warnings the coordinator sent with the result.
-    pub fn warnings(&self) -> impl Iterator<Item = &str> {
-        self.warnings.iter().map(String::as_str)
-    }
-
-    /// The node, connection and shard that served the request.
-    #[inline]
-    pub fn request_coordinator(&self) -> &Coordinator {
-        &self.request_coordinator
-    }
+    response_info_accessors!();
 }
 
 /// [`QueryResult::into_rows_result`] failed.

@@ -116,3 +116,42 @@ pub async fn wait_until_quiet(cluster: &SimCluster) {
         );
     }
 }
+
+/// Creates a keyspace named from `prefix` (see [`unique_keyspace`]) with replication
+/// factor `rf`, and in it table `t` with the given columns (`"(k int PRIMARY KEY, v
+/// int)"`); returns the keyspace's name.
+pub async fn keyspace_with_table(
+    session: &Session,
+    prefix: &str,
+    rf: usize,
+    columns: &str,
+) -> String {
+    let ks = unique_keyspace(prefix);
+    create_keyspace(session, &ks, rf).await;
+    create_table(session, &ks, columns).await;
+    ks
+}
+
+/// Creates table `t` in keyspace `ks` with the given columns.
+pub async fn create_table(session: &Session, ks: &str, columns: &str) {
+    session
+        .query_unpaged(format!("CREATE TABLE {ks}.t {columns}"), &[])
+        .await
+        .expect("create table");
+}
+
+/// Runs `cql` without values and returns its only row as `R`, panicking on any
+/// failure (an error, no rows, several rows, a type mismatch).
+pub async fn select_one<R>(session: &Session, cql: impl Into<String>) -> R
+where
+    R: for<'f> scylla::deserialize::row::DeserializeRow<'f, 'f>,
+{
+    session
+        .query_unpaged(cql.into(), &[])
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap()
+        .single_row()
+        .unwrap()
+}

@@ -46,12 +46,26 @@ async fn handshake_without_compression() {
     assert!(!conn.is_closed());
 }
 
-async fn compressed_round_trip(compression: Compression) {
-    let server = TestServer::start(ServerConfig::default()).await;
-    let config = crate::network::connection::ConnectionConfig {
+/// The test configuration, asking for `compression`.
+fn with_compression(compression: Compression) -> crate::network::connection::ConnectionConfig {
+    crate::network::connection::ConnectionConfig {
         compression: Some(compression),
         ..test_config()
-    };
+    }
+}
+
+/// A test server offering only the compression named `offered`.
+async fn server_offering(offered: &'static str) -> TestServer {
+    TestServer::start(ServerConfig {
+        compression: vec![offered],
+        ..Default::default()
+    })
+    .await
+}
+
+async fn compressed_round_trip(compression: Compression) {
+    let server = TestServer::start(ServerConfig::default()).await;
+    let config = with_compression(compression);
     let conn = connect(&server, &config).await;
     assert_eq!(conn.get_compression(), Some(compression));
     let big = "compressible ".repeat(2000);
@@ -81,15 +95,8 @@ async fn handshake_with_snappy() {
 
 #[tokio::test]
 async fn compression_not_offered_is_not_used() {
-    let server = TestServer::start(ServerConfig {
-        compression: vec!["snappy"],
-        ..Default::default()
-    })
-    .await;
-    let config = crate::network::connection::ConnectionConfig {
-        compression: Some(Compression::Lz4),
-        ..test_config()
-    };
+    let server = server_offering("snappy").await;
+    let config = with_compression(Compression::Lz4);
     let conn = connect(&server, &config).await;
     assert_eq!(conn.get_compression(), None);
     assert_eq!(echo(&conn, "x").await.unwrap(), "x");
@@ -434,15 +441,8 @@ async fn use_keyspace_checks_the_answer() {
 
 #[tokio::test]
 async fn registered_events_arrive() {
-    let server = TestServer::start(ServerConfig {
-        compression: vec!["lz4"],
-        ..Default::default()
-    })
-    .await;
-    let config = crate::network::connection::ConnectionConfig {
-        compression: Some(Compression::Lz4),
-        ..test_config()
-    };
+    let server = server_offering("lz4").await;
+    let config = with_compression(Compression::Lz4);
     let conn = connect(&server, &config).await;
     let other = connect(&server, &config).await;
     let mut events = conn

@@ -15,6 +15,15 @@ use RetryDecision::{DontRetry, IgnoreWriteError, RetryNextTarget, RetrySameTarge
 /// for a non-idempotent and for an idempotent statement.
 type Expected = [(RetryDecision, RetryDecision); 2];
 
+/// Not retried when not idempotent; else retried on the next target, twice.
+const NEXT_IF_IDEMPOTENT: Expected = [
+    (DontRetry, DontRetry),
+    (RetryNextTarget(None), RetryNextTarget(None)),
+];
+
+/// Retried on the next target, twice, idempotent or not.
+const NEXT_ALWAYS: Expected = [(RetryNextTarget(None), RetryNextTarget(None)); 2];
+
 fn db(e: DbError) -> RequestAttemptError {
     RequestAttemptError::DbError(e, "reason".to_owned())
 }
@@ -151,42 +160,12 @@ fn default_policy_table() {
     let policy = DefaultRetryPolicy::new();
     // (error, decision for non-idempotent (first, second), for idempotent (first, second))
     let table: Vec<(RequestAttemptError, Expected)> = vec![
-        (
-            broken(),
-            [
-                (DontRetry, DontRetry),
-                (RetryNextTarget(None), RetryNextTarget(None)),
-            ],
-        ),
-        (
-            db(DbError::Overloaded),
-            [
-                (DontRetry, DontRetry),
-                (RetryNextTarget(None), RetryNextTarget(None)),
-            ],
-        ),
-        (
-            db(DbError::ServerError),
-            [
-                (DontRetry, DontRetry),
-                (RetryNextTarget(None), RetryNextTarget(None)),
-            ],
-        ),
-        (
-            db(DbError::TruncateError),
-            [
-                (DontRetry, DontRetry),
-                (RetryNextTarget(None), RetryNextTarget(None)),
-            ],
-        ),
-        (
-            db(DbError::IsBootstrapping),
-            [(RetryNextTarget(None), RetryNextTarget(None)); 2],
-        ),
-        (
-            RequestAttemptError::UnableToAllocStreamId,
-            [(RetryNextTarget(None), RetryNextTarget(None)); 2],
-        ),
+        (broken(), NEXT_IF_IDEMPOTENT),
+        (db(DbError::Overloaded), NEXT_IF_IDEMPOTENT),
+        (db(DbError::ServerError), NEXT_IF_IDEMPOTENT),
+        (db(DbError::TruncateError), NEXT_IF_IDEMPOTENT),
+        (db(DbError::IsBootstrapping), NEXT_ALWAYS),
+        (RequestAttemptError::UnableToAllocStreamId, NEXT_ALWAYS),
         (unavailable(1), [(RetryNextTarget(None), DontRetry); 2]),
         // Enough replies, no data: retried once on the same node.
         (
@@ -281,27 +260,9 @@ fn downgrading_policy_table() {
     let same = |c| RetrySameTarget(Some(c));
     let table: Vec<(RequestAttemptError, Consistency, Expected)> = vec![
         // Node-level errors: as the default policy.
-        (
-            broken(),
-            q,
-            [
-                (DontRetry, DontRetry),
-                (RetryNextTarget(None), RetryNextTarget(None)),
-            ],
-        ),
-        (
-            db(DbError::Overloaded),
-            q,
-            [
-                (DontRetry, DontRetry),
-                (RetryNextTarget(None), RetryNextTarget(None)),
-            ],
-        ),
-        (
-            db(DbError::IsBootstrapping),
-            q,
-            [(RetryNextTarget(None), RetryNextTarget(None)); 2],
-        ),
+        (broken(), q, NEXT_IF_IDEMPOTENT),
+        (db(DbError::Overloaded), q, NEXT_IF_IDEMPOTENT),
+        (db(DbError::IsBootstrapping), q, NEXT_ALWAYS),
         // Unavailable: the level the live replicas can reach, once.
         (
             unavailable(5),
