@@ -29,8 +29,9 @@ run:
 test: rust-test golden-check interop
 
 # The interop tests run the Python cassandra-driver from .venv: create it first.
+# SCYLLA_REQUIRE_VENV turns "venv missing, test skipped" into a failure.
 rust-test: venv
-	$(CARGO) test --workspace --all-features
+	SCYLLA_REQUIRE_VENV=1 $(CARGO) test --workspace --all-features
 
 # The Python cassandra-driver is the referee for golden bytes: regenerate them and
 # check that the committed vectors (which `cargo test` reads) match exactly.

@@ -3,7 +3,8 @@
 //! writes (from its own values, and by copying ours) read back equal here.
 //!
 //! Uses the repository's `.venv` (created by `make venv`, which `make test` runs
-//! first). Without it the test is skipped with a message.
+//! first). Without it the test is skipped with a message, unless `SCYLLA_REQUIRE_VENV`
+//! is set (as `make test` does), when it fails.
 
 mod session_util;
 
@@ -177,6 +178,11 @@ fn python() -> Option<PathBuf> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_cql_type_round_trips_with_the_python_driver() {
     let Some(python) = python() else {
+        // `make test` sets SCYLLA_REQUIRE_VENV: there a missing venv is a failure, not a skip.
+        assert!(
+            std::env::var_os("SCYLLA_REQUIRE_VENV").is_none(),
+            "the Python venv (.venv) is missing but SCYLLA_REQUIRE_VENV is set; run `make venv`"
+        );
         eprintln!(
             "SKIPPED: the Python venv (.venv) is missing; run `make venv` (or `make test`) to create it"
         );
