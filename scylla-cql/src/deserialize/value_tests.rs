@@ -1159,18 +1159,18 @@ fn secrets() {
 #[test]
 fn secrets_10() {
     use secrecy_10::{ExposeSecret, SecretBox, SecretSlice, SecretString};
-    let s = deser::<SecretString>(&nat(NativeType::Text), b"pw").unwrap();
+    let s = deser::<SecretString>(&native(NativeType::Text), b"pw").unwrap();
     assert_eq!(s.expose_secret(), "pw");
-    let list = list(nat(NativeType::Int));
+    let list = list(native(NativeType::Int), false);
     // A list of one int: count 1, then [int] 7.
     let body = [0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 7];
     let v = deser::<SecretSlice<i32>>(&list, &body).unwrap();
     assert_eq!(v.expose_secret(), &[7]);
-    let i = deser::<SecretBox<i32>>(&nat(NativeType::Int), &1i32.to_be_bytes()).unwrap();
+    let i = deser::<SecretBox<i32>>(&native(NativeType::Int), &1i32.to_be_bytes()).unwrap();
     assert_eq!(*i.expose_secret(), 1);
-    let err = SecretString::type_check(&nat(NativeType::Int)).unwrap_err();
+    let err = SecretString::type_check(&native(NativeType::Int)).unwrap_err();
     assert!(err.to_string().contains("Secret"), "{err}");
-    assert!(SecretSlice::<i32>::type_check(&nat(NativeType::Int)).is_err());
+    assert!(SecretSlice::<i32>::type_check(&native(NativeType::Int)).is_err());
 }
 
 // ---------------------------------------------------------------------------------------
