@@ -321,18 +321,27 @@ pub fn deser_udt_check_missing<T>(
     typ: &ColumnType<'_>,
     required: &[(&'static str, bool)],
 ) -> Result<(), TypeCheckError> {
-    if required.iter().all(|&(_, found)| found) {
-        return Ok(());
+    match not_found(required) {
+        None => Ok(()),
+        Some(field_names) => Err(value_typck_err::<T>(
+            typ,
+            DeserUdtKind::ValuesMissingForUdtFields { field_names },
+        )),
     }
-    let field_names = required
-        .iter()
-        .filter(|&&(_, found)| !found)
-        .map(|&(name, _)| name)
-        .collect();
-    Err(value_typck_err::<T>(
-        typ,
-        DeserUdtKind::ValuesMissingForUdtFields { field_names },
-    ))
+}
+
+/// The names of the required (name, found) entries not found, if there are any.
+fn not_found(required: &[(&'static str, bool)]) -> Option<Vec<&'static str>> {
+    if required.iter().all(|&(_, found)| found) {
+        return None;
+    }
+    Some(
+        required
+            .iter()
+            .filter(|&&(_, found)| !found)
+            .map(|&(name, _)| name)
+            .collect(),
+    )
 }
 
 /// `FieldNameMismatch`: with `enforce_order`, a field sits at a UDT field of another name.
@@ -429,6 +438,14 @@ fn spec_types(specs: &[ColumnSpec<'_>]) -> impl Iterator<Item = ColumnType<'stat
     specs.iter().map(|s| s.typ().clone().into_owned())
 }
 
+/// The name of column `column_index` (empty if there is no such column).
+fn column_name_at(specs: &[ColumnSpec<'_>], column_index: usize) -> String {
+    specs
+        .get(column_index)
+        .map(|s| s.name().to_owned())
+        .unwrap_or_default()
+}
+
 /// `WrongColumnCount` if `specs` does not have exactly `rust_cols` columns.
 pub fn deser_row_check_column_count<T>(
     specs: &[ColumnSpec<'_>],
@@ -451,10 +468,7 @@ pub fn deser_row_unknown_column<T>(
     specs: &[ColumnSpec<'_>],
     column_index: usize,
 ) -> TypeCheckError {
-    let column_name = specs
-        .get(column_index)
-        .map(|s| s.name().to_owned())
-        .unwrap_or_default();
+    let column_name = column_name_at(specs, column_index);
     row_typck_err::<T>(
         spec_types(specs),
         RowTypckKind::ColumnWithUnknownName {
@@ -485,10 +499,7 @@ pub fn deser_row_column_typck_failed<T>(
     column_index: usize,
     err: TypeCheckError,
 ) -> TypeCheckError {
-    let column_name = specs
-        .get(column_index)
-        .map(|s| s.name().to_owned())
-        .unwrap_or_default();
+    let column_name = column_name_at(specs, column_index);
     row_typck_err::<T>(
         spec_types(specs),
         RowTypckKind::ColumnTypeCheckFailed {
@@ -506,10 +517,7 @@ pub fn deser_row_column_name_mismatch<T>(
     column_index: usize,
     rust_column_name: &'static str,
 ) -> TypeCheckError {
-    let db_column_name = specs
-        .get(column_index)
-        .map(|s| s.name().to_owned())
-        .unwrap_or_default();
+    let db_column_name = column_name_at(specs, column_index);
     row_typck_err::<T>(
         spec_types(specs),
         RowTypckKind::ColumnNameMismatch {
@@ -526,18 +534,13 @@ pub fn deser_row_check_missing<T>(
     specs: &[ColumnSpec<'_>],
     required: &[(&'static str, bool)],
 ) -> Result<(), TypeCheckError> {
-    if required.iter().all(|&(_, found)| found) {
-        return Ok(());
+    match not_found(required) {
+        None => Ok(()),
+        Some(column_names) => Err(row_typck_err::<T>(
+            spec_types(specs),
+            RowTypckKind::ValuesMissingForColumns { column_names },
+        )),
     }
-    let column_names = required
-        .iter()
-        .filter(|&&(_, found)| !found)
-        .map(|&(name, _)| name)
-        .collect();
-    Err(row_typck_err::<T>(
-        spec_types(specs),
-        RowTypckKind::ValuesMissingForColumns { column_names },
-    ))
 }
 
 /// A column could not be read from the row: the iterator's error, naming `T`.

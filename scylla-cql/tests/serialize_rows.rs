@@ -102,6 +102,14 @@ fn empty_rows() {
     assert!(Vec::<i32>::new().is_empty());
     assert!(!(1i32,).is_empty());
     assert!(!vec![1i32].is_empty());
+    // Maps of column names answer through SerializeRow too.
+    assert!(SerializeRow::is_empty(&HashMap::<String, i32>::new()));
+    assert!(SerializeRow::is_empty(&BTreeMap::<&str, i32>::new()));
+    assert!(!SerializeRow::is_empty(&HashMap::from([("a", 1i32)])));
+    assert!(!SerializeRow::is_empty(&BTreeMap::from([(
+        "a".to_owned(),
+        1i32
+    )])));
     let e = typck(&(), &[spec("a", NativeType::Int)]);
     assert!(matches!(
         e.kind,

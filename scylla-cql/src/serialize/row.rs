@@ -491,54 +491,35 @@ fn serialize_by_name<'m, T: SerializeValue + 'm>(
     Ok(())
 }
 
-impl_serialize_row!(
-    impl[T: SerializeValue, S: BuildHasher] for HashMap<String, T, S> {
-        serialize: |v, ctx, writer| serialize_by_name(
-            std::any::type_name::<Self>(),
-            v.len(),
-            |k| v.get(k),
-            v.keys().map(String::as_str),
-            ctx,
-            writer,
-        ),
-        is_empty: |v| HashMap::is_empty(v),
-    }
-);
-impl_serialize_row!(
-    impl[T: SerializeValue, S: BuildHasher] for HashMap<&str, T, S> {
-        serialize: |v, ctx, writer| serialize_by_name(
-            std::any::type_name::<Self>(),
-            v.len(),
-            |k| v.get(k),
-            v.keys().copied(),
-            ctx,
-            writer,
-        ),
-        is_empty: |v| HashMap::is_empty(v),
-    }
-);
-impl_serialize_row!(impl[T: SerializeValue] for BTreeMap<String, T> {
-    serialize: |v, ctx, writer| serialize_by_name(
-        std::any::type_name::<Self>(),
-        v.len(),
-        |k| v.get(k),
-        v.keys().map(String::as_str),
-        ctx,
-        writer,
-    ),
-    is_empty: |v| BTreeMap::is_empty(v),
-});
-impl_serialize_row!(impl[T: SerializeValue] for BTreeMap<&str, T> {
-    serialize: |v, ctx, writer| serialize_by_name(
-        std::any::type_name::<Self>(),
-        v.len(),
-        |k| v.get(k),
-        v.keys().copied(),
-        ctx,
-        writer,
-    ),
-    is_empty: |v| BTreeMap::is_empty(v),
-});
+/// `SerializeRow` for a map from column names to values: `$keys` turns the map's
+/// keys into `&str`s.
+macro_rules! impl_row_for_map {
+    (impl[$($gen:tt)*] for $t:ty, keys: |$m:ident| $keys:expr) => {
+        impl_serialize_row!(impl[$($gen)*] for $t {
+            serialize: |v, ctx, writer| {
+                let $m = v;
+                serialize_by_name(
+                    std::any::type_name::<Self>(),
+                    v.len(),
+                    |k| v.get(k),
+                    $keys,
+                    ctx,
+                    writer,
+                )
+            },
+            is_empty: |v| v.is_empty(),
+        });
+    };
+}
+
+impl_row_for_map!(impl[T: SerializeValue, S: BuildHasher] for HashMap<String, T, S>,
+    keys: |m| m.keys().map(String::as_str));
+impl_row_for_map!(impl[T: SerializeValue, S: BuildHasher] for HashMap<&str, T, S>,
+    keys: |m| m.keys().copied());
+impl_row_for_map!(impl[T: SerializeValue] for BTreeMap<String, T>,
+    keys: |m| m.keys().map(String::as_str));
+impl_row_for_map!(impl[T: SerializeValue] for BTreeMap<&str, T>,
+    keys: |m| m.keys().copied());
 
 macro_rules! impl_row_tuple {
     ($len:expr; $($T:ident $val:ident $spec:ident),+) => {
